@@ -1,0 +1,49 @@
+/*
+ * hvabi.h - the interface between mica and its guests: hypervisor
+ * detection through CPUID and the hypercall numbers. The only hypervisor
+ * header guest/ may include; self-contained C99. docs/hypercalls.md
+ * explains each call. Numbers are never reused.
+ */
+#ifndef HV_INCLUDE_HVABI_H
+#define HV_INCLUDE_HVABI_H
+
+/*
+ * Detection: CPUID.1:ECX bit 31 ("hypervisor present") is set, and CPUID
+ * leaf 0x40000000 returns EAX = the highest hypervisor leaf and
+ * EBX, ECX, EDX = the 12-byte signature "MicaMicaMica".
+ * Leaf 0x40000001 returns EAX = HVABI_VERSION.
+ */
+#define HVABI_CPUID_BASE        0x40000000u
+#define HVABI_CPUID_INFO        0x40000001u
+#define HVABI_CPUID_MAX         HVABI_CPUID_INFO
+#define HVABI_SIGNATURE         "MicaMicaMica"
+#define HVABI_SIGNATURE_EBX     0x6163694du     /* "Mica" as little-endian */
+#define HVABI_VERSION           1u
+
+/*
+ * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI, RDX,
+ * R10 (as Linux passes syscall arguments); the result comes back in RAX,
+ * negative errno-style on failure. Other registers are preserved.
+ */
+#define HC_CONSOLE_WRITE        1   /* (gpa buf, len) -> bytes written */
+#define HC_EXIT                 2   /* (code) -> does not return */
+#define HC_INFO                 3   /* (gpa struct hvabi_info *) -> 0 */
+#define HC_NULL                 4   /* () -> 0: measures a round trip */
+
+/* Results. */
+#define HC_OK                   0
+#define HC_EINVAL               (-22)   /* bad argument */
+#define HC_EFAULT               (-14)   /* pointer outside guest RAM */
+#define HC_ENOSYS               (-38)   /* no such hypercall */
+
+#define HC_CONSOLE_MAX          4096    /* bytes accepted per HC_CONSOLE_WRITE */
+
+/* What HC_INFO writes into guest memory. */
+struct hvabi_info {
+	unsigned int version;           /* HVABI_VERSION */
+	unsigned int vm_id;             /* 1, 2, ... in creation order */
+	unsigned long long mem_bytes;   /* guest RAM size */
+	char name[32];                  /* the VM's name, NUL-terminated */
+};
+
+#endif /* HV_INCLUDE_HVABI_H */

@@ -1,0 +1,115 @@
+/*
+ * console.c - console output for both kernels: a line-buffered printf on
+ * top of a replaceable sink (COM1 by default), panic, and machine_exit.
+ *
+ * Runs in ring 0 with interrupts off or on; single CPU, so no lock.
+ */
+#include "lib/console.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "lib/uart.h"
+#include "lib/x86.h"
+
+#define QEMU_DEBUG_EXIT_PORT 0xf4       /* -device isa-debug-exit,iobase=0xf4 */
+#define BOCHS_SHUTDOWN_PORT  0x8900     /* "Shutdown" written here ends Bochs */
+
+static void uart_sink(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		uart_putc(UART_COM1, buf[i]);
+}
+
+static console_sink_fn sink = uart_sink;
+
+void console_init(void)
+{
+	uart_init(UART_COM1);
+	sink = uart_sink;
+}
+
+void console_set_sink(console_sink_fn s)
+{
+	sink = s;
+}
+
+void console_write(const char *buf, size_t len)
+{
+	sink(buf, len);
+}
+
+/* Characters are gathered and handed to the sink in chunks: a hypercall
+ * sink then costs one VM exit per line instead of one per byte. */
+struct linebuf {
+	char buf[128];
+	size_t len;
+	int total;
+};
+
+static void lb_put(void *ctx, char c)
+{
+	struct linebuf *lb = ctx;
+
+	lb->buf[lb->len++] = c;
+	lb->total++;
+	if (c == '\n' || lb->len == sizeof(lb->buf)) {
+		sink(lb->buf, lb->len);
+		lb->len = 0;
+	}
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	struct linebuf lb = { .len = 0, .total = 0 };
+
+	fmt_vformat(lb_put, &lb, fmt, ap);
+	if (lb.len)
+		sink(lb.buf, lb.len);
+	return lb.total;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void klog(const char *fmt, ...)
+{
+	va_list ap;
+
+	kprintf("%s: ", kernel_name);
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	cli();
+	kprintf("%s: panic: ", kernel_name);
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	machine_exit(EXIT_PANIC);
+}
+
+void machine_exit(int code)
+{
+	static const char shutdown[] = "Shutdown";
+
+	cli();
+	kprintf("%s: exit code %d\n", kernel_name, code);
+	outb(QEMU_DEBUG_EXIT_PORT, (uint8_t)code);
+	for (size_t i = 0; i < sizeof(shutdown) - 1; i++)
+		outb(BOCHS_SHUTDOWN_PORT, shutdown[i]);
+	for (;;)
+		hlt();
+}

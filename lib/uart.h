@@ -1,0 +1,47 @@
+/*
+ * uart.h - polled driver for a 16550 UART (COM1 at 0x3f8 on every PC, in
+ * QEMU and Bochs, and in every mica VM).
+ */
+#ifndef LIB_UART_H
+#define LIB_UART_H
+
+#include <stdint.h>
+
+#define UART_COM1 0x3f8
+
+/* 16550 registers, as offsets from the base port. */
+#define UART_THR 0              /* transmit holding (write, DLAB=0) */
+#define UART_RBR 0              /* receive buffer (read, DLAB=0) */
+#define UART_DLL 0              /* divisor latch low (DLAB=1) */
+#define UART_IER 1              /* interrupt enable (DLAB=0) */
+#define UART_DLM 1              /* divisor latch high (DLAB=1) */
+#define UART_IIR 2              /* interrupt identification (read) */
+#define UART_FCR 2              /* FIFO control (write) */
+#define   UART_FCR_ENABLE     0x01
+#define   UART_FCR_CLEAR_RX   0x02
+#define   UART_FCR_CLEAR_TX   0x04
+#define UART_LCR 3              /* line control */
+#define   UART_LCR_8N1        0x03
+#define   UART_LCR_DLAB       0x80
+#define UART_MCR 4              /* modem control */
+#define   UART_MCR_DTR        0x01
+#define   UART_MCR_RTS        0x02
+#define   UART_MCR_OUT2       0x08
+#define UART_LSR 5              /* line status */
+#define   UART_LSR_DATA_READY 0x01
+#define   UART_LSR_THR_EMPTY  0x20
+#define   UART_LSR_TEMT       0x40
+#define UART_MSR 6              /* modem status */
+#define UART_SCR 7              /* scratch */
+
+#define UART_CLOCK_HZ 1843200   /* the divisor is 115200 / baud */
+
+/* Program (port) for 115200 baud, 8N1, FIFOs on, interrupts off. */
+void uart_init(uint16_t port);
+
+/* Send one byte on (port), waiting while the transmitter is full. A UART
+ * that never drains (absent hardware) is given up on after a bounded wait,
+ * so a machine without COM1 still boots. */
+void uart_putc(uint16_t port, char c);
+
+#endif /* LIB_UART_H */

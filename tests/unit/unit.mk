@@ -1,0 +1,18 @@
+# Host unit tests: UNIT_TESTS += NAME builds tests/unit/test_NAME.c into
+# build/unit/test_NAME, linked with the sources in UNIT_DEPS_NAME
+# (extra flags in UNIT_CFLAGS_NAME).
+
+# lib/: the freestanding library both kernels link. Host builds rename the
+# C library's names in lib/string.h, so anything using lib/ links lib/string.c.
+UNIT_TESTS += string
+UNIT_DEPS_string := lib/string.c
+UNIT_TESTS += fmt
+UNIT_DEPS_fmt := lib/fmt.c lib/string.c
+UNIT_TESTS += cmdline
+UNIT_DEPS_cmdline := lib/cmdline.c lib/fmt.c lib/string.c
+UNIT_TESTS += multiboot
+UNIT_DEPS_multiboot := lib/multiboot.c lib/fmt.c lib/string.c
+UNIT_TESTS += elf
+UNIT_DEPS_elf := lib/elf.c lib/fmt.c lib/string.c
+UNIT_TESTS += frame
+UNIT_DEPS_frame := lib/frame.c
