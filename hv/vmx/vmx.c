@@ -1,24 +1,222 @@
 /*
- * vmx.c - VT-x capability discovery and VMXON on the boot CPU.
+ * vmx.c - VT-x capability discovery, control negotiation and VMXON on the
+ * boot CPU.
  *
- * Runs in 64-bit ring 0. SDM Vol. 3, "Discovering Support for VMX" and
- * "Enabling and Entering VMX Operation".
+ * Runs in 64-bit ring 0 at boot. SDM Vol. 3, "Discovering Support for VMX",
+ * "Enabling and Entering VMX Operation", "VMX Capability MSRs".
  */
+#include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmx.h"
+#include "hv/vmx/vmx_controls.h"
+#include "hv/vmx/vmx_error.h"
+#include "hv/vmx/vmx_insn.h"
+#include "hv/vmx/vmx_negotiate.h"
 #include "lib/console.h"
+#include "lib/frame.h"
+#include "lib/msr.h"
+#include "lib/string.h"
 #include "lib/x86.h"
+#include "lib/x86_regs.h"
 
-#define CPUID_1_ECX_VMX (1u << 5)       /* CPUID.1:ECX.VMX[bit 5] */
+#define CPUID_1_ECX_VMX         BIT(5)  /* CPUID.1:ECX.VMX */
+#define CPUID_1_ECX_XSAVE       BIT(26)
+
+struct vmx_cpu vmx;
+
+/*
+ * The controls mica wants, as named sets. What each one is for:
+ * - external interrupts exit, so a host device never reaches a guest's IDT;
+ * - HLT, all I/O, all MSRs (no bitmap), MWAIT/MONITOR, WBINVD and RDPMC
+ *   exit, so mica sees every access to a device or to machine state;
+ * - EPT with unrestricted guest, so a guest starts in 32-bit protected mode
+ *   with paging off, exactly as GRUB leaves it;
+ * - CR3 exiting is forbidden: under EPT the guest owns its page tables.
+ */
+static const struct vmx_ctl pinbased_wanted[] = {
+	VMX_CTL(PINBASED_EXTINT_EXITING, REQUIRED),
+	VMX_CTL(PINBASED_NMI_EXITING, REQUIRED),
+};
+
+static const struct vmx_ctl procbased_wanted[] = {
+	VMX_CTL(PROCBASED_HLT_EXITING, REQUIRED),
+	VMX_CTL(PROCBASED_UNCOND_IO_EXITING, REQUIRED),
+	VMX_CTL(PROCBASED_MWAIT_EXITING, REQUIRED),
+	VMX_CTL(PROCBASED_MONITOR_EXITING, REQUIRED),
+	VMX_CTL(PROCBASED_RDPMC_EXITING, OPTIONAL),
+	VMX_CTL(PROCBASED_SECONDARY_CONTROLS, REQUIRED),
+	VMX_CTL(PROCBASED_CR3_LOAD_EXITING, FORBIDDEN),
+	VMX_CTL(PROCBASED_CR3_STORE_EXITING, FORBIDDEN),
+	VMX_CTL(PROCBASED_USE_MSR_BITMAPS, FORBIDDEN),
+	VMX_CTL(PROCBASED_USE_IO_BITMAPS, FORBIDDEN),
+	VMX_CTL(PROCBASED_TSC_OFFSETTING, FORBIDDEN),
+	VMX_CTL(PROCBASED_RDTSC_EXITING, FORBIDDEN),
+};
+
+static const struct vmx_ctl procbased2_wanted[] = {
+	VMX_CTL(PROCBASED2_ENABLE_EPT, REQUIRED),
+	VMX_CTL(PROCBASED2_UNRESTRICTED_GUEST, REQUIRED),
+	VMX_CTL(PROCBASED2_ENABLE_VPID, OPTIONAL),
+	VMX_CTL(PROCBASED2_WBINVD_EXITING, OPTIONAL),
+	VMX_CTL(PROCBASED2_ENABLE_RDTSCP, OPTIONAL),
+};
+
+static const struct vmx_ctl exit_wanted[] = {
+	VMX_CTL(VM_EXIT_HOST_ADDR_SPACE_SIZE, REQUIRED),
+	VMX_CTL(VM_EXIT_SAVE_EFER, REQUIRED),
+	VMX_CTL(VM_EXIT_LOAD_EFER, REQUIRED),
+	VMX_CTL(VM_EXIT_SAVE_PAT, REQUIRED),
+	VMX_CTL(VM_EXIT_LOAD_PAT, REQUIRED),
+	VMX_CTL(VM_EXIT_ACK_INTR_ON_EXIT, FORBIDDEN),
+};
+
+static const struct vmx_ctl entry_wanted[] = {
+	VMX_CTL(VM_ENTRY_LOAD_EFER, REQUIRED),
+	VMX_CTL(VM_ENTRY_LOAD_PAT, REQUIRED),
+	VMX_CTL(VM_ENTRY_IA32E_MODE_GUEST, FORBIDDEN),
+	VMX_CTL(VM_ENTRY_ENTRY_TO_SMM, FORBIDDEN),
+};
+
+#define NEGOTIATE(what, msr, set, out) \
+	vmx_negotiate(what, msr, set, sizeof(set) / sizeof(set[0]), out, err, sizeof(err))
+
+static void unavailable(const char *why)
+{
+	klog("VT-x is not available: %s\n", why);
+}
+
+/* IA32_FEATURE_CONTROL: firmware may have locked VMX off; if it left the
+ * MSR unlocked, enable VMX outside SMX and lock it, as firmware would. */
+static int feature_control(void)
+{
+	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+
+	if (!(fc & FEATURE_CONTROL_LOCK)) {
+		fc |= FEATURE_CONTROL_VMXON_OUTSIDE_SMX | FEATURE_CONTROL_LOCK;
+		wrmsr(MSR_IA32_FEATURE_CONTROL, fc);
+	}
+	if (!(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
+		klog("VT-x is not available: the firmware locked VMX off "
+		     "(IA32_FEATURE_CONTROL = 0x%lx); enable Intel Virtualization "
+		     "Technology in the firmware setup\n", (unsigned long)fc);
+		return -1;
+	}
+	return 0;
+}
+
+static void read_caps(struct vmx_caps *c)
+{
+	bool true_ctls;
+
+	memset(c, 0, sizeof(*c));
+	c->basic = rdmsr(MSR_IA32_VMX_BASIC);
+	true_ctls = c->basic & VMX_BASIC_TRUE_CTLS;
+	c->pinbased = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS);
+	c->procbased = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
+	c->exit = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS);
+	c->entry = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
+	c->misc = rdmsr(MSR_IA32_VMX_MISC);
+	c->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
+	c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
+	c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
+	c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	/* The secondary controls MSR exists only if the primary controls
+	 * can activate them; EPT/VPID capabilities only if either exists. */
+	if ((c->procbased >> 32) & PROCBASED_SECONDARY_CONTROLS)
+		c->procbased2 = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2);
+	if ((c->procbased2 >> 32) & (PROCBASED2_ENABLE_EPT | PROCBASED2_ENABLE_VPID))
+		c->ept_vpid_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+	c->maxphyaddr = cpuid(0x80000008, 0).eax & 0xff;
+}
+
+static const char *yn(bool b)
+{
+	return b ? "yes" : "no";
+}
 
 int vmx_probe(void)
 {
-	struct cpuid_regs r = cpuid(1, 0);
+	struct vmx_caps *c = &vmx.caps;
+	char err[160];
 
-	if (!(r.ecx & CPUID_1_ECX_VMX)) {
-		klog("VT-x is not available: this CPU does not report VMX "
-		     "(CPUID.1:ECX.VMX[bit 5] = 0); under QEMU use KVM with nested VT-x, or Bochs\n");
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_VMX)) {
+		unavailable("this CPU does not report VMX (CPUID.1:ECX.VMX[bit 5] = 0); "
+			    "under QEMU use KVM with nested VT-x, or Bochs");
 		return -1;
 	}
-	klog("VT-x: CPUID reports VMX\n");
+	if (feature_control())
+		return -1;
+	read_caps(c);
+
+	klog("VT-x: VMCS revision 0x%x, EPT %s, VPID %s, unrestricted guest %s, "
+	     "preemption timer %s, EPT 2M pages %s, 1G pages %s\n",
+	     vmx_caps_vmcs_revision(c),
+	     yn((c->procbased2 >> 32) & PROCBASED2_ENABLE_EPT),
+	     yn((c->procbased2 >> 32) & PROCBASED2_ENABLE_VPID),
+	     yn((c->procbased2 >> 32) & PROCBASED2_UNRESTRICTED_GUEST),
+	     yn((c->pinbased >> 32) & PINBASED_PREEMPTION_TIMER),
+	     yn(c->ept_vpid_cap & VMX_EPT_2MB_PAGE), yn(c->ept_vpid_cap & VMX_EPT_1GB_PAGE));
+
+	if (NEGOTIATE("pin-based controls", c->pinbased, pinbased_wanted, &vmx.pinbased) ||
+	    NEGOTIATE("processor-based controls", c->procbased, procbased_wanted, &vmx.procbased) ||
+	    NEGOTIATE("secondary processor-based controls", c->procbased2, procbased2_wanted,
+		      &vmx.procbased2) ||
+	    NEGOTIATE("VM-exit controls", c->exit, exit_wanted, &vmx.exit) ||
+	    NEGOTIATE("VM-entry controls", c->entry, entry_wanted, &vmx.entry)) {
+		unavailable(err);
+		return -1;
+	}
+	if (!(c->ept_vpid_cap & VMX_EPT_PAGE_WALK_4) || !(c->ept_vpid_cap & VMX_EPT_MEMTYPE_WB)) {
+		unavailable("EPT lacks 4-level walks or write-back paging structures "
+			    "(IA32_VMX_EPT_VPID_CAP bits 6, 14)");
+		return -1;
+	}
+	vmx.ept_2m = c->ept_vpid_cap & VMX_EPT_2MB_PAGE;
+	vmx.vpid = vmx.procbased2 & PROCBASED2_ENABLE_VPID;
 	return 0;
+}
+
+int vmx_on(struct frame_pool *pool)
+{
+	uint64_t cr0 = read_cr0(), cr4 = read_cr4();
+	enum vm_result r;
+
+	vmx.vmxon_region = frame_alloc(pool);
+	if (!vmx.vmxon_region) {
+		klog("VMXON: no memory for the VMXON region\n");
+		return -1;
+	}
+	memset(hpa_to_hva(vmx.vmxon_region), 0, FRAME_SIZE);
+	*(uint32_t *)hpa_to_hva(vmx.vmxon_region) = vmx_caps_vmcs_revision(&vmx.caps);
+
+	/* SDM Vol. 3, "VMX-Fixed Bits in CR0" and "in CR4": bits set in
+	 * FIXED0 must be 1, bits clear in FIXED1 must be 0, in VMX operation. */
+	cr0 = (cr0 | vmx.caps.cr0_fixed0) & vmx.caps.cr0_fixed1;
+	cr4 = (cr4 | vmx.caps.cr4_fixed0 | CR4_VMXE) & vmx.caps.cr4_fixed1;
+	/* XSETBV, which mica executes for its guests, needs CR4.OSXSAVE. */
+	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE) {
+		cr4 |= CR4_OSXSAVE;
+		vmx.xsave = true;
+	}
+	write_cr0(cr0);
+	write_cr4(cr4);
+
+	r = vmxon(vmx.vmxon_region);
+	if (r != VM_SUCCESS) {
+		klog("VMXON failed (%s): CR0 0x%lx CR4 0x%lx, region 0x%lx\n",
+		     r == VM_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid",
+		     (unsigned long)cr0, (unsigned long)cr4, (unsigned long)vmx.vmxon_region);
+		return -1;
+	}
+	klog("VT-x: VMXON done; controls pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x\n",
+	     vmx.pinbased, vmx.procbased, vmx.procbased2, vmx.exit, vmx.entry);
+	return 0;
+}
+
+void vmx_print_insn_error(const char *insn)
+{
+	uint64_t n = 0;
+
+	vmread(VMCS_INSTRUCTION_ERROR, &n);
+	klog("%s failed: VM-instruction error %lu: %s\n", insn, (unsigned long)n,
+	     vmx_insn_error_name((uint32_t)n));
 }

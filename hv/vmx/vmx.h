@@ -6,12 +6,43 @@
 #ifndef HV_VMX_VMX_H
 #define HV_VMX_VMX_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include "hv/types.h"
+#include "hv/vmx/vmx_caps.h"
+
+struct frame_pool;
+
+/* What the CPU offers and what mica chose, filled by vmx_probe(). */
+struct vmx_cpu {
+	struct vmx_caps caps;
+	uint32_t pinbased, procbased, procbased2, exit, entry; /* negotiated */
+	bool ept_2m;            /* 2 MiB EPT pages */
+	bool vpid;              /* VPIDs tag the guests' TLB entries */
+	bool xsave;             /* host CR4.OSXSAVE set, so XSETBV works */
+	hpa_t vmxon_region;
+};
+
+extern struct vmx_cpu vmx;
+
 /*
  * Check that this CPU can run mica's guests: VMX present and not locked off
- * by firmware, EPT and unrestricted guest offered. Prints one line of what
- * the CPU offers, or one line saying why VT-x is not available.
+ * by firmware, EPT with write-back 4-level walks, unrestricted guest.
+ * Negotiates the controls into (vmx). Prints one line of what the CPU
+ * offers, or one line saying why VT-x is not available.
  * Returns 0 when usable, -1 otherwise.
  */
 int vmx_probe(void);
+
+/*
+ * Enter VMX root operation: CR0 and CR4 to the fixed bits, CR4.VMXE, then
+ * VMXON on a region from (pool). Call after vmx_probe() succeeded.
+ * Returns 0, or -1 after one line naming the failure.
+ */
+int vmx_on(struct frame_pool *pool);
+
+/* Name of a VM-instruction error number (SDM "VM-Instruction Error
+ * Numbers") read from the current VMCS, with the number: for messages. */
+void vmx_print_insn_error(const char *insn);
 
 #endif /* HV_VMX_VMX_H */

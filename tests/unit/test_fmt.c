@@ -93,7 +93,8 @@ static void test_integer_precision(void **state)
 {
 	SAME_AS_LIBC("[%.3d][%.3d][%8.3d][%-8.3x]", 7, -7, 7, 0xau);
 	SAME_AS_LIBC("[%.0d][%5.0u][%.0x]", 0, 0u, 0u);
-	SAME_AS_LIBC("[%08.3d]", 5);                    /* precision disables '0' */
+	raw("[%08.3d]", 5);                             /* precision disables '0' */
+	assert_string_equal(out, "[     005]");
 	SAME_AS_LIBC("[%.*d]", 4, 9);
 }
 
@@ -127,13 +128,14 @@ static void test_string_precision_unterminated(void **state)
 	free(name);
 }
 
+/* gcc rejects a literal NULL for %s, hence raw(). */
 static void test_null_string(void **state)
 {
 	const char *nothing = NULL;
 
-	assert_int_equal(fmt_snprintf(out, sizeof(out), "%s", nothing), 6);
+	assert_int_equal(raw("%s", nothing), 6);
 	assert_string_equal(out, "(null)");
-	fmt_snprintf(out, sizeof(out), "[%8s][%.3s]", nothing, nothing);
+	raw("[%8s][%.3s]", nothing, nothing);
 	assert_string_equal(out, "[  (null)][(nu]");
 }
 
@@ -180,7 +182,7 @@ static void test_truncation(void **state)
 
 	assert_int_equal(fmt_snprintf(buf, 1, "abc"), 3);
 	assert_string_equal(buf, "");
-	assert_int_equal(buf[1], 'l');                  /* left from before */
+	assert_int_equal(buf[1], 'e');                  /* left from before */
 
 	/* size 0: buf is never touched and may be NULL */
 	memset(buf, 'X', sizeof(buf));
@@ -238,9 +240,9 @@ static void test_vformat_callback(void **state)
 {
 	struct collect col = { .n = 0 };
 
-	assert_int_equal(vformat(&col, "vm %s: rip=%lx %c", "web", 0xfff0UL, '!'), 17);
-	assert_int_equal(col.n, 17);
-	assert_memory_equal(col.buf, "vm web: rip=fff0 !", 17);
+	assert_int_equal(vformat(&col, "vm %s: rip=%lx %c", "web", 0xfff0UL, '!'), 18);
+	assert_int_equal(col.n, 18);
+	assert_memory_equal(col.buf, "vm web: rip=fff0 !", 18);
 
 	col.n = 0;
 	assert_int_equal(vformat(&col, ""), 0);
@@ -271,17 +273,18 @@ static void test_vsnprintf(void **state)
 	assert_string_equal(b, "5-x");
 }
 
-/* Huge widths are capped, never overflow an int, and stay correct. */
+/* Huge widths are capped (gcc rejects them as literals, hence raw()): they
+ * never overflow an int and the output stays well-formed. */
 static void test_width_cap(void **state)
 {
 	assert_int_equal(raw("%99999999999999999999d", 1), FMT_WIDTH_MAX);
 	assert_int_equal(strlen(out), sizeof(out) - 1);
 	assert_int_equal(out[0], ' ');
-	assert_int_equal(fmt_snprintf(out, sizeof(out), "%*d", INT_MIN, 1), FMT_WIDTH_MAX);
+	assert_int_equal(raw("%*d", INT_MIN, 1), FMT_WIDTH_MAX);
 	assert_int_equal(out[0], '1');                  /* INT_MIN: left-aligned */
-	assert_int_equal(fmt_snprintf(out, sizeof(out), "%*d", INT_MAX, 1), FMT_WIDTH_MAX);
-	assert_int_equal(fmt_snprintf(out, sizeof(out), "%.*d", INT_MAX, 1), FMT_WIDTH_MAX);
-	assert_int_equal(fmt_snprintf(out, sizeof(out), "%.*s", INT_MAX, "ab"), 2);
+	assert_int_equal(raw("%*d", INT_MAX, 1), FMT_WIDTH_MAX);
+	assert_int_equal(raw("%.*d", INT_MAX, 1), FMT_WIDTH_MAX);
+	assert_int_equal(raw("%.*s", INT_MAX, "ab"), 2);
 }
 
 int main(void)

@@ -1,0 +1,409 @@
+/*
+ * vm.c - VM lifecycle: guest RAM, loading a multiboot kernel the way GRUB
+ * does, the multiboot information in guest memory, the run loop, stats.
+ *
+ * Runs in VMX root on the boot CPU. Backend-neutral: VT-x appears only
+ * through the vmx_vcpu_* calls and the EPT map. Multiboot Specification
+ * 0.6.96, "Boot information format" and "Machine state".
+ */
+#include <stdarg.h>
+#include "hv/vm.h"
+#include "hv/vmx/vmx.h"
+#include "lib/cmdline.h"
+#include "lib/console.h"
+#include "lib/elf.h"
+#include "lib/fmt.h"
+#include "lib/frame.h"
+#include "lib/multiboot.h"
+#include "lib/string.h"
+
+/*
+ * Guest-physical layout of what mica builds, like a PC's: RAM from 0, the
+ * multiboot information in one page of low memory, the legacy hole
+ * (640 KiB to 1 MiB) reported as reserved. Kernels load at 1 MiB or above.
+ */
+#define MBI_GPA         0x8000ULL
+#define MBI_SIZE        0x1000ULL
+#define LOW_MEM_END     0x9fc00ULL      /* 639 KiB: base memory, as a BIOS reports */
+#define HOLE_END        0x100000ULL
+#define LOADER_NAME     "mica"
+#define MULTIBOOT_SEARCH 8192           /* the header lies in the first 8 KiB */
+#define MULTIBOOT_REQUIRED_FLAGS 0xffff /* bits 0-15: the loader must honour */
+#define MULTIBOOT_SUPPORTED (MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO | MULTIBOOT_VIDEO_MODE)
+
+/* ---- Guest memory ------------------------------------------------------ */
+
+void *gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len)
+{
+	hpa_t hpa;
+	uint64_t page;
+
+	if (len == 0 || gpa + len < gpa || gpa + len > vm->mem_bytes)
+		return NULL;
+	if (ept_translate(&vm->ept, gpa, &hpa, NULL, &page))
+		return NULL;
+	if ((gpa & (page - 1)) + len > page)
+		return NULL;    /* crosses into another host run: use the copy helpers */
+	return hpa_to_hva(hpa);
+}
+
+/* Copy between guest and mica, one host page at a time. */
+static int copy(struct vm *vm, gpa_t gpa, void *host, uint64_t len, bool to_guest)
+{
+	uint8_t *h = host;
+
+	while (len) {
+		uint64_t chunk = EPT_PAGE_4K - (gpa & (EPT_PAGE_4K - 1));
+		void *g;
+
+		if (chunk > len)
+			chunk = len;
+		g = gpa_to_hva(vm, gpa, chunk);
+		if (!g)
+			return -1;
+		if (to_guest)
+			memcpy(g, h, chunk);
+		else
+			memcpy(h, g, chunk);
+		gpa += chunk;
+		h += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int vm_copy_to_guest(struct vm *vm, gpa_t gpa, const void *src, uint64_t len)
+{
+	return copy(vm, gpa, (void *)src, len, true);
+}
+
+int vm_copy_from_guest(struct vm *vm, void *dst, gpa_t gpa, uint64_t len)
+{
+	return copy(vm, gpa, dst, len, false);
+}
+
+static int zero_guest(struct vm *vm, gpa_t gpa, uint64_t len)
+{
+	static const uint8_t zeros[256];
+
+	while (len) {
+		uint64_t n = len < sizeof(zeros) ? len : sizeof(zeros);
+
+		if (vm_copy_to_guest(vm, gpa, zeros, n))
+			return -1;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Back [0, mem_bytes) with frames: 2 MiB runs where they line up (one EPT
+ * leaf each, fewer TLB misses), single frames elsewhere. Every frame is
+ * zeroed: a VM never sees what an earlier VM left.
+ */
+static int alloc_ram(struct vm *vm)
+{
+	gpa_t gpa = 0;
+
+	while (gpa < vm->mem_bytes) {
+		uint64_t left = vm->mem_bytes - gpa, size = EPT_PAGE_4K;
+		hpa_t hpa = 0;
+
+		if (vmx.ept_2m && left >= EPT_PAGE_2M && !(gpa & (EPT_PAGE_2M - 1))) {
+			hpa = frame_alloc_contig(vm->pool, EPT_PAGE_2M / FRAME_SIZE, EPT_PAGE_2M);
+			if (hpa)
+				size = EPT_PAGE_2M;
+		}
+		if (!hpa)
+			hpa = frame_alloc(vm->pool);
+		if (!hpa)
+			return -1;
+		memset(hpa_to_hva(hpa), 0, size);
+		if (ept_map(&vm->ept, gpa, hpa, size, EPT_RWX)) {
+			if (size == EPT_PAGE_2M)
+				frame_free_contig(vm->pool, hpa, size / FRAME_SIZE);
+			else
+				frame_free(vm->pool, hpa);
+			return -1;
+		}
+		vm->frames_ram += size / FRAME_SIZE;
+		gpa += size;
+	}
+	return 0;
+}
+
+static int free_leaf(void *ctx, gpa_t gpa, hpa_t hpa, uint64_t size, uint64_t perms)
+{
+	struct vm *vm = ctx;
+
+	frame_free_contig(vm->pool, hpa, size / FRAME_SIZE);
+	return 0;
+}
+
+/* ---- Loading a multiboot kernel ----------------------------------------- */
+
+/* A segment of the image goes to [gpa, gpa+memsz) of guest RAM: it must
+ * fit, above the legacy hole, and leave mica's boot information alone. */
+static int place(struct vm *vm, const char *what, gpa_t gpa, uint64_t memsz, char *err, size_t n)
+{
+	if (gpa < HOLE_END || gpa + memsz < gpa || gpa + memsz > vm->mem_bytes) {
+		fmt_snprintf(err, n, "%s at 0x%lx-0x%lx does not fit in guest RAM [1 MiB, %lu MiB)",
+			     what, (unsigned long)gpa, (unsigned long)(gpa + memsz),
+			     (unsigned long)(vm->mem_bytes >> 20));
+		return -1;
+	}
+	return 0;
+}
+
+struct load_ctx {
+	struct vm *vm;
+	const struct elf_image *elf;
+	char *err;
+	size_t errlen;
+};
+
+static int load_segment(void *ctx, const struct elf_segment *s)
+{
+	struct load_ctx *c = ctx;
+
+	if (place(c->vm, "an ELF segment", s->paddr, s->memsz, c->err, c->errlen))
+		return -1;
+	if (vm_copy_to_guest(c->vm, s->paddr, c->elf->data + s->offset, s->filesz) ||
+	    zero_guest(c->vm, s->paddr + s->filesz, s->memsz - s->filesz))
+		return -1;
+	return 0;
+}
+
+/* The multiboot header's address fields (flag bit 16, the "a.out kludge"):
+ * load [load_addr, load_end_addr) from the file, zero up to bss_end_addr. */
+static int load_kludge(struct vm *vm, const uint8_t *image, size_t len,
+		       const struct multiboot_header *h, uint32_t *entry, char *err, size_t n)
+{
+	uint64_t hdr_off = (const uint8_t *)h - image;
+	uint64_t file_off, load_end, bss_end;
+
+	if (h->header_addr < h->load_addr || h->header_addr - h->load_addr > hdr_off) {
+		fmt_snprintf(err, n, "multiboot header address fields are inconsistent");
+		return -1;
+	}
+	file_off = hdr_off - (h->header_addr - h->load_addr);
+	load_end = h->load_end_addr ? h->load_end_addr : h->load_addr + (len - file_off);
+	bss_end = h->bss_end_addr > load_end ? h->bss_end_addr : load_end;
+	if (load_end < h->load_addr || file_off + (load_end - h->load_addr) > len) {
+		fmt_snprintf(err, n, "multiboot load range is larger than the image");
+		return -1;
+	}
+	if (place(vm, "the image", h->load_addr, bss_end - h->load_addr, err, n) ||
+	    vm_copy_to_guest(vm, h->load_addr, image + file_off, load_end - h->load_addr) ||
+	    zero_guest(vm, load_end, bss_end - load_end))
+		return -1;
+	*entry = h->entry_addr;
+	return 0;
+}
+
+/* Load (image) as GRUB would: find the multiboot header, honour its
+ * required flags, then use its address fields or else the ELF headers. */
+static int load_kernel(struct vm *vm, const void *image, size_t len, uint32_t *entry,
+		       char *err, size_t n)
+{
+	const struct multiboot_header *h = mb_header_find(image, len < MULTIBOOT_SEARCH ?
+							  len : MULTIBOOT_SEARCH);
+	struct elf_image elf;
+	struct load_ctx c = { vm, &elf, err, n };
+
+	if (!h) {
+		fmt_snprintf(err, n, "no multiboot header in the first 8 KiB: not a multiboot kernel");
+		return -1;
+	}
+	if (h->flags & MULTIBOOT_REQUIRED_FLAGS & ~MULTIBOOT_SUPPORTED) {
+		fmt_snprintf(err, n, "the kernel requires multiboot features mica lacks (flags 0x%x)",
+			     h->flags);
+		return -1;
+	}
+	if (h->flags & MULTIBOOT_AOUT_KLUDGE)
+		return load_kludge(vm, image, len, h, entry, err, n);
+	if (elf_parse(image, len, &elf, err, n))
+		return -1;
+	if (elf.entry >> 32) {
+		fmt_snprintf(err, n, "entry point 0x%lx is above 4 GiB", (unsigned long)elf.entry);
+		return -1;
+	}
+	if (elf_foreach_load(&elf, load_segment, &c)) {
+		if (!err[0])
+			fmt_snprintf(err, n, "a segment could not be copied into guest RAM");
+		return -1;
+	}
+	*entry = (uint32_t)elf.entry;
+	return 0;
+}
+
+/*
+ * The multiboot information, in one page at MBI_GPA: the info structure,
+ * the memory map, the command line and the loader's name.
+ */
+static int build_mbi(struct vm *vm, const char *cmdline)
+{
+	struct {
+		struct multiboot_info info;
+		struct multiboot_mmap_entry mmap[4];
+		char loader[8];
+		char cmdline[MBI_SIZE - sizeof(struct multiboot_info) -
+			     4 * sizeof(struct multiboot_mmap_entry) - 8];
+	} __attribute__((packed)) b;
+	static const uint32_t entry_size = sizeof(struct multiboot_mmap_entry) - 4;
+	gpa_t base = MBI_GPA;
+
+	_Static_assert(sizeof(b) == MBI_SIZE, "multiboot information is one page");
+	memset(&b, 0, sizeof(b));
+	b.mmap[0] = (struct multiboot_mmap_entry){ entry_size, 0, LOW_MEM_END, MULTIBOOT_MEMORY_AVAILABLE };
+	b.mmap[1] = (struct multiboot_mmap_entry){ entry_size, LOW_MEM_END, 0xa0000 - LOW_MEM_END,
+						   MULTIBOOT_MEMORY_RESERVED };
+	b.mmap[2] = (struct multiboot_mmap_entry){ entry_size, 0xf0000, 0x10000, MULTIBOOT_MEMORY_RESERVED };
+	b.mmap[3] = (struct multiboot_mmap_entry){ entry_size, HOLE_END, vm->mem_bytes - HOLE_END,
+						   MULTIBOOT_MEMORY_AVAILABLE };
+	strlcpy(b.loader, LOADER_NAME, sizeof(b.loader));
+	strlcpy(b.cmdline, cmdline, sizeof(b.cmdline));
+
+	b.info.flags = MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MEM_MAP |
+		       MULTIBOOT_INFO_BOOT_LOADER_NAME;
+	b.info.mem_lower = LOW_MEM_END >> 10;
+	b.info.mem_upper = (vm->mem_bytes - HOLE_END) >> 10;
+	b.info.mmap_addr = base + offsetof(typeof(b), mmap);
+	b.info.mmap_length = sizeof(b.mmap);
+	b.info.boot_loader_name = base + offsetof(typeof(b), loader);
+	b.info.cmdline = base + offsetof(typeof(b), cmdline);
+	return vm_copy_to_guest(vm, base, &b, sizeof(b));
+}
+
+/* ---- Lifecycle ----------------------------------------------------------- */
+
+/* mica's own keys on a module's command line; the guest sees them too. */
+static int parse_options(struct vm *vm, unsigned id, const char *cmdline, char *err, size_t n)
+{
+	char val[CMDLINE_VAL_MAX];
+
+	fmt_snprintf(vm->name, sizeof(vm->name), "vm%u", id);
+	if (cmdline_get(cmdline, "name", val, sizeof(val))) {
+		if (!val[0] || strlen(val) >= sizeof(vm->name)) {
+			fmt_snprintf(err, n, "name='%s': give 1 to %d characters", val,
+				     VM_NAME_MAX - 1);
+			return -1;
+		}
+		strlcpy(vm->name, val, sizeof(vm->name));
+	}
+	vm->mem_bytes = VM_DEFAULT_MEM;
+	if (cmdline_get(cmdline, "mem", val, sizeof(val))) {
+		uint64_t bytes;
+
+		if (cmdline_parse_size(val, &bytes) || bytes < VM_MIN_MEM || bytes > (1ULL << 32)) {
+			fmt_snprintf(err, n, "mem=%s: give a size from 2M to 4G, e.g. mem=16M", val);
+			return -1;
+		}
+		vm->mem_bytes = (bytes + FRAME_SIZE - 1) & ~(FRAME_SIZE - 1);
+	}
+	return 0;
+}
+
+int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *image,
+	      size_t image_len, const char *cmdline)
+{
+	char err[200] = "";
+	uint32_t entry = 0;
+	uint64_t free_bytes = frame_pool_free_count(pool) * FRAME_SIZE;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->id = id;
+	vm->pool = pool;
+	vm->vcpu.vm = vm;
+	vm->state = VM_CREATED;
+	if (parse_options(vm, id, cmdline, err, sizeof(err)))
+		goto fail_early;
+	if (vm->mem_bytes > free_bytes) {
+		fmt_snprintf(err, sizeof(err), "mem=%lu MiB, but only %lu MiB are free",
+			     (unsigned long)(vm->mem_bytes >> 20), (unsigned long)(free_bytes >> 20));
+		goto fail_early;
+	}
+	if (ept_init(&vm->ept, pool, vmx.ept_2m))
+		goto fail_early;
+	if (alloc_ram(vm)) {
+		fmt_snprintf(err, sizeof(err), "out of memory for %lu MiB of guest RAM",
+			     (unsigned long)(vm->mem_bytes >> 20));
+		goto fail;
+	}
+	if (load_kernel(vm, image, image_len, &entry, err, sizeof(err)))
+		goto fail;
+	if (build_mbi(vm, cmdline)) {
+		fmt_snprintf(err, sizeof(err), "no room for the multiboot information");
+		goto fail;
+	}
+	vuart_init(&vm->uart, vm->name);
+	if (vmx_vcpu_init(&vm->vcpu, pool, ept_eptp(&vm->ept), (uint16_t)id, entry, MBI_GPA)) {
+		fmt_snprintf(err, sizeof(err), "could not set up its vCPU");
+		goto fail;
+	}
+	vm->frames_tables = vm->ept.table_frames;
+	klog("vm %s: created: %lu MiB RAM, entry 0x%x, command line '%s'\n", vm->name,
+	     (unsigned long)(vm->mem_bytes >> 20), entry, cmdline);
+	return 0;
+
+fail:
+	vm_destroy(vm);
+fail_early:
+	klog("vm %s: not created: %s\n", vm->name[0] ? vm->name : "?", err);
+	return -1;
+}
+
+enum vm_state vm_run(struct vm *vm)
+{
+	vm->state = VM_RUNNING;
+	while (vm->state == VM_RUNNING)
+		vmx_vcpu_run(&vm->vcpu);
+	vuart_flush(&vm->uart);
+	return vm->state;
+}
+
+void vm_exit(struct vm *vm, int code)
+{
+	vm->state = VM_EXITED;
+	vm->exit_code = code;
+	fmt_snprintf(vm->reason, sizeof(vm->reason), "exited with code %d", code);
+}
+
+void vm_halted(struct vm *vm)
+{
+	vm->state = VM_EXITED;
+	vm->exit_code = 0;
+	fmt_snprintf(vm->reason, sizeof(vm->reason), "halted with interrupts off");
+}
+
+void vm_crash(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	vm->state = VM_CRASHED;
+	va_start(ap, fmt);
+	fmt_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
+	va_end(ap);
+	vuart_flush(&vm->uart);
+	klog("vm %s: crashed: %s\n", vm->name, vm->reason);
+}
+
+void vm_report(const struct vm *vm)
+{
+	klog("vm %s: %s%s\n", vm->name, vm->state == VM_CRASHED ? "crashed: " : "", vm->reason);
+	vmx_vcpu_print_exits(&vm->vcpu);
+	klog("vm %s: memory: %lu KiB RAM, %lu KiB EPT tables, 4 KiB VMCS; console %lu bytes\n",
+	     vm->name, (unsigned long)(vm->frames_ram * 4), (unsigned long)(vm->frames_tables * 4),
+	     (unsigned long)vm->uart.bytes);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	vmx_vcpu_destroy(&vm->vcpu, vm->pool);
+	if (vm->ept.pml4) {
+		ept_foreach_leaf(&vm->ept, free_leaf, vm);
+		ept_destroy(&vm->ept);
+	}
+	vm->frames_ram = 0;
+}

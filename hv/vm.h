@@ -1,0 +1,89 @@
+/*
+ * vm.h - virtual machines and their vCPUs, in terms that do not depend on
+ * the VT-x backend: lifecycle, guest memory, console, statistics.
+ */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hv/types.h"
+#include "hv/vuart.h"
+#include "hv/vmx/ept.h"
+#include "hv/vmx/vmx_vcpu.h"
+
+struct frame_pool;
+
+#define VM_NAME_MAX 32
+#define VM_DEFAULT_MEM (16ULL << 20)
+#define VM_MIN_MEM (2ULL << 20)
+
+enum vm_state {
+	VM_CREATED,
+	VM_RUNNING,
+	VM_EXITED,      /* the guest asked to stop, with an exit code */
+	VM_CRASHED,     /* the guest did something mica cannot continue */
+};
+
+/* One virtual CPU: the backend's state plus what the VM manager counts. */
+struct vcpu {
+	struct vm *vm;
+	struct vmx_vcpu arch;           /* VMCS, registers, exit counters */
+};
+
+struct vm {
+	unsigned id;                    /* 1, 2, ...; also the VPID */
+	char name[VM_NAME_MAX];
+	enum vm_state state;
+	int exit_code;                  /* VM_EXITED: what the guest wrote */
+	char reason[160];               /* VM_CRASHED: why, one line */
+	uint64_t mem_bytes;             /* guest RAM: [0, mem_bytes) */
+	struct frame_pool *pool;        /* RAM and tables come from, and go back to */
+	struct ept ept;
+	struct vcpu vcpu;               /* one vCPU per VM */
+	struct vuart uart;              /* COM1 of this VM */
+	uint64_t frames_ram, frames_tables;
+};
+
+/*
+ * Build a VM from a multiboot kernel image and its module command line
+ * (keys: name=, mem=; the whole line is also the guest's command line):
+ * guest RAM and EPT, the image loaded as GRUB would, a multiboot
+ * information structure in guest memory, and a vCPU that starts at the
+ * image's entry in 32-bit protected mode with EAX = 0x2BADB002. Returns 0,
+ * or -1 after one line naming what is wrong (bad image, bad option, too
+ * little memory); nothing is left allocated then.
+ */
+int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *image,
+	      size_t image_len, const char *cmdline);
+
+/* Run the VM until it exits or crashes. Returns its final state. */
+enum vm_state vm_run(struct vm *vm);
+
+/* Print the VM's outcome and statistics (exits by reason, memory). */
+void vm_report(const struct vm *vm);
+
+/* Give back everything the VM holds: RAM, EPT tables, VMCS. */
+void vm_destroy(struct vm *vm);
+
+/* Stop the VM: it exited with (code) of its own accord. */
+void vm_exit(struct vm *vm, int code);
+
+/* Stop the VM: it halted with interrupts off, as kernels do when done. */
+void vm_halted(struct vm *vm);
+
+/* Stop the VM: it crashed; (fmt) says why in one line. */
+void vm_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The one checked translation from guest memory to a host pointer:
+ * (len) bytes at (gpa) when they lie in guest RAM within one host page
+ * run, else NULL. Every mica access to guest memory goes through here or
+ * through the copy helpers below, which split at page boundaries.
+ */
+void *gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len);
+int vm_copy_to_guest(struct vm *vm, gpa_t gpa, const void *src, uint64_t len);
+int vm_copy_from_guest(struct vm *vm, void *dst, gpa_t gpa, uint64_t len);
+
+#endif /* HV_VM_H */

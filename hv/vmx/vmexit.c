@@ -1,0 +1,501 @@
+/*
+ * vmexit.c - the VM-exit table and its handlers: one small handler per
+ * basic exit reason, one dispatcher that counts, and advances RIP only
+ * when a handler asks for it.
+ *
+ * Runs in VMX root after every VM exit, with the guest's registers in
+ * struct vcpu_regs. SDM Vol. 3, "VM Exits", "Exit Qualification for VM
+ * Exits", App. C "VMX Basic Exit Reasons". Nothing a guest does here may
+ * stop mica: a guest that cannot continue is stopped alone (vm_crash).
+ */
+#include "hv/hypercall.h"
+#include "hv/include/hvabi.h"
+#include "hv/vm.h"
+#include "hv/vmx/vmcs.h"
+#include "hv/vmx/vmexit.h"
+#include "hv/vmx/vmx.h"
+#include "hv/vmx/vmx_controls.h"
+#include "lib/console.h"
+#include "lib/msr.h"
+#include "lib/x86.h"
+#include "lib/x86_regs.h"
+
+#define CPUID_1_ECX_VMX         BIT(5)
+#define CPUID_1_ECX_MONITOR     BIT(3)
+#define CPUID_1_ECX_HYPERVISOR  BIT(31)
+#define CPUID_HV_FIRST          0x40000000u
+#define CPUID_HV_LAST           0x4fffffffu
+
+#define QEMU_DEBUG_EXIT_PORT    0xf4    /* isa-debug-exit: a write ends the VM */
+
+enum exit_action {
+	RESUME,         /* re-enter at the same RIP (faults, injected events) */
+	RESUME_NEXT,    /* the instruction is done: skip it */
+	STOP,           /* the VM stopped (vm_exit or vm_crash was called) */
+};
+
+static struct vm *vm_of(struct vcpu *v)
+{
+	return v->vm;
+}
+
+/* Queue a hardware exception for the next VM entry. SDM Vol. 3,
+ * "VM-Entry Controls for Event Injection". */
+static void inject_exception(unsigned vector, bool has_error, uint32_t error)
+{
+	uint32_t info = vector | (INTR_TYPE_HW_EXCEPTION << VMCS_INTR_INFO_TYPE_SHIFT) | VMCS_INTR_INFO_VALID;
+
+	if (has_error) {
+		info |= VMCS_INTR_INFO_DELIVER_ERROR_CODE;
+		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static enum exit_action inject_gp(void)
+{
+	inject_exception(VEC_GP, true, 0);
+	return RESUME;
+}
+
+static enum exit_action inject_ud(void)
+{
+	inject_exception(VEC_UD, false, 0);
+	return RESUME;
+}
+
+/* ---- CPUID ----------------------------------------------------------- */
+
+/* The host's answers, except that VMX and MONITOR/MWAIT are hidden (mica
+ * emulates neither) and the hypervisor leaves say "MicaMicaMica". */
+static enum exit_action vmexit_cpuid(struct vcpu *v)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint32_t leaf = (uint32_t)r->rax, subleaf = (uint32_t)r->rcx;
+	struct cpuid_regs c = { 0, 0, 0, 0 };
+
+	if (leaf >= CPUID_HV_FIRST && leaf <= CPUID_HV_LAST) {
+		if (leaf == HVABI_CPUID_BASE) {
+			const uint32_t *sig = (const uint32_t *)HVABI_SIGNATURE;
+
+			c = (struct cpuid_regs){ HVABI_CPUID_MAX, sig[0], sig[1], sig[2] };
+		} else if (leaf == HVABI_CPUID_INFO) {
+			c.eax = HVABI_VERSION;
+		}
+	} else {
+		c = cpuid(leaf, subleaf);
+		if (leaf == 1) {
+			c.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_MONITOR);
+			c.ecx |= CPUID_1_ECX_HYPERVISOR;
+		}
+	}
+	r->rax = c.eax;
+	r->rbx = c.ebx;
+	r->rcx = c.ecx;
+	r->rdx = c.edx;
+	return RESUME_NEXT;
+}
+
+/* ---- VMCALL: hypercalls ------------------------------------------------ */
+
+static enum exit_action vmexit_vmcall(struct vcpu *v)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint64_t args[HC_MAX_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10 };
+
+	r->rax = (uint64_t)hc_dispatch(vm_of(v), r->rax, args);
+	return vm_of(v)->state == VM_RUNNING ? RESUME_NEXT : STOP;
+}
+
+/* ---- HLT ----------------------------------------------------------------- */
+
+/* No device of a VM raises interrupts yet, so a halted guest never wakes:
+ * it has finished. With interrupts off that is what it meant to do. */
+static enum exit_action vmexit_hlt(struct vcpu *v)
+{
+	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)
+		vm_crash(vm_of(v), "halted waiting for an interrupt, and no device of this VM sends any");
+	else
+		vm_halted(vm_of(v));
+	return STOP;
+}
+
+/* ---- I/O instructions ---------------------------------------------------- */
+
+static uint32_t io_in(struct vm *vm, uint16_t port)
+{
+	if (vuart_port(port))
+		return vuart_in(&vm->uart, port);
+	return 0xffffffff;      /* nothing there: the bus floats high */
+}
+
+static void io_out(struct vm *vm, uint16_t port, uint32_t value)
+{
+	if (vuart_port(port))
+		vuart_out(&vm->uart, port, (uint8_t)value);
+	else if (port == QEMU_DEBUG_EXIT_PORT)
+		vm_exit(vm, (int)(value & 0xff));
+	/* Other ports (POST codes at 0x80, Bochs' 0x8900, ...) are ignored. */
+}
+
+static enum exit_action vmexit_io(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	struct vcpu_regs *r = &v->arch.regs;
+	unsigned size = IO_SIZE(q);
+	uint16_t port = IO_PORT(q);
+	uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+
+	if (q & IO_STRING) {
+		vm_crash(vm_of(v), "string I/O (INS/OUTS) on port 0x%x is not emulated", port);
+		return STOP;
+	}
+	if (q & IO_DIRECTION_IN) {
+		uint32_t val = io_in(vm_of(v), port) & mask;
+
+		/* A 32-bit IN zero-extends into RAX; 8 and 16 bits merge. */
+		r->rax = size == 4 ? val : (r->rax & ~(uint64_t)mask) | val;
+	} else {
+		io_out(vm_of(v), port, (uint32_t)r->rax & mask);
+	}
+	return vm_of(v)->state == VM_RUNNING ? RESUME_NEXT : STOP;
+}
+
+/* ---- RDMSR / WRMSR: an explicit allow-list ------------------------------ */
+
+/* MSRs held in the VMCS guest area, loaded and saved on every transition. */
+static const struct { uint32_t msr, field; } vmcs_msrs[] = {
+	{ MSR_IA32_SYSENTER_CS, VMCS_GUEST_IA32_SYSENTER_CS },
+	{ MSR_IA32_SYSENTER_ESP, VMCS_GUEST_IA32_SYSENTER_ESP },
+	{ MSR_IA32_SYSENTER_EIP, VMCS_GUEST_IA32_SYSENTER_EIP },
+	{ MSR_IA32_PAT, VMCS_GUEST_IA32_PAT },
+	{ MSR_IA32_FS_BASE, VMCS_GUEST_FS_BASE },
+	{ MSR_IA32_GS_BASE, VMCS_GUEST_GS_BASE },
+	{ MSR_IA32_DEBUGCTL, VMCS_GUEST_IA32_DEBUGCTL },
+};
+
+/*
+ * MSRs mica does not use itself, so the guest's values can live in the
+ * real registers while it runs (SYSCALL's and SWAPGS's MSRs).
+ * XXX: with several VMs on one CPU these must be switched with the vCPU.
+ */
+static const uint32_t passthrough_msrs[] = {
+	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE,
+};
+
+static int vmcs_msr_field(uint32_t msr)
+{
+	for (unsigned i = 0; i < sizeof(vmcs_msrs) / sizeof(vmcs_msrs[0]); i++)
+		if (vmcs_msrs[i].msr == msr)
+			return (int)vmcs_msrs[i].field;
+	return -1;
+}
+
+static bool passthrough(uint32_t msr)
+{
+	for (unsigned i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
+		if (passthrough_msrs[i] == msr)
+			return true;
+	return false;
+}
+
+static enum exit_action vmexit_rdmsr(struct vcpu *v)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint32_t msr = (uint32_t)r->rcx;
+	int field = vmcs_msr_field(msr);
+	uint64_t val;
+
+	if (field >= 0)
+		val = vmcs_read((uint32_t)field);
+	else if (msr == MSR_IA32_EFER)
+		val = vmcs_read(VMCS_GUEST_IA32_EFER);
+	else if (passthrough(msr))
+		val = rdmsr(msr);
+	else if (msr == MSR_IA32_TSC)
+		val = rdtsc();
+	else if (msr == MSR_IA32_MISC_ENABLE)
+		val = MISC_ENABLE_FAST_STRINGS;
+	else if (msr == MSR_IA32_MTRRCAP || msr == MSR_IA32_MTRR_DEF_TYPE)
+		val = 0;        /* no MTRRs: all memory is write-back under EPT */
+	else
+		return inject_gp();
+	r->rax = (uint32_t)val;
+	r->rdx = val >> 32;
+	return RESUME_NEXT;
+}
+
+static enum exit_action vmexit_wrmsr(struct vcpu *v)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint32_t msr = (uint32_t)r->rcx;
+	uint64_t val = (r->rdx << 32) | (uint32_t)r->rax;
+	int field = vmcs_msr_field(msr);
+
+	if (field >= 0) {
+		vmcs_write((uint32_t)field, val);
+	} else if (msr == MSR_IA32_EFER) {
+		/* LMA is the CPU's to set, when paging turns on with LME. */
+		uint64_t old = vmcs_read(VMCS_GUEST_IA32_EFER);
+
+		if (val & ~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+			return inject_gp();
+		vmcs_write(VMCS_GUEST_IA32_EFER, (val & ~(uint64_t)EFER_LMA) | (old & EFER_LMA));
+	} else if (passthrough(msr)) {
+		wrmsr(msr, val);
+	} else if (msr == MSR_IA32_MISC_ENABLE || msr == MSR_IA32_MTRR_DEF_TYPE) {
+		/* accepted and ignored */
+	} else {
+		return inject_gp();
+	}
+	return RESUME_NEXT;
+}
+
+/* ---- XSETBV, INVD, WBINVD ------------------------------------------------ */
+
+static enum exit_action vmexit_xsetbv(struct vcpu *v)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint64_t val = (r->rdx << 32) | (uint32_t)r->rax;
+	struct cpuid_regs d = cpuid(0xd, 0);
+	uint64_t supported = ((uint64_t)d.edx << 32) | d.eax;
+
+	/* SDM Vol. 1, "XSETBV": XCR0 only, x87 always on, AVX needs SSE,
+	 * nothing the CPU lacks. */
+	if ((uint32_t)r->rcx != 0 || !vmx.xsave || !(val & XCR0_X87) ||
+	    (val & ~supported) || ((val & XCR0_AVX) && !(val & XCR0_SSE)))
+		return inject_gp();
+	__asm__ volatile("xsetbv" : : "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(0));
+	v->arch.xcr0 = val;
+	return RESUME_NEXT;
+}
+
+/* Caches are coherent under EPT with write-back memory: nothing to do. */
+static enum exit_action vmexit_cache(struct vcpu *v)
+{
+	return RESUME_NEXT;
+}
+
+/* ---- Control-register accesses ------------------------------------------- */
+
+static uint64_t *gpr(struct vcpu_regs *r, unsigned n, uint64_t *rsp)
+{
+	uint64_t *regs[16] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, rsp, &r->rbp, &r->rsi, &r->rdi,
+		&r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+	};
+	return regs[n & 15];
+}
+
+/*
+ * A write to CR0 or CR4 that changes a bit mica owns (the VMX fixed bits:
+ * CR0.NE, CR4.VMXE, ...). The guest gets its value in the read shadow; the
+ * real register keeps the fixed bits.
+ */
+static enum exit_action write_cr(struct vcpu *v, unsigned cr, uint64_t val)
+{
+	const struct vmx_caps *c = &vmx.caps;
+
+	if (cr == 0) {
+		uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+		uint32_t entry = (uint32_t)vmcs_read(VMCS_ENTRY_CTLS);
+
+		if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) ||
+		    ((val & CR0_NW) && !(val & CR0_CD)))
+			return inject_gp();
+		/* Paging on with EFER.LME activates long mode: SDM Vol. 3,
+		 * "IA-32e Mode Operation". The CPU does it when no exit is
+		 * involved; here mica must. */
+		if ((val & CR0_PG) && (efer & EFER_LME)) {
+			efer |= EFER_LMA;
+			entry |= VM_ENTRY_IA32E_MODE_GUEST;
+		} else {
+			efer &= ~(uint64_t)EFER_LMA;
+			entry &= ~(uint32_t)VM_ENTRY_IA32E_MODE_GUEST;
+		}
+		vmcs_write(VMCS_GUEST_IA32_EFER, efer);
+		vmcs_write(VMCS_ENTRY_CTLS, entry);
+		vmcs_write(VMCS_CR0_READ_SHADOW, val);
+		vmcs_write(VMCS_GUEST_CR0, ((val | c->cr0_fixed0) & c->cr0_fixed1) |
+			   (val & (CR0_PE | CR0_PG)));
+		return RESUME_NEXT;
+	}
+	if (cr == 4) {
+		/* The guest may set what the CPU allows, except VMXE: VMX
+		 * is hidden from it. */
+		if ((val & ~c->cr4_fixed1) || (val & CR4_VMXE))
+			return inject_gp();
+		vmcs_write(VMCS_CR4_READ_SHADOW, val);
+		vmcs_write(VMCS_GUEST_CR4, (val | c->cr4_fixed0) & c->cr4_fixed1);
+		return RESUME_NEXT;
+	}
+	vm_crash(vm_of(v), "MOV to CR%u exited, but mica never asks for that", cr);
+	return STOP;
+}
+
+static enum exit_action vmexit_cr_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	unsigned cr = (q & CR_ACCESS_CR_MASK);
+	uint64_t rsp = vmcs_read(VMCS_GUEST_RSP);
+	uint64_t shadow;
+
+	switch (CR_ACCESS_TYPE(q)) {
+	case CR_ACCESS_MOV_TO_CR:
+		return write_cr(v, cr, *gpr(&v->arch.regs, CR_ACCESS_GPR(q), &rsp));
+	case CR_ACCESS_CLTS:
+		shadow = vmcs_read(VMCS_CR0_READ_SHADOW);
+		return write_cr(v, 0, shadow & ~(uint64_t)CR0_TS);
+	case CR_ACCESS_LMSW:
+		/* LMSW sets PE but never clears it; it touches bits 3:0 only. */
+		shadow = vmcs_read(VMCS_CR0_READ_SHADOW);
+		return write_cr(v, 0, (shadow & ~0xeULL) | (shadow & CR0_PE) |
+				(CR_ACCESS_LMSW_DATA(q) & 0xf));
+	default:
+		vm_crash(vm_of(v), "MOV from CR%u exited, but mica never asks for that", cr);
+		return STOP;
+	}
+}
+
+/* ---- The guest cannot continue ------------------------------------------- */
+
+static enum exit_action vmexit_triple_fault(struct vcpu *v)
+{
+	vm_crash(vm_of(v), "triple fault at RIP 0x%lx", (unsigned long)vmcs_read(VMCS_GUEST_RIP));
+	return STOP;
+}
+
+static enum exit_action vmexit_ept_violation(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	const char *kind = q & EPT_VIOLATION_DATA_WRITE ? "write" :
+			   q & EPT_VIOLATION_INSN_FETCH ? "instruction fetch" : "read";
+
+	vm_crash(vm_of(v), "EPT violation: %s at guest-physical 0x%lx (outside its %lu MiB of RAM), "
+		 "guest RIP 0x%lx", kind, (unsigned long)vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS),
+		 (unsigned long)(vm_of(v)->mem_bytes >> 20),
+		 (unsigned long)vmcs_read(VMCS_GUEST_RIP));
+	return STOP;
+}
+
+static enum exit_action vmexit_ept_misconfig(struct vcpu *v)
+{
+	vm_crash(vm_of(v), "EPT misconfiguration at guest-physical 0x%lx (a mica bug), guest RIP 0x%lx",
+		 (unsigned long)vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS),
+		 (unsigned long)vmcs_read(VMCS_GUEST_RIP));
+	return STOP;
+}
+
+/* VMX instructions in the guest: VMX is hidden, so they are invalid. */
+static enum exit_action vmexit_vmx_insn(struct vcpu *v)
+{
+	return inject_ud();
+}
+
+/* Events mica takes no action on: the guest simply continues. */
+static enum exit_action vmexit_ignore(struct vcpu *v)
+{
+	return RESUME;
+}
+
+static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason)
+{
+	klog("vm %s: unhandled VM exit, reason %u (%s); VMCS:\n", vm_of(v)->name, reason,
+	     vmexit_name(reason));
+	vmcs_dump("    ");
+	vm_crash(vm_of(v), "unhandled VM exit %u (%s)", reason, vmexit_name(reason));
+	return STOP;
+}
+
+/* The instruction that exited is done: move past it. An STI or MOV SS
+ * right before it no longer blocks interrupts (SDM Vol. 3, "Interruptibility
+ * State"), so that blocking ends with it. */
+static void skip_instruction(void)
+{
+	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+
+	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) +
+		   vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+	if (intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS))
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
+			   intr & ~(uint64_t)(INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS));
+}
+
+/* ---- The table -------------------------------------------------------- */
+
+static const struct exit_desc {
+	const char *name;
+	enum exit_action (*fn)(struct vcpu *v);
+} exit_table[EXIT_REASON_MAX] = {
+	[EXIT_REASON_EXCEPTION_NMI]     = { "exception-or-nmi",  vmexit_ignore },
+	[EXIT_REASON_EXT_INTR]          = { "external-interrupt", vmexit_ignore },
+	[EXIT_REASON_TRIPLE_FAULT]      = { "triple-fault",      vmexit_triple_fault },
+	[EXIT_REASON_INIT]              = { "init-signal",       vmexit_ignore },
+	[EXIT_REASON_SIPI]              = { "sipi",              vmexit_ignore },
+	[EXIT_REASON_INTR_WINDOW]       = { "interrupt-window",  NULL },
+	[EXIT_REASON_NMI_WINDOW]        = { "nmi-window",        NULL },
+	[EXIT_REASON_TASK_SWITCH]       = { "task-switch",       NULL },
+	[EXIT_REASON_CPUID]             = { "cpuid",             vmexit_cpuid },
+	[EXIT_REASON_GETSEC]            = { "getsec",            vmexit_vmx_insn },
+	[EXIT_REASON_HLT]               = { "hlt",               vmexit_hlt },
+	[EXIT_REASON_INVD]              = { "invd",              vmexit_cache },
+	[EXIT_REASON_INVLPG]            = { "invlpg",            NULL },
+	[EXIT_REASON_RDPMC]             = { "rdpmc",             vmexit_vmx_insn },
+	[EXIT_REASON_RDTSC]             = { "rdtsc",             NULL },
+	[EXIT_REASON_RSM]               = { "rsm",               NULL },
+	[EXIT_REASON_VMCALL]            = { "vmcall",            vmexit_vmcall },
+	[EXIT_REASON_VMCLEAR]           = { "vmclear",           vmexit_vmx_insn },
+	[EXIT_REASON_VMLAUNCH]          = { "vmlaunch",          vmexit_vmx_insn },
+	[EXIT_REASON_VMPTRLD]           = { "vmptrld",           vmexit_vmx_insn },
+	[EXIT_REASON_VMPTRST]           = { "vmptrst",           vmexit_vmx_insn },
+	[EXIT_REASON_VMREAD]            = { "vmread",            vmexit_vmx_insn },
+	[EXIT_REASON_VMRESUME]          = { "vmresume",          vmexit_vmx_insn },
+	[EXIT_REASON_VMWRITE]           = { "vmwrite",           vmexit_vmx_insn },
+	[EXIT_REASON_VMXOFF]            = { "vmxoff",            vmexit_vmx_insn },
+	[EXIT_REASON_VMXON]             = { "vmxon",             vmexit_vmx_insn },
+	[EXIT_REASON_CR_ACCESS]         = { "cr-access",         vmexit_cr_access },
+	[EXIT_REASON_DR_ACCESS]         = { "dr-access",         NULL },
+	[EXIT_REASON_IO_INSTRUCTION]    = { "io",                vmexit_io },
+	[EXIT_REASON_RDMSR]             = { "rdmsr",             vmexit_rdmsr },
+	[EXIT_REASON_WRMSR]             = { "wrmsr",             vmexit_wrmsr },
+	[EXIT_REASON_INVALID_GUEST_STATE] = { "invalid-guest-state", NULL },
+	[EXIT_REASON_MSR_LOADING]       = { "msr-loading",       NULL },
+	[EXIT_REASON_MWAIT]             = { "mwait",             vmexit_vmx_insn },
+	[EXIT_REASON_MTF]               = { "monitor-trap-flag", NULL },
+	[EXIT_REASON_MONITOR]           = { "monitor",           vmexit_vmx_insn },
+	[EXIT_REASON_PAUSE]             = { "pause",             NULL },
+	[EXIT_REASON_MCE_DURING_ENTRY]  = { "machine-check-during-entry", NULL },
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = { "tpr-below-threshold", NULL },
+	[EXIT_REASON_APIC_ACCESS]       = { "apic-access",       NULL },
+	[EXIT_REASON_GDTR_IDTR]         = { "gdtr-idtr-access",  NULL },
+	[EXIT_REASON_LDTR_TR]           = { "ldtr-tr-access",    NULL },
+	[EXIT_REASON_EPT_VIOLATION]     = { "ept-violation",     vmexit_ept_violation },
+	[EXIT_REASON_EPT_MISCONFIG]     = { "ept-misconfig",     vmexit_ept_misconfig },
+	[EXIT_REASON_INVEPT]            = { "invept",            vmexit_vmx_insn },
+	[EXIT_REASON_RDTSCP]            = { "rdtscp",            NULL },
+	[EXIT_REASON_PREEMPTION_TIMER]  = { "preemption-timer",  vmexit_ignore },
+	[EXIT_REASON_INVVPID]           = { "invvpid",           vmexit_vmx_insn },
+	[EXIT_REASON_WBINVD]            = { "wbinvd",            vmexit_cache },
+	[EXIT_REASON_XSETBV]            = { "xsetbv",            vmexit_xsetbv },
+	[EXIT_REASON_VMFUNC]            = { "vmfunc",            vmexit_vmx_insn },
+};
+
+const char *vmexit_name(uint32_t reason)
+{
+	if (reason < EXIT_REASON_MAX && exit_table[reason].name)
+		return exit_table[reason].name;
+	return "unknown";
+}
+
+void vmexit_dispatch(struct vcpu *v, uint32_t reason)
+{
+	const struct exit_desc *d = reason < EXIT_REASON_MAX ? &exit_table[reason] : NULL;
+	enum exit_action a;
+
+	v->arch.exits_total++;
+	if (reason < EXIT_REASON_MAX)
+		v->arch.exits[reason]++;
+	a = d && d->fn ? d->fn(v) : vmexit_unhandled(v, reason);
+	if (a == RESUME_NEXT)
+		skip_instruction();
+}

@@ -1,0 +1,164 @@
+/*
+ * vmx_vcpu.c - a vCPU's life under VT-x: VMCS creation, VM entry with
+ * every failure decoded into words, the exit hand-off, teardown.
+ *
+ * Runs in VMX root. SDM Vol. 3, "VM Entries" ("Checks on VMX Controls and
+ * Host-State Area", "Checking and Loading Guest State", "VM-Entry
+ * Failures During or After Loading Guest State").
+ */
+#include "hv/vm.h"
+#include "hv/vmx/vmcs.h"
+#include "hv/vmx/vmexit.h"
+#include "hv/vmx/vmx.h"
+#include "hv/vmx/vmx_check.h"
+#include "hv/vmx/vmx_error.h"
+#include "hv/vmx/vmx_insn.h"
+#include "lib/console.h"
+#include "lib/frame.h"
+#include "lib/multiboot.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+#include "lib/x86_regs.h"
+
+#define EXIT_REASON_BASIC(r)    ((r) & 0xffff)
+
+/* The VM-instruction errors that mean "the state is wrong": for these,
+ * mica's own checker can name the rule. */
+#define VMXERR_ENTRY_INVALID_CONTROL    7
+#define VMXERR_ENTRY_INVALID_HOST       8
+
+/* The VMCS the CPU works on; VMPTRLD only when another vCPU runs next. */
+static hpa_t current_vmcs;
+
+int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16_t vpid,
+		  uint32_t entry, uint32_t mbi)
+{
+	struct vmx_vcpu *a = &v->arch;
+
+	memset(a, 0, sizeof(*a));
+	a->vmcs = frame_alloc(pool);
+	if (!a->vmcs) {
+		klog("vm %s: no memory for a VMCS\n", v->vm->name);
+		return -1;
+	}
+	memset(hpa_to_hva(a->vmcs), 0, FRAME_SIZE);
+	current_vmcs = a->vmcs;         /* vmcs_setup() makes it current */
+	if (vmcs_setup(a->vmcs, eptp, vpid, entry)) {
+		frame_free(pool, a->vmcs);
+		a->vmcs = 0;
+		return -1;
+	}
+	a->regs.rax = MULTIBOOT_BOOTLOADER_MAGIC;
+	a->regs.rbx = mbi;
+	a->xcr0 = XCR0_X87;
+	return 0;
+}
+
+static uint64_t read_field(void *ctx, uint32_t field)
+{
+	uint64_t v = 0;
+
+	vmread(field, &v);
+	return v;
+}
+
+/* Run mica's own copy of the SDM's entry checks on the current VMCS.
+ * Returns 0 when every rule holds; else fills (why). */
+static int check_state(char *why, size_t n)
+{
+	return vmx_check_state(&vmx.caps, read_field, NULL, why, n);
+}
+
+/* VMLAUNCH or VMRESUME refused to start the guest (VMfail). */
+static void entry_insn_failed(struct vcpu *v, int r)
+{
+	const char *insn = v->arch.launched ? "VMRESUME" : "VMLAUNCH";
+	char why[200] = "";
+	uint64_t err = 0;
+
+	if (r == VM_FAIL_INVALID) {
+		vm_crash(v->vm, "%s: VMfailInvalid (no valid current VMCS)", insn);
+		return;
+	}
+	vmread(VMCS_INSTRUCTION_ERROR, &err);
+	if (err == VMXERR_ENTRY_INVALID_CONTROL || err == VMXERR_ENTRY_INVALID_HOST)
+		check_state(why, sizeof(why));
+	vm_crash(v->vm, "%s failed: VM-instruction error %lu (%s)%s%s", insn, (unsigned long)err,
+		 vmx_insn_error_name((uint32_t)err), why[0] ? "; " : "", why);
+}
+
+/* The CPU started loading the guest and gave up: a VM exit with bit 31 of
+ * the exit reason set (SDM Vol. 3, "VM-Entry Failures During or After
+ * Loading Guest State"). */
+static void entry_failed(struct vcpu *v, uint32_t reason)
+{
+	char why[200] = "";
+	uint32_t basic = EXIT_REASON_BASIC(reason);
+
+	check_state(why, sizeof(why));
+	vm_crash(v->vm, "VM entry failed: exit reason %u (%s), qualification 0x%lx%s%s", basic,
+		 vmexit_name(basic), (unsigned long)vmcs_read(VMCS_EXIT_QUALIFICATION),
+		 why[0] ? "; " : "", why);
+}
+
+void vmx_vcpu_run(struct vcpu *v)
+{
+	struct vmx_vcpu *a = &v->arch;
+	uint32_t reason;
+	int r;
+
+	if (current_vmcs != a->vmcs) {
+		if (vmptrld(a->vmcs) != VM_SUCCESS) {
+			vm_crash(v->vm, "VMPTRLD of its VMCS at 0x%lx failed", (unsigned long)a->vmcs);
+			return;
+		}
+		current_vmcs = a->vmcs;
+	}
+	if (!a->launched) {
+		char why[200];
+
+		/* Bochs accepts some states that real CPUs reject: check the
+		 * SDM's rules ourselves before the first entry. */
+		if (check_state(why, sizeof(why))) {
+			vm_crash(v->vm, "refusing VM entry: %s", why);
+			return;
+		}
+		if (vmx.xsave)
+			__asm__ volatile("xsetbv" : : "a"((uint32_t)a->xcr0),
+					 "d"((uint32_t)(a->xcr0 >> 32)), "c"(0));
+	}
+	r = vmx_enter_guest(&a->regs, a->launched);
+	if (r != VM_SUCCESS) {
+		entry_insn_failed(v, r);
+		return;
+	}
+	a->launched = true;
+	reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+	if (reason & EXIT_REASON_ENTRY_FAIL) {
+		entry_failed(v, reason);
+		return;
+	}
+	vmexit_dispatch(v, EXIT_REASON_BASIC(reason));
+}
+
+void vmx_vcpu_print_exits(const struct vcpu *v)
+{
+	const struct vmx_vcpu *a = &v->arch;
+
+	kprintf("mica: vm %s: %lu exits:", v->vm->name, (unsigned long)a->exits_total);
+	for (unsigned i = 0; i < EXIT_REASON_MAX; i++)
+		if (a->exits[i])
+			kprintf(" %s %lu", vmexit_name(i), (unsigned long)a->exits[i]);
+	kprintf("\n");
+}
+
+void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
+{
+	if (!v->arch.vmcs)
+		return;
+	vmclear(v->arch.vmcs);
+	if (current_vmcs == v->arch.vmcs)
+		current_vmcs = 0;
+	frame_free(pool, v->arch.vmcs);
+	v->arch.vmcs = 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * vmx_vcpu.h - the VT-x half of a vCPU: its VMCS, the registers the VMCS
+ * does not hold, and exit counters. hv/vm.c drives it through the
+ * functions below and never touches a VMCS field itself.
+ */
+#ifndef HV_VMX_VMX_VCPU_H
+#define HV_VMX_VMX_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hv/types.h"
+#include "hv/vmx/vcpu_regs.h"
+#include "hv/vmx/vmx_exit_reasons.h"
+
+struct vcpu;
+struct frame_pool;
+
+struct vmx_vcpu {
+	struct vcpu_regs regs;
+	hpa_t vmcs;
+	bool launched;
+	uint64_t xcr0;                  /* the guest's XCR0 */
+	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */
+	uint64_t exits_total;
+};
+
+/*
+ * Give (v) a VMCS from (pool) and fill it: negotiated controls, mica as
+ * host, and a guest at the multiboot 1 entry state (32-bit protected mode,
+ * paging off, CS:EIP = flat:entry, EAX = 0x2BADB002, EBX = mbi), running
+ * on (eptp) with (vpid). Returns 0, or -1 after one line saying why.
+ */
+int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16_t vpid,
+		  uint32_t entry, uint32_t mbi);
+
+/* Enter the guest once and handle the VM exit that ends the visit. The
+ * VM's state says whether it may run again. */
+void vmx_vcpu_run(struct vcpu *v);
+
+/* Print "exits: name count, ..." for (v). */
+void vmx_vcpu_print_exits(const struct vcpu *v);
+
+/* VMCLEAR the VMCS and give its frame back. */
+void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool);
+
+#endif /* HV_VMX_VMX_VCPU_H */
