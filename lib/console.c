@@ -107,6 +107,7 @@ void machine_exit(int code)
 
 	cli();
 	kprintf("%s: exit code %d\n", kernel_name, code);
+	uart_drain(UART_COM1);
 	outb(QEMU_DEBUG_EXIT_PORT, (uint8_t)code);
 	for (size_t i = 0; i < sizeof(shutdown) - 1; i++)
 		outb(BOCHS_SHUTDOWN_PORT, shutdown[i]);

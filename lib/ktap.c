@@ -49,6 +49,6 @@ unsigned ktap_end(void)
 		kprintf("# plan was %u tests but %u ran\n", plan, seen);
 		bad++;
 	}
-	kprintf("# %s self-tests: %u passed, %u failed\n", kernel_name, seen - failed, failed);
+	kprintf("# %s tests: %u passed, %u failed\n", kernel_name, seen - failed, failed);
 	return bad;
 }

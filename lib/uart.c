@@ -34,3 +34,12 @@ void uart_putc(uint16_t port, char c)
 	}
 	outb(port + UART_THR, (uint8_t)c);
 }
+
+void uart_drain(uint16_t port)
+{
+	for (int i = 0; i < TX_SPIN_LIMIT; i++) {
+		if (inb(port + UART_LSR) & UART_LSR_TEMT)
+			return;
+		pause();
+	}
+}

@@ -44,4 +44,8 @@ void uart_init(uint16_t port);
  * so a machine without COM1 still boots. */
 void uart_putc(uint16_t port, char c);
 
+/* Wait (boundedly) until (port) has sent everything, so that the last
+ * bytes are not lost when the machine powers off right after. */
+void uart_drain(uint16_t port);
+
 #endif /* LIB_UART_H */

@@ -1,0 +1,18 @@
+/*
+ * guest_tests.h - scenarios the guest kernel runs on request
+ * (`test=NAME` on its command line), for tests/scenarios/.
+ */
+#ifndef TESTS_GUEST_GUEST_TESTS_H
+#define TESTS_GUEST_GUEST_TESTS_H
+
+/* KTAP run of mica's exit handlers, seen from the guest. Returns the
+ * number of failures. */
+unsigned guest_test_vmx(const char *cmdline);
+
+/* Negative scenarios: each should end the VM from mica's side; if one
+ * returns, the guest says so and the scenario fails. */
+void guest_test_ept_violation(void);
+void guest_test_triple_fault(void);
+void guest_test_halt(void);
+
+#endif /* TESTS_GUEST_GUEST_TESTS_H */

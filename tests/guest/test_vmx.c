@@ -1,0 +1,256 @@
+/*
+ * test_vmx.c - guest-side tests of mica's VM-exit handlers, run by the
+ * guest kernel when its command line says `test=vmx` (under mica) and the
+ * negative scenarios `test=ept-violation`, `test=triple-fault`,
+ * `test=halt`. Results are KTAP on the guest's COM1, which mica prints
+ * with the VM's name in front.
+ *
+ * Runs in the guest kernel, ring 0, 64-bit mode, in VMX non-root.
+ */
+#include "hv/include/hvabi.h"
+#include "lib/cmdline.h"
+#include "lib/console.h"
+#include "lib/ktap.h"
+#include "lib/msr.h"
+#include "lib/string.h"
+#include "lib/trap.h"
+#include "lib/x86.h"
+#include "lib/x86_regs.h"
+#include "tests/guest/guest_tests.h"
+
+#define CPUID_1_ECX_VMX         BIT(5)
+#define CPUID_1_ECX_XSAVE       BIT(26)
+#define CPUID_1_ECX_HYPERVISOR  BIT(31)
+#define NO_FAULT                (-1)
+#define UNUSED_PORT             0x510   /* nothing answers here */
+#define UART_SCRATCH            0x3ff
+#define BOGUS_MSR               0x12345678u
+#define FAR_BEYOND_RAM          0x40000000ULL   /* 1 GiB: identity-mapped, not RAM */
+
+static volatile int fault_vector = NO_FAULT;
+static volatile uint64_t fault_resume;
+
+/* #GP and #UD during a TRY(): note the vector, continue after the
+ * instruction (at the label TRY placed there). */
+static bool on_fault(struct trap_frame *tf)
+{
+	if (!fault_resume)
+		return false;
+	fault_vector = (int)tf->vector;
+	tf->rip = fault_resume;
+	return true;
+}
+
+/* Run one instruction; yield the vector it faulted with, or NO_FAULT. */
+#define TRY(insn, ...) ({                                               \
+	fault_vector = NO_FAULT;                                        \
+	__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"                    \
+			 "movq %%r11, fault_resume(%%rip)\n\t"          \
+			 insn "\n1:\n\t"                                \
+			 "movq $0, fault_resume(%%rip)"                 \
+			 : : __VA_ARGS__ : "r11", "memory");            \
+	fault_vector;                                                   \
+})
+
+static long hypercall(long nr, long a0, long a1)
+{
+	long ret;
+
+	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1) : "memory");
+	return ret;
+}
+
+static bool cpuid_signature(void)
+{
+	struct cpuid_regs r = cpuid(HVABI_CPUID_BASE, 0);
+	char sig[13];
+
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	sig[12] = 0;
+	return r.eax >= HVABI_CPUID_INFO && strcmp(sig, HVABI_SIGNATURE) == 0 &&
+	       cpuid(HVABI_CPUID_INFO, 0).eax == HVABI_VERSION;
+}
+
+static bool cpuid_hides_vmx(void)
+{
+	uint32_t ecx = cpuid(1, 0).ecx;
+
+	return !(ecx & CPUID_1_ECX_VMX) && (ecx & CPUID_1_ECX_HYPERVISOR);
+}
+
+static const char *my_cmdline;
+
+static bool hc_info_matches(void)
+{
+	struct hvabi_info info;
+	char name[CMDLINE_VAL_MAX] = "";
+
+	memset(&info, 0xee, sizeof(info));
+	if (hypercall(HC_INFO, (long)&info, 0) != HC_OK)
+		return false;
+	cmdline_get(my_cmdline, "name", name, sizeof(name));
+	return info.version == HVABI_VERSION && info.vm_id >= 1 && strcmp(info.name, name) == 0 &&
+	       info.mem_bytes >= (2ULL << 20);
+}
+
+static bool hc_console_write(void)
+{
+	static const char msg[] = "hello through the console hypercall\n";
+
+	return hypercall(HC_CONSOLE_WRITE, (long)msg, sizeof(msg) - 1) == sizeof(msg) - 1;
+}
+
+static bool hc_bad_pointer(void)
+{
+	return hypercall(HC_CONSOLE_WRITE, (long)FAR_BEYOND_RAM, 16) == HC_EFAULT &&
+	       hypercall(HC_INFO, -4096L, 0) == HC_EFAULT &&
+	       hypercall(HC_CONSOLE_WRITE, 0, HC_CONSOLE_MAX + 1) == HC_EINVAL;
+}
+
+static bool hc_unknown(void)
+{
+	return hypercall(999, 0, 0) == HC_ENOSYS && hypercall(HC_NULL, 0, 0) == HC_OK;
+}
+
+static bool rdmsr_efer_long_mode(void)
+{
+	uint64_t efer = rdmsr(MSR_IA32_EFER);
+
+	return (efer & EFER_LME) && (efer & EFER_LMA);
+}
+
+static bool rdmsr_unknown_gp(void)
+{
+	return TRY("rdmsr", "c"(BOGUS_MSR)) == VEC_GP &&
+	       TRY("wrmsr", "c"(BOGUS_MSR), "a"(0), "d"(0)) == VEC_GP;
+}
+
+static bool wrmsr_star_roundtrip(void)
+{
+	uint64_t old = rdmsr(MSR_IA32_STAR), want = 0x0023001000000000ULL;
+	bool ok;
+
+	wrmsr(MSR_IA32_STAR, want);
+	ok = rdmsr(MSR_IA32_STAR) == want;
+	wrmsr(MSR_IA32_STAR, old);
+	return ok;
+}
+
+static bool xsetbv_checked(void)
+{
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE))
+		return TRY("xsetbv", "c"(0), "a"(1), "d"(0)) == VEC_UD;
+	write_cr4(read_cr4() | CR4_OSXSAVE);
+	return TRY("xsetbv", "c"(0), "a"(XCR0_X87 | XCR0_SSE), "d"(0)) == NO_FAULT &&
+	       TRY("xsetbv", "c"(0), "a"(XCR0_SSE), "d"(0)) == VEC_GP &&
+	       TRY("xsetbv", "c"(1), "a"(XCR0_X87), "d"(0)) == VEC_GP;
+}
+
+static bool cache_flushes(void)
+{
+	return TRY("wbinvd", "r"(0)) == NO_FAULT && TRY("invd", "r"(0)) == NO_FAULT;
+}
+
+static bool cr4_vmxe_refused(void)
+{
+	uint64_t cr4 = read_cr4();
+
+	return !(cr4 & CR4_VMXE) && TRY("mov %0, %%cr4", "r"(cr4 | CR4_VMXE)) == VEC_GP &&
+	       read_cr4() == cr4;
+}
+
+static bool cr0_shadowed(void)
+{
+	uint64_t cr0 = read_cr0();
+	bool ok;
+
+	/* CR0.NE is mica's (VMX needs it set): the guest sees its own. */
+	write_cr0(cr0 ^ CR0_NE);
+	ok = (read_cr0() ^ cr0) == CR0_NE;
+	write_cr0(cr0);
+	return ok && read_cr0() == cr0;
+}
+
+static bool vmx_insns_ud(void)
+{
+	uint64_t zero = 0;
+
+	return TRY("vmxon %0", "m"(zero)) == VEC_UD && TRY("vmxoff", "r"(0)) == VEC_UD &&
+	       TRY("vmread %%rax, %%rbx", "a"(0)) == VEC_UD;
+}
+
+static bool io_unknown_port(void)
+{
+	outb(UNUSED_PORT, 0x12);
+	return inb(UNUSED_PORT) == 0xff && inl(UNUSED_PORT) == 0xffffffffu;
+}
+
+static bool uart_scratch(void)
+{
+	outb(UART_SCRATCH, 0x5a);
+	return inb(UART_SCRATCH) == 0x5a;
+}
+
+static const struct {
+	const char *name;
+	bool (*run)(void);
+} tests[] = {
+	{ "cpuid_hypervisor_signature", cpuid_signature },
+	{ "cpuid_hides_vmx", cpuid_hides_vmx },
+	{ "vmcall_info_names_this_vm", hc_info_matches },
+	{ "vmcall_console_write", hc_console_write },
+	{ "vmcall_bad_pointer_efault", hc_bad_pointer },
+	{ "vmcall_unknown_enosys", hc_unknown },
+	{ "rdmsr_efer_long_mode", rdmsr_efer_long_mode },
+	{ "msr_outside_allow_list_gp", rdmsr_unknown_gp },
+	{ "wrmsr_star_roundtrip", wrmsr_star_roundtrip },
+	{ "xsetbv_checked", xsetbv_checked },
+	{ "wbinvd_invd_continue", cache_flushes },
+	{ "cr4_vmxe_refused_gp", cr4_vmxe_refused },
+	{ "cr0_ne_shadowed", cr0_shadowed },
+	{ "vmx_instructions_ud", vmx_insns_ud },
+	{ "io_unknown_port_reads_ones", io_unknown_port },
+	{ "uart_scratch_register", uart_scratch },
+};
+
+unsigned guest_test_vmx(const char *cmdline)
+{
+	trap_handler_fn old_gp = trap_set_handler(VEC_GP, on_fault);
+	trap_handler_fn old_ud = trap_set_handler(VEC_UD, on_fault);
+	unsigned n = sizeof(tests) / sizeof(tests[0]);
+
+	my_cmdline = cmdline;
+	ktap_begin(n);
+	for (unsigned i = 0; i < n; i++)
+		ktap_result(tests[i].run(), "%s", tests[i].name);
+	trap_set_handler(VEC_GP, old_gp);
+	trap_set_handler(VEC_UD, old_ud);
+	return ktap_end();
+}
+
+void guest_test_ept_violation(void)
+{
+	klog("test: writing at guest-physical 0x%llx, beyond this VM's RAM\n", FAR_BEYOND_RAM);
+	*(volatile uint64_t *)FAR_BEYOND_RAM = 1;
+	klog("test: the write beyond RAM went through\n");
+}
+
+void guest_test_triple_fault(void)
+{
+	struct desc_ptr none = { 0, 0 };
+
+	klog("test: loading an empty IDT and raising #BP\n");
+	lidt(&none);
+	__asm__ volatile("int3");
+	klog("test: still alive after a triple fault\n");
+}
+
+void guest_test_halt(void)
+{
+	klog("test: halting with interrupts off\n");
+	cli();
+	hlt();
+	klog("test: woke up from a halt with interrupts off\n");
+}
