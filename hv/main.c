@@ -26,16 +26,35 @@ static const char *const hv_options[] = { "selftest", NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
 
+/* Vet every module before VT-x is even probed, so that a configuration
+ * mistake is reported on any machine. One line per problem; returns how
+ * many there are. */
+static unsigned check_modules(const struct boot_info *bi)
+{
+	unsigned problems = 0;
+
+	for (unsigned i = 0; i < bi->nmodules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		char err[160];
+
+		if (vm_check_image((const void *)(uintptr_t)m->start, m->end - m->start, err,
+				   sizeof(err))) {
+			klog("module %u ('%s'): %s\n", i, m->cmdline, err);
+			problems++;
+		}
+	}
+	return problems;
+}
+
 /* Run each module as a VM, one after the other. Returns how many did not
  * end with exit code 0. */
 static unsigned run_guests(struct boot_info *bi)
 {
 	unsigned failed = 0, crashed = 0, ok = 0;
 
-	if (bi->nmodules == 0) {
-		klog("no guest modules: add `module /boot/guest.elf name=NAME` lines to the GRUB entry\n");
+	if (bi->nmodules == 0)
 		return 1;
-	}
+
 	for (unsigned i = 0; i < bi->nmodules; i++) {
 		const struct boot_module *m = &bi->modules[i];
 		struct vm *vm = &vms[i];
@@ -78,6 +97,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 
 	if (bi->selftest && hv_selftest(bi))
 		status = EXIT_TEST_FAILED;
+	if (check_modules(bi))          /* the guests we were given */
+		status = EXIT_BAD_CONFIG;
 	if (vmx_probe() != 0)           /* VT-x and EPT, or a clear refusal */
 		machine_exit(EXIT_NO_VTX);
 	if (vmx_on(&bi->frames) != 0)   /* VMX root operation */

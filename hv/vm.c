@@ -202,25 +202,49 @@ static int load_kludge(struct vm *vm, const uint8_t *image, size_t len,
 	return 0;
 }
 
+/* Find and vet the multiboot header of (image): present, and asking for
+ * nothing mica cannot give. Returns it, or NULL with (err) set. */
+static const struct multiboot_header *find_header(const void *image, size_t len, char *err,
+						  size_t n)
+{
+	const struct multiboot_header *h = mb_header_find(image, len < MULTIBOOT_SEARCH ?
+							  len : MULTIBOOT_SEARCH);
+
+	if (!h) {
+		fmt_snprintf(err, n, "no multiboot header in the first 8 KiB: not a multiboot kernel");
+		return NULL;
+	}
+	if (h->flags & MULTIBOOT_REQUIRED_FLAGS & ~MULTIBOOT_SUPPORTED) {
+		fmt_snprintf(err, n, "the kernel requires multiboot features mica lacks (flags 0x%x)",
+			     h->flags);
+		return NULL;
+	}
+	return h;
+}
+
+int vm_check_image(const void *image, size_t len, char *err, size_t n)
+{
+	const struct multiboot_header *h = find_header(image, len, err, n);
+	struct elf_image elf;
+
+	if (!h)
+		return -1;
+	if (h->flags & MULTIBOOT_AOUT_KLUDGE)
+		return 0;
+	return elf_parse(image, len, &elf, err, n);
+}
+
 /* Load (image) as GRUB would: find the multiboot header, honour its
  * required flags, then use its address fields or else the ELF headers. */
 static int load_kernel(struct vm *vm, const void *image, size_t len, uint32_t *entry,
 		       char *err, size_t n)
 {
-	const struct multiboot_header *h = mb_header_find(image, len < MULTIBOOT_SEARCH ?
-							  len : MULTIBOOT_SEARCH);
+	const struct multiboot_header *h = find_header(image, len, err, n);
 	struct elf_image elf;
 	struct load_ctx c = { vm, &elf, err, n };
 
-	if (!h) {
-		fmt_snprintf(err, n, "no multiboot header in the first 8 KiB: not a multiboot kernel");
+	if (!h)
 		return -1;
-	}
-	if (h->flags & MULTIBOOT_REQUIRED_FLAGS & ~MULTIBOOT_SUPPORTED) {
-		fmt_snprintf(err, n, "the kernel requires multiboot features mica lacks (flags 0x%x)",
-			     h->flags);
-		return -1;
-	}
 	if (h->flags & MULTIBOOT_AOUT_KLUDGE)
 		return load_kludge(vm, image, len, h, entry, err, n);
 	if (elf_parse(image, len, &elf, err, n))

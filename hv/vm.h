@@ -58,6 +58,11 @@ struct vm {
 int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *image,
 	      size_t image_len, const char *cmdline);
 
+/* Check that (image) is a multiboot kernel mica can load: a header in
+ * its first 8 KiB asking only for what mica offers, and a valid ELF unless
+ * the header gives load addresses. Returns 0, or -1 with one line in (err). */
+int vm_check_image(const void *image, size_t len, char *err, size_t n);
+
 /* Run the VM until it exits or crashes. Returns its final state. */
 enum vm_state vm_run(struct vm *vm);
 

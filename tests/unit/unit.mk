@@ -16,3 +16,13 @@ UNIT_TESTS += elf
 UNIT_DEPS_elf := lib/elf.c lib/fmt.c lib/string.c
 UNIT_TESTS += frame
 UNIT_DEPS_frame := lib/frame.c
+
+# lib/memmap.c: the memory map planner (memmap_init needs a kernel: not linked).
+UNIT_TESTS += memmap
+UNIT_DEPS_memmap := lib/memmap.c lib/frame.c lib/fmt.c lib/string.c lib/multiboot.c
+
+# hv/: pure logic of the hypervisor.
+UNIT_TESTS += ept
+UNIT_DEPS_ept := hv/vmx/ept.c lib/frame.c lib/string.c
+UNIT_TESTS += vmx_negotiate
+UNIT_DEPS_vmx_negotiate := hv/vmx/vmx_negotiate.c lib/fmt.c lib/string.c
