@@ -42,7 +42,8 @@ KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segme
 # Sources. Each kernel links boot/, lib/ and its own tree.
 BOOT_SRCS := boot/boot.S
 LIB_SRCS  := $(wildcard lib/*.c) $(wildcard lib/*.S)
-HV_SRCS   := $(wildcard hv/*.c) $(wildcard hv/*.S) $(wildcard hv/vmx/*.c) $(wildcard hv/vmx/*.S)
+HV_SRCS   := $(wildcard hv/*.c) $(wildcard hv/*.S) $(wildcard hv/vmx/*.S) \
+	$(filter-out hv/vmx/asm-offsets.c,$(wildcard hv/vmx/*.c))
 GUEST_SRCS := $(wildcard guest/kernel/*.c) $(wildcard guest/kernel/*.S) \
 	$(wildcard guest/apps/*.c) $(wildcard tests/guest/*.c)
 

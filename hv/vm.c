@@ -415,7 +415,8 @@ void vm_crash(struct vm *vm, const char *fmt, ...)
 
 void vm_report(const struct vm *vm)
 {
-	klog("vm %s: %s%s\n", vm->name, vm->state == VM_CRASHED ? "crashed: " : "", vm->reason);
+	if (vm->state != VM_CRASHED)    /* a crash was reported when it happened */
+		klog("vm %s: %s\n", vm->name, vm->reason);
 	vmx_vcpu_print_exits(&vm->vcpu);
 	klog("vm %s: memory: %lu KiB RAM, %lu KiB EPT tables, 4 KiB VMCS; console %lu bytes\n",
 	     vm->name, (unsigned long)(vm->frames_ram * 4), (unsigned long)(vm->frames_tables * 4),
