@@ -37,25 +37,12 @@
 
 extern char vmx_exit_entry[];
 
-uint64_t vmcs_read(uint32_t field)
+void vmcs_access_failed(const char *insn, uint32_t field, uint64_t value, enum vm_result r)
 {
-	uint64_t v;
-
-	if (vmread(field, &v) != VM_SUCCESS)
-		panic("vmread %s (0x%x) failed", vmcs_field_name(field), field);
-	return v;
-}
-
-void vmcs_write(uint32_t field, uint64_t value)
-{
-	enum vm_result r = vmwrite(field, value);
-
-	if (r == VM_SUCCESS)
-		return;
 	if (r == VM_FAIL_VALID)
-		vmx_print_insn_error("vmwrite");
-	panic("vmwrite %s (0x%x) = 0x%lx failed", vmcs_field_name(field), field,
-	      (unsigned long)value);
+		vmx_print_insn_error(insn);
+	panic("%s %s (0x%x) = 0x%lx failed (%s)", insn, vmcs_field_name(field), field,
+	      (unsigned long)value, r == VM_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
 }
 
 /* Host state: what the CPU loads on every VM exit. mica's own GDT and TSS

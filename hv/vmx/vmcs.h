@@ -298,10 +298,32 @@
 #include <stdint.h>
 #include "hv/types.h"
 
-/* Read or write a field of the current VMCS. A failure is a mica bug (a
- * wrong encoding, no current VMCS): it panics, naming the field. */
-uint64_t vmcs_read(uint32_t field);
-void vmcs_write(uint32_t field, uint64_t value);
+#include "hv/vmx/vmx_insn.h"
+
+/* A VMREAD or VMWRITE failed: a mica bug (a wrong encoding, no current
+ * VMCS). Panics, naming the field and the VM-instruction error. */
+void vmcs_access_failed(const char *insn, uint32_t field, uint64_t value, enum vm_result r)
+	__attribute__((noreturn, cold));
+
+/* Read or write a field of the current VMCS. Inline: they run several
+ * times on every VM exit. */
+static inline uint64_t vmcs_read(uint32_t field)
+{
+	uint64_t v;
+	enum vm_result r = vmread(field, &v);
+
+	if (__builtin_expect(r != VM_SUCCESS, 0))
+		vmcs_access_failed("vmread", field, 0, r);
+	return v;
+}
+
+static inline void vmcs_write(uint32_t field, uint64_t value)
+{
+	enum vm_result r = vmwrite(field, value);
+
+	if (__builtin_expect(r != VM_SUCCESS, 0))
+		vmcs_access_failed("vmwrite", field, value, r);
+}
 
 /*
  * Make (vmcs) current and fill it: negotiated controls (hv/vmx/vmx.c),

@@ -15,4 +15,8 @@ void guest_test_ept_violation(void);
 void guest_test_triple_fault(void);
 void guest_test_halt(void);
 
+/* Benchmark: TSC cost of a CPUID exit and of a null hypercall round trip,
+ * printed as "bench: NAME VALUE" lines. */
+void guest_bench_exits(void);
+
 #endif /* TESTS_GUEST_GUEST_TESTS_H */
