@@ -148,7 +148,7 @@ static void check_ar_common(struct check *c, const struct guest *g, int i)
 	/* Byte granularity reaches 1 MiB at most; page granularity always
 	 * ends at a page's last byte. */
 	if (((s->limit & 0xfff) != 0xfff && g_bit) || ((s->limit >> 20) != 0 && !g_bit))
-		fail(c, f->limit, s->limit, "%s limit does not fit %s.G=%u", f->name, f->name, g_bit);
+		fail(c, f->limit, s->limit, "%s limit does not fit %s.G=%u", f->name, f->name, (unsigned)g_bit);
 }
 
 /* CS, SS, DS, ES, FS, GS outside virtual-8086 mode. */

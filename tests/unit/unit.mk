@@ -26,3 +26,8 @@ UNIT_TESTS += ept
 UNIT_DEPS_ept := hv/vmx/ept.c lib/frame.c lib/string.c
 UNIT_TESTS += vmx_negotiate
 UNIT_DEPS_vmx_negotiate := hv/vmx/vmx_negotiate.c lib/fmt.c lib/string.c
+
+# hv/vmx/: mica's VMCS check against a fake VMCS, and the VMX name tables.
+UNIT_TESTS += vmx_check
+UNIT_DEPS_vmx_check := hv/vmx/vmx_check.c hv/vmx/vmx_check_guest.c hv/vmx/vmcs_names.c \
+	hv/vmx/vmx_error.c lib/fmt.c lib/string.c
