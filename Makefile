@@ -156,7 +156,8 @@ qemu-gdb: debug
 test: all unit $(TEST_ISOS)
 	$(Q)sh tests/run.sh
 
-bench: all
+BENCH_ISOS := $(filter $(BUILD)/iso-bench-%,$(TEST_ISOS))
+bench: all $(BENCH_ISOS)
 	$(Q)sh tools/bench.sh
 
 clean:

@@ -75,7 +75,8 @@ static void check_ctl_bits(struct check *c, uint32_t field, uint32_t val,
 		if (name)
 			fail(c, field, val, "%s clear but %s requires it", name, msr_name);
 		else
-			fail(c, field, val, "reserved bit %u clear but %s requires it", bit, msr_name);
+			fail(c, field, val, "reserved bit %u clear but %s requires it",
+			     bit, msr_name);
 	}
 	if (must0) {
 		bit = (unsigned)__builtin_ctz(must0);
@@ -83,11 +84,13 @@ static void check_ctl_bits(struct check *c, uint32_t field, uint32_t val,
 		if (name)
 			fail(c, field, val, "%s set but %s does not allow it", name, msr_name);
 		else
-			fail(c, field, val, "reserved bit %u set but %s does not allow it", bit, msr_name);
+			fail(c, field, val, "reserved bit %u set but %s does not allow it",
+			     bit, msr_name);
 	}
 }
 
-/* A control field that holds the physical address of a 4-KiB page. */
+/* A control field that holds the physical address of a 4-KiB page the CPU
+ * reads while the guest runs: it must be a whole page the CPU can reach. */
 static void check_page_addr(struct check *c, uint32_t field, const char *what)
 {
 	uint64_t pa = rd(c, field);
@@ -98,7 +101,9 @@ static void check_page_addr(struct check *c, uint32_t field, const char *what)
 		fail(c, field, pa, "%s address beyond the physical-address width", what);
 }
 
-/* An MSR-load or MSR-store area: (count) entries of 16 bytes at (addr). */
+/* An MSR-load or MSR-store area: (count) entries of 16 bytes (MSR index,
+ * reserved, value) at (addr), all of it reachable. SDM Vol. 3, "VM-Exit
+ * Controls for MSRs", "VM-Entry Controls for MSRs". */
 static void check_msr_area(struct check *c, uint32_t count_field,
 			   uint32_t addr_field, const char *what)
 {
@@ -115,12 +120,17 @@ static void check_msr_area(struct check *c, uint32_t count_field,
 		     what, (unsigned)n);
 }
 
-/* Execution controls against their MSRs, and against each other. */
+/*
+ * The execution controls against their capability MSRs, then against each
+ * other: a control that refines another one needs that one set.
+ */
 static void check_exec_controls(struct check *c)
 {
 	const struct vmx_caps *k = c->caps;
 	bool t = vmx_caps_true_ctls(k);
-	/* Secondary controls that only work on top of EPT. */
+	uint64_t v;
+	/* Secondary controls about guest-physical memory, which exists only
+	 * with EPT. */
 	static const uint32_t need_ept[] = {
 		PROCBASED2_UNRESTRICTED_GUEST, PROCBASED2_ENABLE_PML,
 		PROCBASED2_MODE_BASED_EPT_EXEC, PROCBASED2_SUB_PAGE_WRITE_PERMS,
@@ -131,30 +141,37 @@ static void check_exec_controls(struct check *c)
 		       t ? "IA32_VMX_TRUE_PINBASED_CTLS" : "IA32_VMX_PINBASED_CTLS");
 	check_ctl_bits(c, VMCS_PRI_PROC_BASED_CTLS, c->proc, k->procbased,
 		       t ? "IA32_VMX_TRUE_PROCBASED_CTLS" : "IA32_VMX_PROCBASED_CTLS");
+	/* The CPU ignores the secondary controls unless the primary ones
+	 * activate them; so does this check (c->proc2 is 0 then). */
 	if (c->proc & PROCBASED_SECONDARY_CONTROLS)
 		check_ctl_bits(c, VMCS_SEC_PROC_BASED_CTLS, c->proc2, k->procbased2,
 			       "IA32_VMX_PROCBASED_CTLS2");
 
-	if (rd(c, VMCS_CR3_TARGET_COUNT) > vmx_caps_cr3_targets(k))
-		fail(c, VMCS_CR3_TARGET_COUNT, rd(c, VMCS_CR3_TARGET_COUNT),
-		     "CR3-target count above the %u of IA32_VMX_MISC", vmx_caps_cr3_targets(k));
+	if ((v = rd(c, VMCS_CR3_TARGET_COUNT)) > vmx_caps_cr3_targets(k))
+		fail(c, VMCS_CR3_TARGET_COUNT, v, "CR3-target count above the %u of IA32_VMX_MISC",
+		     vmx_caps_cr3_targets(k));
+	/* Virtual NMIs replace NMI blocking only for NMIs that exit; the NMI
+	 * window is the window of a virtual NMI. */
 	if ((c->pin & PINBASED_VIRTUAL_NMIS) && !(c->pin & PINBASED_NMI_EXITING))
 		fail(c, VMCS_PIN_BASED_CTLS, c->pin,
 		     "PINBASED_VIRTUAL_NMIS set without PINBASED_NMI_EXITING");
 	if ((c->proc & PROCBASED_NMI_WINDOW_EXITING) && !(c->pin & PINBASED_VIRTUAL_NMIS))
 		fail(c, VMCS_PRI_PROC_BASED_CTLS, c->proc,
 		     "PROCBASED_NMI_WINDOW_EXITING set without PINBASED_VIRTUAL_NMIS");
+	/* APIC virtualization is unused by mica; these cheap rules still
+	 * catch a stray bit. All of it works on the virtual-APIC page. */
 	if (!(c->proc & PROCBASED_USE_TPR_SHADOW) &&
 	    (c->proc2 & (PROCBASED2_VIRTUALIZE_X2APIC | PROCBASED2_APIC_REGISTER_VIRT |
 			 PROCBASED2_VIRTUAL_INTR_DELIVERY)))
 		fail(c, VMCS_SEC_PROC_BASED_CTLS, c->proc2,
-		     "x2APIC, APIC-register or virtual-interrupt virtualization set without PROCBASED_USE_TPR_SHADOW");
+		     "APIC virtualization set without PROCBASED_USE_TPR_SHADOW");
 	if ((c->proc2 & PROCBASED2_VIRTUALIZE_X2APIC) && (c->proc2 & PROCBASED2_VIRTUALIZE_APIC))
 		fail(c, VMCS_SEC_PROC_BASED_CTLS, c->proc2,
 		     "PROCBASED2_VIRTUALIZE_X2APIC and PROCBASED2_VIRTUALIZE_APIC both set");
 	if ((c->proc2 & PROCBASED2_VIRTUAL_INTR_DELIVERY) && !(c->pin & PINBASED_EXTINT_EXITING))
 		fail(c, VMCS_PIN_BASED_CTLS, c->pin,
 		     "PROCBASED2_VIRTUAL_INTR_DELIVERY set without PINBASED_EXTINT_EXITING");
+	/* VPID 0 tags the host's own TLB entries. */
 	if ((c->proc2 & PROCBASED2_ENABLE_VPID) && rd(c, VMCS_VPID) == 0)
 		fail(c, VMCS_VPID, 0, "VPID 0 (the host's) with PROCBASED2_ENABLE_VPID set");
 	for (size_t i = 0; i < sizeof(need_ept) / sizeof(need_ept[0]); i++)
@@ -165,7 +182,7 @@ static void check_exec_controls(struct check *c)
 						   (unsigned)__builtin_ctz(need_ept[i])));
 }
 
-/* The physical addresses the execution controls point to, when in use. */
+/* The pages the execution controls point to, for the controls in use. */
 static void check_exec_addresses(struct check *c)
 {
 	section(c, "VM-Execution Control Fields");
@@ -185,17 +202,22 @@ static void check_exec_addresses(struct check *c)
 		check_page_addr(c, VMCS_VE_INFO_ADDRESS, "virtualization-exception information");
 }
 
-/* The EPT pointer, against IA32_VMX_EPT_VPID_CAP. */
+/*
+ * The EPT pointer, against IA32_VMX_EPT_VPID_CAP: the CPU must be able to
+ * walk the tables it points to (memory type, number of levels) and every
+ * bit it does not define must be 0.
+ */
 static void check_eptp(struct check *c)
 {
 	uint64_t cap = c->caps->ept_vpid_cap;
-	uint64_t eptp = rd(c, VMCS_EPT_POINTER);
-	uint64_t type = eptp & EPTP_MEMTYPE_MASK;
-	uint64_t walk = eptp & EPTP_WALK_LENGTH_MASK;
+	uint64_t eptp, type, walk;
 
 	if (!(c->proc2 & PROCBASED2_ENABLE_EPT))
 		return;
 	section(c, "VM-Execution Control Fields");
+	eptp = rd(c, VMCS_EPT_POINTER);
+	type = eptp & EPTP_MEMTYPE_MASK;
+	walk = eptp & EPTP_WALK_LENGTH_MASK;
 	if (!(type == EPTP_MEMTYPE_UC && (cap & VMX_EPT_MEMTYPE_UC)) &&
 	    !(type == EPTP_MEMTYPE_WB && (cap & VMX_EPT_MEMTYPE_WB)))
 		fail(c, VMCS_EPT_POINTER, eptp,
@@ -230,35 +252,47 @@ static void check_vmfunc(struct check *c)
 		     (unsigned)__builtin_ctzll(funcs & ~c->caps->vmfunc));
 	if (funcs & VMFUNC_EPTP_SWITCHING) {
 		if (!(c->proc2 & PROCBASED2_ENABLE_EPT))
-			fail(c, VMCS_VMFUNC_CTLS, funcs, "EPTP switching without PROCBASED2_ENABLE_EPT");
+			fail(c, VMCS_VMFUNC_CTLS, funcs,
+			     "EPTP switching without PROCBASED2_ENABLE_EPT");
 		check_page_addr(c, VMCS_EPTP_LIST_ADDRESS, "EPTP list");
 	}
 }
 
+/* The VM-exit controls; saving the preemption timer needs a running timer. */
 static void check_exit_controls(struct check *c)
 {
 	section(c, "VM-Exit Control Fields");
 	check_ctl_bits(c, VMCS_EXIT_CTLS, c->exit, c->caps->exit,
-		       vmx_caps_true_ctls(c->caps) ? "IA32_VMX_TRUE_EXIT_CTLS" : "IA32_VMX_EXIT_CTLS");
+		       vmx_caps_true_ctls(c->caps) ? "IA32_VMX_TRUE_EXIT_CTLS"
+						   : "IA32_VMX_EXIT_CTLS");
 	if ((c->exit & VM_EXIT_SAVE_PREEMPTION_TIMER) && !(c->pin & PINBASED_PREEMPTION_TIMER))
 		fail(c, VMCS_EXIT_CTLS, c->exit,
 		     "VM_EXIT_SAVE_PREEMPTION_TIMER set without PINBASED_PREEMPTION_TIMER");
-	check_msr_area(c, VMCS_EXIT_MSR_STORE_COUNT, VMCS_EXIT_MSR_STORE_ADDR, "VM-exit MSR-store area");
-	check_msr_area(c, VMCS_EXIT_MSR_LOAD_COUNT, VMCS_EXIT_MSR_LOAD_ADDR, "VM-exit MSR-load area");
+	check_msr_area(c, VMCS_EXIT_MSR_STORE_COUNT, VMCS_EXIT_MSR_STORE_ADDR,
+		       "VM-exit MSR-store area");
+	check_msr_area(c, VMCS_EXIT_MSR_LOAD_COUNT, VMCS_EXIT_MSR_LOAD_ADDR,
+		       "VM-exit MSR-load area");
 }
 
-/* The event VM entry injects (VMCS_ENTRY_INTR_INFO), if any. */
+/*
+ * The event VM entry injects (VMCS_ENTRY_INTR_INFO), if any: the type must
+ * exist, the vector fit the type, the error code be pushed exactly when the
+ * exception would push one, and a software event have the length of the
+ * instruction it stands for.
+ */
 static void check_event_injection(struct check *c)
 {
 	uint32_t info = c->intr_info;
 	unsigned type = VMCS_INTR_INFO_TYPE(info);
 	unsigned vec = info & VMCS_INTR_INFO_VECTOR_MASK;
 	bool has_ec = info & VMCS_INTR_INFO_DELIVER_ERROR_CODE;
-	bool pe = rd(c, VMCS_GUEST_CR0) & CR0_PE;
+	bool pe;
 	uint64_t v;
 
 	if (!(info & VMCS_INTR_INFO_VALID))
 		return;
+	pe = rd(c, VMCS_GUEST_CR0) & CR0_PE;
+	/* Type 7 ("other event", a pending MTF exit) exists only with MTF. */
 	if (type == INTR_TYPE_RESERVED ||
 	    (type == INTR_TYPE_OTHER_EVENT && !vmx_ctl_may_set(c->caps->procbased, PROCBASED_MTF)))
 		fail(c, VMCS_ENTRY_INTR_INFO, info, "interruption type %u reserved", type);
@@ -281,8 +315,10 @@ static void check_event_injection(struct check *c)
 		     "deliver-error-code does not match exception vector %u", vec);
 	if (info & VMCS_INTR_INFO_RESERVED)
 		fail(c, VMCS_ENTRY_INTR_INFO, info, "interruption-information bits 30:12 set");
-	if (has_ec && (v = rd(c, VMCS_ENTRY_EXCEPTION_ERROR_CODE)) >> 16)
+	if (has_ec && ((v = rd(c, VMCS_ENTRY_EXCEPTION_ERROR_CODE)) >> 16) != 0)
 		fail(c, VMCS_ENTRY_EXCEPTION_ERROR_CODE, v, "error code bits 31:16 set");
+	/* The pushed return address is RIP plus this length; x86
+	 * instructions are 1 to 15 bytes long. */
 	if (type == INTR_TYPE_SW_INTR || type == INTR_TYPE_PRIV_SW_EXCEPTION ||
 	    type == INTR_TYPE_SW_EXCEPTION) {
 		v = rd(c, VMCS_ENTRY_INSTRUCTION_LENGTH);
@@ -292,19 +328,27 @@ static void check_event_injection(struct check *c)
 	}
 }
 
+/* The VM-entry controls, the event to inject, and the MSRs to load. */
 static void check_entry_controls(struct check *c)
 {
 	section(c, "VM-Entry Control Fields");
 	check_ctl_bits(c, VMCS_ENTRY_CTLS, c->entry, c->caps->entry,
-		       vmx_caps_true_ctls(c->caps) ? "IA32_VMX_TRUE_ENTRY_CTLS" : "IA32_VMX_ENTRY_CTLS");
+		       vmx_caps_true_ctls(c->caps) ? "IA32_VMX_TRUE_ENTRY_CTLS"
+						   : "IA32_VMX_ENTRY_CTLS");
 	check_event_injection(c);
-	check_msr_area(c, VMCS_ENTRY_MSR_LOAD_COUNT, VMCS_ENTRY_MSR_LOAD_ADDR, "VM-entry MSR-load area");
+	check_msr_area(c, VMCS_ENTRY_MSR_LOAD_COUNT, VMCS_ENTRY_MSR_LOAD_ADDR,
+		       "VM-entry MSR-load area");
 	/* mica never runs in SMM, where alone these two may be set. */
 	if (c->entry & (VM_ENTRY_ENTRY_TO_SMM | VM_ENTRY_DEACTIVATE_DUAL_MONITOR))
 		fail(c, VMCS_ENTRY_CTLS, c->entry,
 		     "VM_ENTRY_ENTRY_TO_SMM or VM_ENTRY_DEACTIVATE_DUAL_MONITOR set outside SMM");
 }
 
+/*
+ * What VM exit loads into the host's control registers and MSRs: values the
+ * CPU accepts in VMX operation, addresses it can use. A bad one here would
+ * surface only at the first VM exit, as a VMX abort.
+ */
 static void check_host_cr_msr(struct check *c)
 {
 	const struct vmx_caps *k = c->caps;
@@ -334,6 +378,8 @@ static void check_host_cr_msr(struct check *c)
 	}
 }
 
+/* The host's selectors must name GDT entries at ring 0, and its bases be
+ * usable in 64-bit mode. */
 static void check_host_segments(struct check *c)
 {
 	static const struct {

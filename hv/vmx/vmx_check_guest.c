@@ -29,18 +29,15 @@
 /* The guest segment registers, in the order of the VMCS fields. */
 enum { ES, CS, SS, DS, FS, GS, LDTR, TR, NSEG };
 
+/* The four VMCS fields of each register. */
 static const struct seg_fields {
 	const char *name;
 	uint32_t sel, base, limit, ar;
 } seg_fields[NSEG] = {
-	[ES] = { "ES", VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_ACCESS_RIGHTS },
-	[CS] = { "CS", VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_ACCESS_RIGHTS },
-	[SS] = { "SS", VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_ACCESS_RIGHTS },
-	[DS] = { "DS", VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_ACCESS_RIGHTS },
-	[FS] = { "FS", VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_ACCESS_RIGHTS },
-	[GS] = { "GS", VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_ACCESS_RIGHTS },
-	[LDTR] = { "LDTR", VMCS_GUEST_LDTR_SELECTOR, VMCS_GUEST_LDTR_BASE, VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_ACCESS_RIGHTS },
-	[TR] = { "TR", VMCS_GUEST_TR_SELECTOR, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_ACCESS_RIGHTS },
+#define SEG(r) [r] = { #r, VMCS_GUEST_##r##_SELECTOR, VMCS_GUEST_##r##_BASE, \
+		       VMCS_GUEST_##r##_LIMIT, VMCS_GUEST_##r##_ACCESS_RIGHTS }
+	SEG(ES), SEG(CS), SEG(SS), SEG(DS), SEG(FS), SEG(GS), SEG(LDTR), SEG(TR),
+#undef SEG
 };
 
 struct seg {
@@ -58,7 +55,7 @@ struct guest {
 };
 
 static unsigned seg_type(const struct seg *s) { return s->ar & SEG_AR_TYPE_MASK; }
-static unsigned seg_dpl(const struct seg *s) { return (s->ar & SEG_AR_DPL_MASK) >> SEG_AR_DPL_SHIFT; }
+static unsigned seg_dpl(const struct seg *s) { return (s->ar >> SEG_AR_DPL_SHIFT) & 3; }
 static unsigned seg_rpl(const struct seg *s) { return s->sel & SEL_RPL_MASK; }
 static bool usable(const struct seg *s) { return !(s->ar & SEG_AR_UNUSABLE); }
 
@@ -68,6 +65,12 @@ static bool injecting(const struct check *c, unsigned type)
 	return (c->intr_info & VMCS_INTR_INFO_VALID) && VMCS_INTR_INFO_TYPE(c->intr_info) == type;
 }
 
+/*
+ * Control registers, DR7 and the MSRs VM entry loads. With unrestricted
+ * guest the guest may run unpaged or in real mode, so CR0.PE and CR0.PG are
+ * free, but paging still needs protection. IA-32e mode needs PAE paging,
+ * and EFER, when loaded, must say the same as the IA-32e mode control.
+ */
 static void check_guest_cr_msr(struct check *c, const struct guest *g)
 {
 	const struct vmx_caps *k = c->caps;
@@ -112,13 +115,16 @@ static void check_guest_cr_msr(struct check *c, const struct guest *g)
 		if (v & EFER_RESERVED)
 			fail(c, VMCS_GUEST_IA32_EFER, v, "IA32_EFER reserved bits set");
 		if (!!(v & EFER_LMA) != c->ia32e)
-			fail(c, VMCS_GUEST_IA32_EFER, v, "EFER.LMA differs from VM_ENTRY_IA32E_MODE_GUEST");
+			fail(c, VMCS_GUEST_IA32_EFER, v,
+			     "EFER.LMA differs from VM_ENTRY_IA32E_MODE_GUEST");
 		if ((g->cr0 & CR0_PG) && !!(v & EFER_LMA) != !!(v & EFER_LME))
-			fail(c, VMCS_GUEST_IA32_EFER, v, "EFER.LMA differs from EFER.LME with CR0.PG set");
+			fail(c, VMCS_GUEST_IA32_EFER, v,
+			     "EFER.LMA differs from EFER.LME with CR0.PG set");
 	}
 }
 
-/* Virtual-8086 mode: every segment is real-mode-like. */
+/* Virtual-8086 mode: every segment is what a real-mode load would make
+ * it: base = selector * 16, 64 KiB, read/write data at ring 3. */
 static void check_v86_segments(struct check *c, const struct guest *g)
 {
 	for (int i = ES; i <= GS; i++) {
@@ -126,11 +132,14 @@ static void check_v86_segments(struct check *c, const struct guest *g)
 		const struct seg_fields *f = &seg_fields[i];
 
 		if (s->base != (uint64_t)s->sel << 4)
-			fail(c, f->base, s->base, "%s base not selector * 16 in virtual-8086 mode", f->name);
+			fail(c, f->base, s->base, "%s base not selector * 16 in virtual-8086 mode",
+			     f->name);
 		if (s->limit != 0xffff)
-			fail(c, f->limit, s->limit, "%s limit not 0xffff in virtual-8086 mode", f->name);
+			fail(c, f->limit, s->limit, "%s limit not 0xffff in virtual-8086 mode",
+			     f->name);
 		if (s->ar != 0xf3)
-			fail(c, f->ar, s->ar, "%s access rights not 0xf3 in virtual-8086 mode", f->name);
+			fail(c, f->ar, s->ar, "%s access rights not 0xf3 in virtual-8086 mode",
+			     f->name);
 	}
 }
 
@@ -148,10 +157,16 @@ static void check_ar_common(struct check *c, const struct guest *g, int i)
 	/* Byte granularity reaches 1 MiB at most; page granularity always
 	 * ends at a page's last byte. */
 	if (((s->limit & 0xfff) != 0xfff && g_bit) || ((s->limit >> 20) != 0 && !g_bit))
-		fail(c, f->limit, s->limit, "%s limit does not fit %s.G=%u", f->name, f->name, (unsigned)g_bit);
+		fail(c, f->limit, s->limit, "%s limit does not fit %s.G=%u",
+		     f->name, f->name, (unsigned)g_bit);
 }
 
-/* CS, SS, DS, ES, FS, GS outside virtual-8086 mode. */
+/*
+ * The type and S bit of CS, SS, DS, ES, FS, GS outside virtual-8086 mode:
+ * CS must be code (or, for an unrestricted guest, the data segment real mode
+ * leaves behind), SS writable data, the others readable. An unusable
+ * register is not checked, except CS, which is always in use.
+ */
 static void check_code_data_segment(struct check *c, const struct guest *g, int i)
 {
 	const struct seg *s = &g->seg[i];
@@ -168,7 +183,8 @@ static void check_code_data_segment(struct check *c, const struct guest *g, int 
 			fail(c, f->ar, s->ar, "CS.L and CS.D/B both set in IA-32e mode");
 	} else if (i == SS) {
 		if (type != 3 && type != 7)
-			fail(c, f->ar, s->ar, "SS type %u not a read/write accessed data segment", type);
+			fail(c, f->ar, s->ar, "SS type %u not a read/write accessed data segment",
+			     type);
 	} else if (!(type & SEG_TYPE_ACCESSED)) {
 		fail(c, f->ar, s->ar, "%s type %u not accessed", f->name, type);
 	} else if ((type & SEG_TYPE_CODE) && !(type & SEG_TYPE_READABLE)) {
@@ -179,8 +195,12 @@ static void check_code_data_segment(struct check *c, const struct guest *g, int 
 	check_ar_common(c, g, i);
 }
 
-/* The privilege levels of CS, SS, DS, ES, FS, GS outside virtual-8086
- * mode. The SS rules hold even for an unusable SS: its DPL is the CPL. */
+/*
+ * The privilege levels of CS, SS, DS, ES, FS, GS outside virtual-8086
+ * mode. SS.DPL is the CPL, so the SS rules hold even for an unusable SS;
+ * non-conforming code runs at exactly the CPL, conforming code at or below
+ * it. Real mode (CR0.PE = 0) runs at CPL 0.
+ */
 static void check_dpl(struct check *c, const struct guest *g)
 {
 	const struct seg *cs = &g->seg[CS], *ss = &g->seg[SS];
@@ -190,14 +210,16 @@ static void check_dpl(struct check *c, const struct guest *g)
 		fail(c, VMCS_GUEST_CS_ACCESS_RIGHTS, cs->ar, "CS.DPL not 0 with CS type 3");
 	if ((cs_type == 9 || cs_type == 11) && seg_dpl(cs) != seg_dpl(ss))
 		fail(c, VMCS_GUEST_CS_ACCESS_RIGHTS, cs->ar,
-		     "CS.DPL %u differs from SS.DPL %u for non-conforming code", seg_dpl(cs), seg_dpl(ss));
+		     "CS.DPL %u differs from SS.DPL %u for non-conforming code",
+		     seg_dpl(cs), seg_dpl(ss));
 	if ((cs_type == 13 || cs_type == 15) && seg_dpl(cs) > seg_dpl(ss))
 		fail(c, VMCS_GUEST_CS_ACCESS_RIGHTS, cs->ar,
 		     "CS.DPL %u above SS.DPL %u for conforming code", seg_dpl(cs), seg_dpl(ss));
 	if (!c->unrestricted && seg_dpl(ss) != seg_rpl(ss))
 		fail(c, VMCS_GUEST_SS_ACCESS_RIGHTS, ss->ar, "SS.DPL differs from SS selector RPL");
 	if ((cs_type == 3 || !(g->cr0 & CR0_PE)) && seg_dpl(ss) != 0)
-		fail(c, VMCS_GUEST_SS_ACCESS_RIGHTS, ss->ar, "SS.DPL not 0 with CR0.PE clear or CS type 3");
+		fail(c, VMCS_GUEST_SS_ACCESS_RIGHTS, ss->ar,
+		     "SS.DPL not 0 with CR0.PE clear or CS type 3");
 	if (c->unrestricted)
 		return;
 	for (int i = ES; i <= GS; i++) {
@@ -206,25 +228,30 @@ static void check_dpl(struct check *c, const struct guest *g)
 		if (i == CS || i == SS || !usable(s) || seg_type(s) > 11)
 			continue;
 		if (seg_dpl(s) < seg_rpl(s))
-			fail(c, seg_fields[i].ar, s->ar, "%s.DPL below its selector RPL", seg_fields[i].name);
+			fail(c, seg_fields[i].ar, s->ar, "%s.DPL below its selector RPL",
+			     seg_fields[i].name);
 	}
 }
 
-/* Selectors and base addresses outside virtual-8086 mode. */
+/* Selectors and 32-bit bases outside virtual-8086 mode: only FS and GS
+ * (and TR, LDTR) may hold 64-bit bases. */
 static void check_sel_base(struct check *c, const struct guest *g)
 {
 	const struct seg *s = g->seg;
 
 	if (!c->unrestricted && seg_rpl(&s[SS]) != seg_rpl(&s[CS]))
-		fail(c, VMCS_GUEST_SS_SELECTOR, s[SS].sel, "SS selector RPL differs from CS selector RPL");
+		fail(c, VMCS_GUEST_SS_SELECTOR, s[SS].sel,
+		     "SS selector RPL differs from CS selector RPL");
 	if (s[CS].base >> 32)
 		fail(c, VMCS_GUEST_CS_BASE, s[CS].base, "CS base bits 63:32 set");
 	for (int i = ES; i <= DS; i++)
 		if (i != CS && usable(&s[i]) && (s[i].base >> 32))
-			fail(c, seg_fields[i].base, s[i].base, "%s base bits 63:32 set", seg_fields[i].name);
+			fail(c, seg_fields[i].base, s[i].base, "%s base bits 63:32 set",
+			     seg_fields[i].name);
 }
 
-/* TR always, LDTR when usable: system segments. */
+/* TR always, LDTR when usable: system segments from the GDT. A task
+ * register in use holds a busy TSS; IA-32e mode knows only the 64-bit one. */
 static void check_tr_ldtr(struct check *c, const struct guest *g)
 {
 	const struct seg *tr = &g->seg[TR], *ldtr = &g->seg[LDTR];
@@ -247,7 +274,8 @@ static void check_tr_ldtr(struct check *c, const struct guest *g)
 	if (ldtr->sel & SEL_TI)
 		fail(c, VMCS_GUEST_LDTR_SELECTOR, ldtr->sel, "LDTR selector TI set");
 	if (seg_type(ldtr) != SEG_TYPE_LDT)
-		fail(c, VMCS_GUEST_LDTR_ACCESS_RIGHTS, ldtr->ar, "LDTR type %u not 2", seg_type(ldtr));
+		fail(c, VMCS_GUEST_LDTR_ACCESS_RIGHTS, ldtr->ar, "LDTR type %u not 2",
+		     seg_type(ldtr));
 	if (ldtr->ar & SEG_AR_S)
 		fail(c, VMCS_GUEST_LDTR_ACCESS_RIGHTS, ldtr->ar, "LDTR.S set");
 	check_ar_common(c, g, LDTR);
@@ -263,6 +291,7 @@ static void check_bases_canonical(struct check *c, const struct guest *g)
 				     seg_fields[i].name);
 }
 
+/* SDM Vol. 3, "Checks on Guest Segment Registers". */
 static void check_guest_segments(struct check *c, const struct guest *g)
 {
 	section(c, "Checks on Guest Segment Registers");
@@ -278,6 +307,7 @@ static void check_guest_segments(struct check *c, const struct guest *g)
 	check_tr_ldtr(c, g);
 }
 
+/* GDTR and IDTR: canonical bases and 16-bit limits. */
 static void check_guest_dtr(struct check *c)
 {
 	static const struct {
@@ -298,6 +328,9 @@ static void check_guest_dtr(struct check *c)
 	}
 }
 
+/* RIP fits the code segment's mode; RFLAGS has its fixed bits right, no
+ * virtual-8086 mode where it cannot exist, and interrupts enabled when one
+ * is being injected. */
 static void check_guest_rip_rflags(struct check *c, const struct guest *g)
 {
 	uint64_t rip = rd(c, VMCS_GUEST_RIP);
@@ -313,12 +346,17 @@ static void check_guest_rip_rflags(struct check *c, const struct guest *g)
 	if (!(g->rflags & RFLAGS_RESERVED1))
 		fail(c, VMCS_GUEST_RFLAGS, g->rflags, "RFLAGS reserved bit 1 clear");
 	if ((g->rflags & RFLAGS_VM) && (c->ia32e || !(g->cr0 & CR0_PE)))
-		fail(c, VMCS_GUEST_RFLAGS, g->rflags, "RFLAGS.VM set in IA-32e mode or with CR0.PE clear");
+		fail(c, VMCS_GUEST_RFLAGS, g->rflags,
+		     "RFLAGS.VM set in IA-32e mode or with CR0.PE clear");
 	if (injecting(c, INTR_TYPE_EXT_INTR) && !(g->rflags & RFLAGS_IF))
-		fail(c, VMCS_GUEST_RFLAGS, g->rflags, "RFLAGS.IF clear while injecting an external interrupt");
+		fail(c, VMCS_GUEST_RFLAGS, g->rflags,
+		     "RFLAGS.IF clear while injecting an external interrupt");
 }
 
-/* May the event being injected arrive in activity state (state)? */
+/* May the event (info) be injected in activity state (state)? Only events
+ * that would wake the CPU from that state: a halted CPU wakes for
+ * interrupts, NMIs, #DB, #MC and MTF; a shut-down one for NMI and #MC; one
+ * waiting for SIPI for nothing VM entry can inject. */
 static bool injection_allowed(uint32_t state, uint32_t info)
 {
 	unsigned type = VMCS_INTR_INFO_TYPE(info);
@@ -338,9 +376,12 @@ static bool injection_allowed(uint32_t state, uint32_t info)
 	}
 }
 
+/* The activity state: one the CPU offers; HLT only at ring 0; STI and
+ * MOV SS blocking only while the guest runs. */
 static void check_guest_activity(struct check *c, const struct guest *g)
 {
-	const uint32_t blocking = INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS;
+	const uint32_t blocking = INTERRUPTIBILITY_BLOCKING_BY_STI |
+				  INTERRUPTIBILITY_BLOCKING_BY_MOV_SS;
 
 	if (!vmx_caps_activity_supported(c->caps, g->activity))
 		fail(c, VMCS_GUEST_ACTIVITY_STATE, g->activity,
@@ -351,20 +392,29 @@ static void check_guest_activity(struct check *c, const struct guest *g)
 	if (g->activity != ACTIVITY_STATE_ACTIVE && (g->intr & blocking))
 		fail(c, VMCS_GUEST_ACTIVITY_STATE, g->activity,
 		     "activity state not active while blocking by STI or MOV SS");
-	if ((c->intr_info & VMCS_INTR_INFO_VALID) && !injection_allowed(g->activity, c->intr_info))
+	if ((c->intr_info & VMCS_INTR_INFO_VALID) &&
+	    !injection_allowed(g->activity, c->intr_info))
 		fail(c, VMCS_ENTRY_INTR_INFO, c->intr_info,
 		     "event injected that activity state %u blocks", g->activity);
 }
 
+/*
+ * The interruptibility state: blocking that the guest could have reached
+ * (STI blocking follows an STI, so IF is set; STI and MOV SS blocking do
+ * not stack), and no injected event that this blocking would hold back.
+ */
 static void check_guest_interruptibility(struct check *c, const struct guest *g)
 {
-	const uint32_t sti = INTERRUPTIBILITY_BLOCKING_BY_STI, mov_ss = INTERRUPTIBILITY_BLOCKING_BY_MOV_SS;
+	const uint32_t sti = INTERRUPTIBILITY_BLOCKING_BY_STI;
+	const uint32_t mov_ss = INTERRUPTIBILITY_BLOCKING_BY_MOV_SS;
 	uint32_t intr = g->intr;
 
 	if (intr & INTERRUPTIBILITY_RESERVED)
-		fail(c, VMCS_GUEST_INTERRUPTIBILITY, intr, "interruptibility reserved bits 31:5 set");
+		fail(c, VMCS_GUEST_INTERRUPTIBILITY, intr,
+		     "interruptibility reserved bits 31:5 set");
 	if ((intr & sti) && (intr & mov_ss))
-		fail(c, VMCS_GUEST_INTERRUPTIBILITY, intr, "blocking by STI and by MOV SS both set");
+		fail(c, VMCS_GUEST_INTERRUPTIBILITY, intr,
+		     "blocking by STI and by MOV SS both set");
 	if ((intr & sti) && !(g->rflags & RFLAGS_IF))
 		fail(c, VMCS_GUEST_INTERRUPTIBILITY, intr, "blocking by STI with RFLAGS.IF clear");
 	if (injecting(c, INTR_TYPE_EXT_INTR) && (intr & (sti | mov_ss)))
@@ -380,13 +430,15 @@ static void check_guest_interruptibility(struct check *c, const struct guest *g)
 		     "NMI injected with virtual NMIs while blocking by NMI");
 }
 
+/* Pending debug exceptions: defined bits only, and a consistent BS. */
 static void check_guest_pending_dbg(struct check *c, const struct guest *g)
 {
 	uint64_t pd = rd(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS);
 	bool tf, btf;
 
 	if (pd & PENDING_DBG_RESERVED)
-		fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pd, "pending debug exceptions reserved bits set");
+		fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pd,
+		     "pending debug exceptions reserved bits set");
 	/* A single-step trap pending across STI, MOV SS or HLT must be
 	 * recorded in BS exactly when RFLAGS.TF would raise one. */
 	if (!(g->intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS)) &&
@@ -395,11 +447,14 @@ static void check_guest_pending_dbg(struct check *c, const struct guest *g)
 	tf = g->rflags & RFLAGS_TF;
 	btf = rd(c, VMCS_GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF;
 	if (tf && !btf && !(pd & PENDING_DBG_BS))
-		fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pd, "BS clear with RFLAGS.TF set and DEBUGCTL.BTF clear");
+		fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pd,
+		     "BS clear with RFLAGS.TF set and DEBUGCTL.BTF clear");
 	if ((!tf || btf) && (pd & PENDING_DBG_BS))
-		fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pd, "BS set without a pending single-step trap");
+		fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pd,
+		     "BS set without a pending single-step trap");
 }
 
+/* SDM Vol. 3, "Checks on Guest Non-Register State". */
 static void check_guest_nonreg(struct check *c, const struct guest *g)
 {
 	uint64_t link = rd(c, VMCS_VMCS_LINK_POINTER);
@@ -410,10 +465,13 @@ static void check_guest_nonreg(struct check *c, const struct guest *g)
 	check_guest_pending_dbg(c, g);
 	/* The SDM allows a shadow VMCS here; mica never uses one. */
 	if (link != ~0ULL)
-		fail(c, VMCS_VMCS_LINK_POINTER, link, "VMCS link pointer not ~0 (mica uses no shadow VMCS)");
+		fail(c, VMCS_VMCS_LINK_POINTER, link,
+		     "VMCS link pointer not ~0 (mica uses no shadow VMCS)");
 }
 
-/* With EPT, PAE paging outside IA-32e mode takes its PDPTEs from the VMCS. */
+/* With EPT, PAE paging outside IA-32e mode takes its four PDPTEs from the
+ * VMCS rather than from memory at CR3; a present one must be well formed.
+ * mica's guests start unpaged, so this only applies to a later state. */
 static void check_guest_pdptes(struct check *c, const struct guest *g)
 {
 	if (!(c->proc2 & PROCBASED2_ENABLE_EPT) || !(g->cr0 & CR0_PG) ||
@@ -429,6 +487,7 @@ static void check_guest_pdptes(struct check *c, const struct guest *g)
 	}
 }
 
+/* The guest-state rules, in the SDM's order. Caller: vmx_check_state(). */
 void vmx_check_guest_state(struct check *c)
 {
 	struct guest g = {

@@ -1,0 +1,24 @@
+#!/bin/bash
+# Bad input gets one clear line naming the problem, and nothing crashes:
+# an unknown option on mica's or the guest's command line, no modules, a
+# module that is not a kernel. (No usable RAM above 1 MiB cannot be made
+# in QEMU: tests/unit/test_memmap.c covers it.)
+source "$(dirname "$0")/../lib.sh"
+
+LOG=$TESTLOG/bad-config-qemu
+boot_qemu "$LOG-option.log" 60 build/mica32.elf "bogus=1" build/guest32.elf "name=demo"
+check_line "$LOG-option.log" "^mica: command line: unknown option 'bogus'" hv_unknown_option_named
+check_no_line "$LOG-option.log" 'panic|exception' hv_unknown_option_no_crash
+check_status 2 hv_unknown_option_exit_2
+
+boot_qemu "$LOG-nomod.log" 60 build/mica32.elf ""
+check_line "$LOG-nomod.log" '^mica: no guest modules' no_modules_named
+check_status 3 no_modules_then_vtx_refusal
+
+boot_qemu "$LOG-notelf.log" 60 build/mica32.elf "" README.md "name=junk"
+check_line "$LOG-notelf.log" "^mica: module 0 \('name=junk'\): no multiboot header in the first 8 KiB" not_a_kernel_named
+check_no_line "$LOG-notelf.log" 'panic|exception' not_a_kernel_no_crash
+
+boot_qemu "$LOG-guest.log" 60 build/guest32.elf "frobnicate"
+check_line "$LOG-guest.log" "^guest: command line: unknown option 'frobnicate' \(known: " guest_unknown_option_named
+check_status 2 guest_unknown_option_exit_2

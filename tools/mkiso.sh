@@ -1,0 +1,51 @@
+#!/bin/sh
+# mkiso.sh - make a BIOS-bootable GRUB ISO (CD, or USB stick written with dd).
+#
+# usage: tools/mkiso.sh OUT.iso GRUB.cfg FILE...
+#
+# Each FILE is copied to /boot/ on the ISO and GRUB.cfg becomes
+# /boot/grub/grub.cfg. Only the GRUB modules below go in (no fonts, themes or
+# translations), which keeps the ISO under a megabyte; a grub.cfg that needs
+# another module must add it to MODULES.
+#
+# Exit status: 0 the ISO was written; 1 it was not (stderr says why).
+set -u
+
+MODULES="multiboot multiboot2 normal serial terminal echo test sleep
+	configfile halt reboot iso9660 biosdisk part_msdos part_gpt fat search ls cat true"
+
+die() {
+	echo "mkiso: $*" >&2
+	exit 1
+}
+
+[ $# -ge 3 ] || die "usage: $0 OUT.iso GRUB.cfg FILE..."
+out=$1
+cfg=$2
+shift 2
+[ -f "$cfg" ] || die "no such file: $cfg"
+command -v grub-mkrescue >/dev/null || die "grub-mkrescue not found (run tools/deps.sh)"
+[ -f /usr/lib/grub/i386-pc/multiboot.mod ] ||
+	die "no GRUB BIOS modules in /usr/lib/grub/i386-pc (run tools/deps.sh)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mkiso.XXXXXX") || die "cannot make a temporary directory"
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
+
+mkdir -p "$tmp/iso/boot/grub"
+cp "$cfg" "$tmp/iso/boot/grub/grub.cfg" || die "cannot copy $cfg"
+for f in "$@"; do
+	[ -f "$f" ] || die "no such file: $f"
+	[ ! -e "$tmp/iso/boot/$(basename "$f")" ] || die "two files named $(basename "$f")"
+	cp "$f" "$tmp/iso/boot/" || die "cannot copy $f"
+done
+
+# Write beside OUT and rename, so a failed run never leaves half an ISO.
+mkdir -p "$(dirname "$out")" || die "cannot create the directory of $out"
+if ! grub-mkrescue --install-modules="$(echo $MODULES)" --locales= --fonts= --themes= \
+	-o "$out.tmp" "$tmp/iso" >"$tmp/log" 2>&1; then
+	cat "$tmp/log" >&2
+	rm -f "$out.tmp"
+	die "grub-mkrescue failed"
+fi
+mv -f "$out.tmp" "$out" || die "cannot write $out"
