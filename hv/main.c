@@ -33,6 +33,10 @@ static unsigned check_modules(const struct boot_info *bi)
 {
 	unsigned problems = 0;
 
+	if (bi->nmodules == 0) {
+		klog("no guest modules: add `module /boot/guest.elf name=NAME` lines to the GRUB entry\n");
+		return 1;
+	}
 	for (unsigned i = 0; i < bi->nmodules; i++) {
 		const struct boot_module *m = &bi->modules[i];
 		char err[160];
@@ -54,7 +58,6 @@ static unsigned run_guests(struct boot_info *bi)
 
 	if (bi->nmodules == 0)
 		return 1;
-
 	for (unsigned i = 0; i < bi->nmodules; i++) {
 		const struct boot_module *m = &bi->modules[i];
 		struct vm *vm = &vms[i];

@@ -95,27 +95,32 @@ abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 # bochsrc has no quoting for paths: it names only links in a temporary
 # directory, which point to the real files.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bochs-run.XXXXXX") || die "cannot make a temporary directory"
+# script(1) runs timeout, which runs Bochs, in a new session on a
+# pseudo-terminal; $tmp/pid is the leader of that session and process group.
 pid=
 tailpid=
-stop() { # a signal: end script and Bochs; the main loop then finds them gone
-	[ -z "$pid" ] || kill -HUP "$pid" 2>/dev/null
-	[ ! -s "$tmp/pid" ] || kill -HUP "$(cat "$tmp/pid")" 2>/dev/null
+stop() { # on a signal: end Bochs; the main loop then finds script gone
+	if [ -s "$tmp/pid" ]; then
+		kill -HUP "$(cat "$tmp/pid")" 2>/dev/null
+	elif [ -n "$pid" ]; then
+		kill -KILL "$pid" 2>/dev/null
+	fi
 }
 end_bochs() { # make sure Bochs is gone: it ignores SIGTERM, not SIGHUP
 	[ -s "$tmp/pid" ] || return 0
-	b=$(cat "$tmp/pid")
+	leader=$(cat "$tmp/pid")
 	rm -f "$tmp/pid"
-	kill -HUP "$b" 2>/dev/null || return 0
+	kill -HUP "$leader" 2>/dev/null || return 0
 	n=0
-	while kill -0 "$b" 2>/dev/null && [ $n -lt 20 ]; do
+	while kill -0 "$leader" 2>/dev/null && [ $n -lt 20 ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done
-	kill -KILL "$b" 2>/dev/null
+	kill -KILL -- "-$leader" 2>/dev/null
 }
 cleanup() {
-	[ -z "$pid" ] || kill -HUP "$pid" 2>/dev/null
 	end_bochs
+	[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null
 	[ -z "$tailpid" ] || kill "$tailpid" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -152,13 +157,13 @@ EOF
 # on a triple fault or a reset: quit then.
 printf 'c\nquit\n' >"$tmp/cmds"
 
-# script(1) gives Bochs the terminal its display needs, and runs the command
-# with $SHELL. The term display needs a terminal type it knows.
-# timeout stays in this process group, so a group kill reaches script, and
-# with script gone the pseudo-terminal hangs up, which ends Bochs.
-SHELL=/bin/sh TERM=vt100 timeout --foreground -s HUP -k 5 "$limit" \
-	script -qc "echo \$\$ >$tmp/pid; exec bochs -q -f $tmp/bochsrc -rc $tmp/cmds" /dev/null \
-	</dev/null >"$tmp/console" 2>&1 &
+# The term display needs a terminal type it knows; script runs the command
+# with $SHELL and, with -e, exits with its status. timeout stays in the
+# foreground of the pseudo-terminal, where the term display must be; if
+# script is killed, the pseudo-terminal hangs up and that ends Bochs too.
+run="echo \$\$ >$tmp/pid; exec timeout --foreground -s HUP -k 5 $limit"
+run="$run bochs -q -f $tmp/bochsrc -rc $tmp/cmds"
+SHELL=/bin/sh TERM=vt100 script -eqc "$run" /dev/null </dev/null >"$tmp/console" 2>&1 &
 pid=$!
 if [ $show = 1 ]; then
 	tail -n +1 -s 0.2 --pid=$pid -f "$log" &

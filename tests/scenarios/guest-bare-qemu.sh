@@ -3,7 +3,7 @@
 # and passes its self-tests.
 source "$(dirname "$0")/../lib.sh"
 
-LOG=$TESTLOG/guest-bare-qemu.log
+LOG=guest-bare-qemu.log
 boot_qemu "$LOG" 60 build/guest32.elf "selftest"
 check_ktap "$LOG"
 check_line "$LOG" '^guest: command line: .*selftest' banner_shows_command_line

@@ -3,7 +3,7 @@
 # its self-tests, turns VT-x on and runs one guest.
 source "$(dirname "$0")/../lib.sh"
 
-LOG=$TESTLOG/hv-selftest-bochs.log
+LOG=hv-selftest-bochs.log
 boot_bochs "$LOG" 120 build/iso-hv-selftest.iso
 check_ktap "$LOG"
 check_line "$LOG" '^mica: VT-x: VMCS revision .*EPT yes.*unrestricted guest yes' vtx_capabilities_line
