@@ -21,8 +21,10 @@
 # LOG.launcher.
 #
 # Checks:
-#   check_ktap LOG                 one result per KTAP test line, and FAIL if
-#                                  the plan and the lines disagree
+#   check_ktap LOG [TAG]           one result per KTAP test line, and FAIL if
+#                                  the plan and the lines disagree; TAG
+#                                  (names become TAG:name) tells apart two
+#                                  runs of the same tests in one scenario
 #   check_line LOG REGEX NAME      some line matches REGEX (grep -E)
 #   check_no_line LOG REGEX NAME   no line matches REGEX
 #   check_status WANT NAME         STATUS is WANT
@@ -172,12 +174,12 @@ check_status() {
 		return
 	fi
 	why="status $STATUS ($(_meaning "$STATUS")), want $1 ($(_meaning "$1"))"
-	said=$(head -n 1 "$LAST_LOG.launcher" 2>/dev/null)
+	said=$(grep -E '^(qemu|bochs): ' "$LAST_LOG.launcher" 2>/dev/null | head -n 1)
 	[[ -z $said ]] || why="$why: $said"
 	result FAIL "$2" "$why"
 }
 
-# check_ktap LOG
+# check_ktap LOG [TAG]
 #
 # A KTAP block starts at "KTAP version 1"; whatever precedes that on its
 # line (such as the VM-name prefix mica's console puts on a guest's lines)
@@ -186,12 +188,12 @@ check_status() {
 # " # SKIP reason" after the name makes it a SKIP. With a prefix, the check
 # names are "prefix:name" (the prefix without brackets, colons and spaces).
 check_ktap() {
-	local log verdict name why
+	local log tag=${2:+$2:} verdict name why
 	log=$(_log "$1")
-	_skipped ktap && return 0
-	_readable ktap "$log" || return 1
+	_skipped "${tag}ktap" && return 0
+	_readable "${tag}ktap" "$log" || return 1
 	while IFS=$'\t' read -r verdict name why; do
-		result "$verdict" "$name" "$why"
+		result "$verdict" "$tag$name" "$why"
 	done < <(tr -d '\r' <"$log" | awk -v logfile="$log" '
 		function tag(p) { gsub(/[\[\]: \t]/, "", p); return p == "" ? "" : p ":" }
 		function finish(b) {

@@ -23,7 +23,18 @@ cd "$(dirname "$0")/.." || exit 1
 OUT=build/tests
 mkdir -p "$OUT" || exit 1
 
-indent() { sed 's/\r$//; s/^/    /'; }
+# Indented, without carriage returns and terminal escapes, each line ended.
+indent() { sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' | awk '{ print "    " $0 }'; }
+
+# What a unit test binary printed last: from a sanitizer's report if there
+# is one (its first lines say what and where), else the last lines.
+unit_tail() {
+	if grep -qE '==ERROR: |runtime error: ' "$1"; then
+		sed -n '/==ERROR: \|runtime error: /,$p' "$1" | head -n 15 | indent
+	else
+		tail -n 15 "$1" | indent
+	fi
+}
 
 # --one NAME: run one scenario (the parallel part; called through xargs).
 if [ "${1:-}" = --one ]; then
@@ -61,8 +72,10 @@ if [ "${1:-}" = --one ]; then
 				echo "  the launcher said:"
 				indent <"$log.launcher"
 			fi
-			vmx=$(grep -aE 'VMFAIL|VMENTER|VMEXIT|PANIC' "$log.bochs" 2>/dev/null | tail -n 20)
-			if [ -n "$vmx" ]; then
+			# (bochs-run.sh already showed them if Bochs ended with no exit code.)
+			vmx=$(grep -aE 'VMFAIL|VMENTER|VMEXIT|PANIC' "$log.bochs" 2>/dev/null |
+				grep -v 'Shutdown port: shutdown requested' | tail -n 20)
+			if [ -n "$vmx" ] && ! grep -q 'ended with no exit code' "$log.launcher" 2>/dev/null; then
 				echo "  VMX lines of $log.bochs:"
 				echo "$vmx" | indent
 			fi
@@ -98,18 +111,18 @@ if [ "${UNIT:-1}" != 0 ]; then
 		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out" | tail -n 1)
 		s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s).*/\1/p' "$out" | tail -n 1)
 		p=${p:-0} f=${f:-0} s=${s:-0}
-		if [ -z "$(grep -E '^\[  (PASSED|FAILED)  \] [0-9]+ test' "$out")" ]; then
+		if ! grep -qE '^\[  (PASSED|FAILED)  \] [0-9]+ test' "$out"; then
 			echo "FAIL unit/$name: exited with status $status and no cmocka summary (see $out)"
 			f=1
 			p=0
-			tail -n 15 "$out" | indent
+			unit_tail "$out"
 		elif [ "$f" != 0 ]; then
 			names=$(sed -n 's/^\[  FAILED  \] \([^ ]*\)$/\1/p' "$out" | awk '!seen[$0]++' | tr '\n' ' ')
 			echo "FAIL unit/$name: $f of $((p + f)) failed: ${names% } (see $out)"
 		elif [ $status != 0 ]; then
 			echo "FAIL unit/$name: $p passed, then it exited with status $status (see $out)"
 			f=1
-			tail -n 15 "$out" | indent
+			unit_tail "$out"
 		else
 			extra=
 			[ "$s" = 0 ] || extra=", $s skipped"
@@ -138,7 +151,7 @@ if [ -n "$names" ]; then
 	: >"$OUT/.print.lock"
 	# The names are words; xargs runs JOBS of them at a time.
 	# shellcheck disable=SC2086
-	printf '%s\n' $names | xargs -P "${JOBS:-2}" -n 1 sh "$0" --one
+	printf '%s\n' $names | xargs -P "${JOBS:-2}" -n 1 sh tests/run.sh --one
 	for name in $names; do
 		if [ ! -f "$OUT/$name.out" ]; then
 			echo "FAIL $name/results: it did not run"

@@ -92,11 +92,11 @@ done
 
 abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 
-# bochsrc has no quoting for paths: it names only links in a temporary
-# directory, which point to the real files.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bochs-run.XXXXXX") || die "cannot make a temporary directory"
-# script(1) runs timeout, which runs Bochs, in a new session on a
-# pseudo-terminal; $tmp/pid is the leader of that session and process group.
+
+# pid is script(1), which runs timeout, which runs Bochs, in a new session
+# on a pseudo-terminal; $tmp/pid is the leader of that session and of its
+# process group. tailpid is the tail -f of --show.
 pid=
 tailpid=
 stop() { # on a signal: end Bochs; the main loop then finds script gone
@@ -125,6 +125,9 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+# bochsrc has no quoting for paths: it names only links in the temporary
+# directory, which point to the real files.
 case $tmp in
 *[!A-Za-z0-9/._-]*) die "the temporary directory $tmp has characters bochsrc cannot take" ;;
 esac
@@ -202,6 +205,8 @@ fi
 
 if [ -n "$port" ]; then
 	code=$((0x$port))
+	[ -z "$printed" ] || [ "$printed" = "$code" ] ||
+		echo "bochs: the kernel printed exit code $printed but wrote $code to port 0xf4" >&2
 elif [ -n "$printed" ]; then
 	code=$printed
 else

@@ -30,6 +30,7 @@ gnuplot                                   gnuplot-nox
 script                                    bsdutils
 timeout                                   coreutils
 xargs                                     findutils
+flock                                     util-linux
 '
 
 present() { # CHECK: is it here?

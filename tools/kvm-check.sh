@@ -18,8 +18,9 @@ no() {
 }
 
 [ -e /dev/kvm ] || no "no /dev/kvm"
-[ -r /dev/kvm ] && [ -w /dev/kvm ] ||
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	no "/dev/kvm is not readable and writable by $(id -un) (join group kvm)"
+fi
 
 vendor=$(sed -n 's/^vendor_id[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n 1)
 [ "$vendor" = GenuineIntel ] || no "the host CPU is ${vendor:-unknown}, not Intel"

@@ -42,7 +42,8 @@ done
 
 # Write beside OUT and rename, so a failed run never leaves half an ISO.
 mkdir -p "$(dirname "$out")" || die "cannot create the directory of $out"
-if ! grub-mkrescue --install-modules="$(echo $MODULES)" --locales= --fonts= --themes= \
+modules=$(echo "$MODULES" | tr -s ' \t\n' ' ')
+if ! grub-mkrescue --install-modules="$modules" --locales= --fonts= --themes= \
 	-o "$out.tmp" "$tmp/iso" >"$tmp/log" 2>&1; then
 	cat "$tmp/log" >&2
 	rm -f "$out.tmp"
