@@ -103,16 +103,30 @@ $(BUILD)/%32.elf: $(BUILD)/%.elf
 # ---------------------------------------------------------------------------
 # ISOs. build/mica.iso is the user's menu (tools/grub.cfg); each Bochs test
 # scenario boots its own ISO with one entry, built from tests/iso/NAME.cfg.
+# Plain multiboot kernels that are not mica's (tests/fixtures/tiny.asm): one
+# flat binary whose header gives load addresses, one ELF32.
+FIXTURES := $(BUILD)/fixtures/tiny-kludge.bin $(BUILD)/fixtures/tiny-elf32.elf
+$(BUILD)/fixtures/tiny-kludge.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  NASM    $@"
+	$(Q)nasm -f bin -DKLUDGE -o $@ $<
+$(BUILD)/fixtures/tiny-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  NASM    $@"
+	$(Q)nasm -f elf32 -o $@.o $<
+	$(Q)$(LD) -m elf_i386 -Ttext 0x100000 -z noexecstack -o $@ $@.o
+
 ISO_FILES := $(BUILD)/mica.elf $(BUILD)/guest.elf
+TEST_ISO_FILES := $(ISO_FILES) $(FIXTURES)
 
 iso: $(BUILD)/mica.iso
 $(BUILD)/mica.iso: tools/grub.cfg $(ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ tools/grub.cfg $(ISO_FILES)
 
-$(BUILD)/iso-%.iso: tests/iso/%.cfg $(ISO_FILES) tools/mkiso.sh
+$(BUILD)/iso-%.iso: tests/iso/%.cfg $(TEST_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
-	$(Q)sh tools/mkiso.sh $@ $< $(ISO_FILES)
+	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES)
 
 TEST_ISOS := $(patsubst tests/iso/%.cfg,$(BUILD)/iso-%.iso,$(wildcard tests/iso/*.cfg))
 

@@ -20,7 +20,7 @@
 /*
  * Guest-physical layout of what mica builds, like a PC's: RAM from 0, the
  * multiboot information in one page of low memory, the legacy hole
- * (640 KiB to 1 MiB) reported as reserved. Kernels load at 1 MiB or above.
+ * (640 KiB to 1 MiB) reported as reserved.
  */
 #define MBI_GPA         0x8000ULL
 #define MBI_SIZE        0x1000ULL
@@ -144,13 +144,20 @@ static int free_leaf(void *ctx, gpa_t gpa, hpa_t hpa, uint64_t size, uint64_t pe
 /* ---- Loading a multiboot kernel ----------------------------------------- */
 
 /* A segment of the image goes to [gpa, gpa+memsz) of guest RAM: it must
- * fit, above the legacy hole, and leave mica's boot information alone. */
+ * fit, and leave mica's page of boot information alone. (Like GRUB, mica
+ * lets a kernel load into the legacy hole: in a VM that is plain RAM.) */
 static int place(struct vm *vm, const char *what, gpa_t gpa, uint64_t memsz, char *err, size_t n)
 {
-	if (gpa < HOLE_END || gpa + memsz < gpa || gpa + memsz > vm->mem_bytes) {
-		fmt_snprintf(err, n, "%s at 0x%lx-0x%lx does not fit in guest RAM [1 MiB, %lu MiB)",
+	if (gpa + memsz < gpa || gpa + memsz > vm->mem_bytes) {
+		fmt_snprintf(err, n, "%s at 0x%lx-0x%lx does not fit in guest RAM (%lu MiB)",
 			     what, (unsigned long)gpa, (unsigned long)(gpa + memsz),
 			     (unsigned long)(vm->mem_bytes >> 20));
+		return -1;
+	}
+	if (gpa < MBI_GPA + MBI_SIZE && gpa + memsz > MBI_GPA) {
+		fmt_snprintf(err, n, "%s at 0x%lx-0x%lx overlaps the multiboot information at 0x%lx",
+			     what, (unsigned long)gpa, (unsigned long)(gpa + memsz),
+			     (unsigned long)MBI_GPA);
 		return -1;
 	}
 	return 0;

@@ -35,12 +35,14 @@ static unsigned run_test(const char *name, const char *cmdline)
 		guest_test_triple_fault();
 	else if (strcmp(name, "halt") == 0)
 		guest_test_halt();
+	else if (strcmp(name, "exception") == 0)
+		guest_test_exception();
 	else if (strcmp(name, "bench-exits") == 0) {
 		guest_bench_exits();
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "bench-exits)\n", name);
+		     "exception, bench-exits)\n", name);
 	return 1;
 }
 

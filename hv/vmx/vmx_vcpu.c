@@ -48,6 +48,7 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 		a->vmcs = 0;
 		return -1;
 	}
+	a->eptp = eptp;
 	a->regs.rax = MULTIBOOT_BOOTLOADER_MAGIC;
 	a->regs.rbx = mbi;
 	a->xcr0 = XCR0_X87;
@@ -156,6 +157,15 @@ void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
 {
 	if (!v->arch.vmcs)
 		return;
+	/* The frames of this VM's EPT tables and RAM go back to the pool and
+	 * its VPID may be used again: drop every TLB entry derived from them.
+	 * SDM Vol. 3, "Invalidating Cached Translation Information". */
+	if (vmx_caps_invept_single(&vmx.caps))
+		invept(INVEPT_SINGLE_CONTEXT, v->arch.eptp);
+	else
+		invept(INVEPT_ALL_CONTEXT, 0);
+	if (vmx.vpid && (vmx.caps.ept_vpid_cap & VMX_VPID_INVVPID_ALL_CONTEXT))
+		invvpid(INVVPID_ALL_CONTEXT, 0, 0);
 	vmclear(v->arch.vmcs);
 	if (current_vmcs == v->arch.vmcs)
 		current_vmcs = 0;

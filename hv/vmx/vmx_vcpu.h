@@ -18,6 +18,7 @@ struct frame_pool;
 struct vmx_vcpu {
 	struct vcpu_regs regs;
 	hpa_t vmcs;
+	uint64_t eptp;                  /* for INVEPT when the VM goes */
 	bool launched;
 	uint64_t xcr0;                  /* the guest's XCR0 */
 	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */

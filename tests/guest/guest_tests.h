@@ -15,6 +15,9 @@ void guest_test_ept_violation(void);
 void guest_test_triple_fault(void);
 void guest_test_halt(void);
 
+/* An unhandled exception: the kernel must dump registers and panic. */
+void guest_test_exception(void);
+
 /* Benchmark: TSC cost of a CPUID exit and of a null hypercall round trip,
  * printed as "bench: NAME VALUE" lines. */
 void guest_bench_exits(void);

@@ -254,3 +254,10 @@ void guest_test_halt(void)
 	hlt();
 	klog("test: woke up from a halt with interrupts off\n");
 }
+
+void guest_test_exception(void)
+{
+	klog("test: executing UD2 with no handler installed\n");
+	__asm__ volatile("ud2");
+	klog("test: returned from an unhandled #UD\n");
+}
