@@ -305,24 +305,29 @@
 void vmcs_access_failed(const char *insn, uint32_t field, uint64_t value, enum vm_result r)
 	__attribute__((noreturn, cold));
 
-/* Read or write a field of the current VMCS. Inline: they run several
- * times on every VM exit. */
+/* Read or write a field of the current VMCS. Inline, and a single
+ * conditional jump after the instruction (CF or ZF set: VMfail), because
+ * they run several times on every VM exit. */
 static inline uint64_t vmcs_read(uint32_t field)
 {
 	uint64_t v;
-	enum vm_result r = vmread(field, &v);
 
-	if (__builtin_expect(r != VM_SUCCESS, 0))
-		vmcs_access_failed("vmread", field, 0, r);
+	__asm__ goto("vmread %q1, %0\n\t"
+		     "jbe %l[failed]"
+		     : "=r"(v) : "r"((uint64_t)field) : "cc" : failed);
 	return v;
+failed:
+	vmcs_access_failed("vmread", field, 0, vmread(field, &v));
 }
 
 static inline void vmcs_write(uint32_t field, uint64_t value)
 {
-	enum vm_result r = vmwrite(field, value);
-
-	if (__builtin_expect(r != VM_SUCCESS, 0))
-		vmcs_access_failed("vmwrite", field, value, r);
+	__asm__ goto("vmwrite %1, %q0\n\t"
+		     "jbe %l[failed]"
+		     : : "r"((uint64_t)field), "rm"(value) : "cc", "memory" : failed);
+	return;
+failed:
+	vmcs_access_failed("vmwrite", field, value, vmwrite(field, value));
 }
 
 /*

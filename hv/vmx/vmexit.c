@@ -492,7 +492,6 @@ void vmexit_dispatch(struct vcpu *v, uint32_t reason)
 	const struct exit_desc *d = reason < EXIT_REASON_MAX ? &exit_table[reason] : NULL;
 	enum exit_action a;
 
-	v->arch.exits_total++;
 	if (reason < EXIT_REASON_MAX)
 		v->arch.exits[reason]++;
 	a = d && d->fn ? d->fn(v) : vmexit_unhandled(v, reason);

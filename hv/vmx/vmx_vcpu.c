@@ -71,7 +71,7 @@ static int check_state(char *why, size_t n)
 }
 
 /* VMLAUNCH or VMRESUME refused to start the guest (VMfail). */
-static void entry_insn_failed(struct vcpu *v, int r)
+static __attribute__((noinline)) void entry_insn_failed(struct vcpu *v, int r)
 {
 	const char *insn = v->arch.launched ? "VMRESUME" : "VMLAUNCH";
 	char why[200] = "";
@@ -91,7 +91,7 @@ static void entry_insn_failed(struct vcpu *v, int r)
 /* The CPU started loading the guest and gave up: a VM exit with bit 31 of
  * the exit reason set (SDM Vol. 3, "VM-Entry Failures During or After
  * Loading Guest State"). */
-static void entry_failed(struct vcpu *v, uint32_t reason)
+static __attribute__((noinline)) void entry_failed(struct vcpu *v, uint32_t reason)
 {
 	char why[200] = "";
 	uint32_t basic = EXIT_REASON_BASIC(reason);
@@ -102,40 +102,53 @@ static void entry_failed(struct vcpu *v, uint32_t reason)
 		 why[0] ? "; " : "", why);
 }
 
+/*
+ * Before an entry that is not a plain VMRESUME of the current VMCS: make
+ * this vCPU's VMCS current, and before its first launch run mica's own
+ * copy of the SDM's checks (Bochs accepts some states that real CPUs
+ * reject) and load its XCR0. Kept out of vmx_vcpu_run() so that the exit
+ * path stays short. Returns 0, or -1 after stopping the VM.
+ */
+static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
+{
+	struct vmx_vcpu *a = &v->arch;
+	char why[200];
+
+	if (current_vmcs != a->vmcs) {
+		if (vmptrld(a->vmcs) != VM_SUCCESS) {
+			vm_crash(v->vm, "VMPTRLD of its VMCS at 0x%lx failed", (unsigned long)a->vmcs);
+			return -1;
+		}
+		current_vmcs = a->vmcs;
+	}
+	if (!a->launched) {
+		if (check_state(why, sizeof(why))) {
+			vm_crash(v->vm, "refusing VM entry: %s", why);
+			return -1;
+		}
+		if (vmx.xsave)
+			__asm__ volatile("xsetbv" : : "a"((uint32_t)a->xcr0),
+					 "d"((uint32_t)(a->xcr0 >> 32)), "c"(0));
+	}
+	return 0;
+}
+
 void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
 	uint32_t reason;
 	int r;
 
-	if (current_vmcs != a->vmcs) {
-		if (vmptrld(a->vmcs) != VM_SUCCESS) {
-			vm_crash(v->vm, "VMPTRLD of its VMCS at 0x%lx failed", (unsigned long)a->vmcs);
-			return;
-		}
-		current_vmcs = a->vmcs;
-	}
-	if (!a->launched) {
-		char why[200];
-
-		/* Bochs accepts some states that real CPUs reject: check the
-		 * SDM's rules ourselves before the first entry. */
-		if (check_state(why, sizeof(why))) {
-			vm_crash(v->vm, "refusing VM entry: %s", why);
-			return;
-		}
-		if (vmx.xsave)
-			__asm__ volatile("xsetbv" : : "a"((uint32_t)a->xcr0),
-					 "d"((uint32_t)(a->xcr0 >> 32)), "c"(0));
-	}
+	if (__builtin_expect(current_vmcs != a->vmcs || !a->launched, 0) && prepare_entry(v))
+		return;
 	r = vmx_enter_guest(&a->regs, a->launched);
-	if (r != VM_SUCCESS) {
+	if (__builtin_expect(r != VM_SUCCESS, 0)) {
 		entry_insn_failed(v, r);
 		return;
 	}
 	a->launched = true;
 	reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
-	if (reason & EXIT_REASON_ENTRY_FAIL) {
+	if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
 		entry_failed(v, reason);
 		return;
 	}
@@ -145,8 +158,11 @@ void vmx_vcpu_run(struct vcpu *v)
 void vmx_vcpu_print_exits(const struct vcpu *v)
 {
 	const struct vmx_vcpu *a = &v->arch;
+	uint64_t total = 0;
 
-	kprintf("mica: vm %s: %lu exits:", v->vm->name, (unsigned long)a->exits_total);
+	for (unsigned i = 0; i < EXIT_REASON_MAX; i++)
+		total += a->exits[i];
+	kprintf("mica: vm %s: %lu exits:", v->vm->name, (unsigned long)total);
 	for (unsigned i = 0; i < EXIT_REASON_MAX; i++)
 		if (a->exits[i])
 			kprintf(" %s %lu", vmexit_name(i), (unsigned long)a->exits[i]);

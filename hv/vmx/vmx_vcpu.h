@@ -22,7 +22,6 @@ struct vmx_vcpu {
 	bool launched;
 	uint64_t xcr0;                  /* the guest's XCR0 */
 	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */
-	uint64_t exits_total;
 };
 
 /*
