@@ -8,6 +8,9 @@
 #include "hv/vm.h"
 #include "hv/vmx/vmx.h"
 #include "lib/boot_info.h"
+#include "lib/cmdline.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
 #include "lib/console.h"
 #include "lib/cpu.h"
 #include "lib/trap.h"
@@ -26,6 +29,40 @@ static const char *const hv_options[] = { "selftest", NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
 
+/* A module with `for=NAME` is not a VM: it is a module of the VM called
+ * NAME (a container image, say), handed to that guest as GRUB would. */
+static bool is_data_module(const struct boot_module *m, char *target, size_t n)
+{
+	return cmdline_get(m->cmdline, "for", target, n);
+}
+
+/* The name a VM module asks for, as vm_create() will choose it. */
+static void vm_name_of(const struct boot_module *m, unsigned id, char *name, size_t n)
+{
+	if (!cmdline_get(m->cmdline, "name", name, n))
+		fmt_snprintf(name, n, "vm%u", id);
+}
+
+/* Gather the data modules meant for the VM called (name). */
+static unsigned modules_for(const struct boot_info *bi, const char *name,
+			    struct vm_module *out, unsigned max)
+{
+	char target[CMDLINE_VAL_MAX];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < bi->nmodules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+
+		if (is_data_module(m, target, sizeof(target)) && strcmp(target, name) == 0) {
+			if (n < max)
+				out[n] = (struct vm_module){ (const void *)(uintptr_t)m->start,
+							     m->end - m->start, m->cmdline };
+			n++;
+		}
+	}
+	return n;
+}
+
 /* Vet every module before VT-x is even probed, so that a configuration
  * mistake is reported on any machine. One line per problem; returns how
  * many there are. */
@@ -39,8 +76,24 @@ static unsigned check_modules(const struct boot_info *bi)
 	}
 	for (unsigned i = 0; i < bi->nmodules; i++) {
 		const struct boot_module *m = &bi->modules[i];
-		char err[160];
+		char err[160], target[CMDLINE_VAL_MAX];
+		bool found = false;
 
+		if (is_data_module(m, target, sizeof(target))) {
+			for (unsigned j = 0, vid = 1; j < bi->nmodules; j++) {
+				char name[VM_NAME_MAX];
+
+				if (is_data_module(&bi->modules[j], name, sizeof(name)))
+					continue;
+				vm_name_of(&bi->modules[j], vid++, name, sizeof(name));
+				found |= strcmp(name, target) == 0;
+			}
+			if (!found) {
+				klog("module %u ('%s'): for=%s names no VM\n", i, m->cmdline, target);
+				problems++;
+			}
+			continue;
+		}
 		if (vm_check_image((const void *)(uintptr_t)m->start, m->end - m->start, err,
 				   sizeof(err))) {
 			klog("module %u ('%s'): %s\n", i, m->cmdline, err);
@@ -58,12 +111,19 @@ static unsigned run_guests(struct boot_info *bi)
 
 	if (bi->nmodules == 0)
 		return 1;
-	for (unsigned i = 0; i < bi->nmodules; i++) {
+	for (unsigned i = 0, id = 1; i < bi->nmodules; i++) {
 		const struct boot_module *m = &bi->modules[i];
+		struct vm_module mods[VM_MAX_MODULES + 1];
+		char name[VM_NAME_MAX], target[CMDLINE_VAL_MAX];
 		struct vm *vm = &vms[i];
+		unsigned nmods;
 
-		if (vm_create(vm, i + 1, &bi->frames, (const void *)(uintptr_t)m->start,
-			      m->end - m->start, m->cmdline)) {
+		if (is_data_module(m, target, sizeof(target)))
+			continue;
+		vm_name_of(m, id, name, sizeof(name));
+		nmods = modules_for(bi, name, mods, VM_MAX_MODULES + 1);
+		if (vm_create(vm, id++, &bi->frames, (const void *)(uintptr_t)m->start,
+			      m->end - m->start, m->cmdline, mods, nmods)) {
 			failed++;
 			continue;
 		}
@@ -77,8 +137,8 @@ static unsigned run_guests(struct boot_info *bi)
 		else
 			ok++;
 	}
-	klog("%u VMs: %u exited with 0, %u failed, %u crashed; %lu frames free\n", bi->nmodules,
-	     ok, failed, crashed, (unsigned long)frame_pool_free_count(&bi->frames));
+	klog("%u VMs: %u exited with 0, %u failed, %u crashed; %lu frames free\n",
+	     ok + failed + crashed, ok, failed, crashed, (unsigned long)frame_pool_free_count(&bi->frames));
 	return failed + crashed;
 }
 

@@ -160,6 +160,8 @@ static int place(struct vm *vm, const char *what, gpa_t gpa, uint64_t memsz, cha
 			     (unsigned long)MBI_GPA);
 		return -1;
 	}
+	if (gpa + memsz > vm->image_end)
+		vm->image_end = gpa + memsz;
 	return 0;
 }
 
@@ -269,21 +271,41 @@ static int load_kernel(struct vm *vm, const void *image, size_t len, uint32_t *e
 	return 0;
 }
 
+/* Copy the guest's modules into its RAM, page-aligned, after the kernel,
+ * where GRUB would put them; (placed[i]) receives each one's address. */
+static int load_modules(struct vm *vm, const struct vm_module *mods, unsigned nmods,
+			gpa_t *placed, char *err, size_t n)
+{
+	for (unsigned i = 0; i < nmods; i++) {
+		gpa_t at = (vm->image_end + EPT_PAGE_4K - 1) & ~(EPT_PAGE_4K - 1);
+
+		if (place(vm, "a module", at, mods[i].len, err, n) ||
+		    vm_copy_to_guest(vm, at, mods[i].data, mods[i].len))
+			return -1;
+		placed[i] = at;
+	}
+	return 0;
+}
+
 /*
  * The multiboot information, in one page at MBI_GPA: the info structure,
  * the memory map, the command line and the loader's name.
  */
-static int build_mbi(struct vm *vm, const char *cmdline)
+static int build_mbi(struct vm *vm, const char *cmdline, const struct vm_module *mods,
+		     unsigned nmods, const gpa_t *placed)
 {
 	struct {
 		struct multiboot_info info;
 		struct multiboot_mmap_entry mmap[4];
+		struct multiboot_module mods[VM_MAX_MODULES];
 		char loader[8];
-		char cmdline[MBI_SIZE - sizeof(struct multiboot_info) -
-			     4 * sizeof(struct multiboot_mmap_entry) - 8];
+		char strings[MBI_SIZE - sizeof(struct multiboot_info) -
+			     4 * sizeof(struct multiboot_mmap_entry) -
+			     VM_MAX_MODULES * sizeof(struct multiboot_module) - 8];
 	} __attribute__((packed)) b;
 	static const uint32_t entry_size = sizeof(struct multiboot_mmap_entry) - 4;
-	gpa_t base = MBI_GPA;
+	gpa_t base = MBI_GPA, strings = base + offsetof(typeof(b), strings);
+	size_t used = 0;
 
 	_Static_assert(sizeof(b) == MBI_SIZE, "multiboot information is one page");
 	memset(&b, 0, sizeof(b));
@@ -294,16 +316,31 @@ static int build_mbi(struct vm *vm, const char *cmdline)
 	b.mmap[3] = (struct multiboot_mmap_entry){ entry_size, HOLE_END, vm->mem_bytes - HOLE_END,
 						   MULTIBOOT_MEMORY_AVAILABLE };
 	strlcpy(b.loader, LOADER_NAME, sizeof(b.loader));
-	strlcpy(b.cmdline, cmdline, sizeof(b.cmdline));
+
+	/* The command lines share the string area, each NUL-terminated. */
+	b.info.cmdline = strings + used;
+	used += strlcpy(b.strings + used, cmdline, sizeof(b.strings) - used) + 1;
+	for (unsigned i = 0; i < nmods; i++) {
+		if (used >= sizeof(b.strings))
+			return -1;
+		b.mods[i] = (struct multiboot_module){
+			.mod_start = placed[i], .mod_end = placed[i] + mods[i].len,
+			.cmdline = strings + used,
+		};
+		used += strlcpy(b.strings + used, mods[i].cmdline, sizeof(b.strings) - used) + 1;
+	}
+	if (used > sizeof(b.strings))
+		return -1;
 
 	b.info.flags = MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MEM_MAP |
-		       MULTIBOOT_INFO_BOOT_LOADER_NAME;
+		       MULTIBOOT_INFO_BOOT_LOADER_NAME | MULTIBOOT_INFO_MODS;
 	b.info.mem_lower = LOW_MEM_END >> 10;
 	b.info.mem_upper = (vm->mem_bytes - HOLE_END) >> 10;
 	b.info.mmap_addr = base + offsetof(typeof(b), mmap);
 	b.info.mmap_length = sizeof(b.mmap);
+	b.info.mods_count = nmods;
+	b.info.mods_addr = base + offsetof(typeof(b), mods);
 	b.info.boot_loader_name = base + offsetof(typeof(b), loader);
-	b.info.cmdline = base + offsetof(typeof(b), cmdline);
 	return vm_copy_to_guest(vm, base, &b, sizeof(b));
 }
 
@@ -337,9 +374,11 @@ static int parse_options(struct vm *vm, unsigned id, const char *cmdline, char *
 }
 
 int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *image,
-	      size_t image_len, const char *cmdline)
+	      size_t image_len, const char *cmdline, const struct vm_module *mods,
+	      unsigned nmods)
 {
 	char err[200] = "";
+	gpa_t placed[VM_MAX_MODULES];
 	uint32_t entry = 0;
 	uint64_t free_bytes = frame_pool_free_count(pool) * FRAME_SIZE;
 
@@ -350,6 +389,11 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	vm->state = VM_CREATED;
 	if (parse_options(vm, id, cmdline, err, sizeof(err)))
 		goto fail_early;
+	if (nmods > VM_MAX_MODULES) {
+		fmt_snprintf(err, sizeof(err), "%u modules given, at most %d fit", nmods,
+			     VM_MAX_MODULES);
+		goto fail_early;
+	}
 	if (vm->mem_bytes > free_bytes) {
 		fmt_snprintf(err, sizeof(err), "mem=%lu MiB, but only %lu MiB are free",
 			     (unsigned long)(vm->mem_bytes >> 20), (unsigned long)(free_bytes >> 20));
@@ -362,10 +406,11 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 			     (unsigned long)(vm->mem_bytes >> 20));
 		goto fail;
 	}
-	if (load_kernel(vm, image, image_len, &entry, err, sizeof(err)))
+	if (load_kernel(vm, image, image_len, &entry, err, sizeof(err)) ||
+	    load_modules(vm, mods, nmods, placed, err, sizeof(err)))
 		goto fail;
-	if (build_mbi(vm, cmdline)) {
-		fmt_snprintf(err, sizeof(err), "no room for the multiboot information");
+	if (build_mbi(vm, cmdline, mods, nmods, placed)) {
+		fmt_snprintf(err, sizeof(err), "the command lines do not fit in the multiboot page");
 		goto fail;
 	}
 	vuart_init(&vm->uart, vm->name);
@@ -374,8 +419,8 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 		goto fail;
 	}
 	vm->frames_tables = vm->ept.table_frames;
-	klog("vm %s: created: %lu MiB RAM, entry 0x%x, command line '%s'\n", vm->name,
-	     (unsigned long)(vm->mem_bytes >> 20), entry, cmdline);
+	klog("vm %s: created: %lu MiB RAM, entry 0x%x, %u modules, command line '%s'\n",
+	     vm->name, (unsigned long)(vm->mem_bytes >> 20), entry, nmods, cmdline);
 	return 0;
 
 fail:

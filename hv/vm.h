@@ -16,6 +16,7 @@
 struct frame_pool;
 
 #define VM_NAME_MAX 32
+#define VM_MAX_MODULES 8
 #define VM_DEFAULT_MEM (16ULL << 20)
 #define VM_MIN_MEM (2ULL << 20)
 
@@ -43,20 +44,30 @@ struct vm {
 	struct ept ept;
 	struct vcpu vcpu;               /* one vCPU per VM */
 	struct vuart uart;              /* COM1 of this VM */
+	gpa_t image_end;                /* end of the loaded kernel and modules */
 	uint64_t frames_ram, frames_tables;
+};
+
+/* A multiboot module handed to a guest (e.g. a container image). */
+struct vm_module {
+	const void *data;
+	size_t len;
+	const char *cmdline;
 };
 
 /*
  * Build a VM from a multiboot kernel image and its module command line
  * (keys: name=, mem=; the whole line is also the guest's command line):
- * guest RAM and EPT, the image loaded as GRUB would, a multiboot
- * information structure in guest memory, and a vCPU that starts at the
- * image's entry in 32-bit protected mode with EAX = 0x2BADB002. Returns 0,
- * or -1 after one line naming what is wrong (bad image, bad option, too
- * little memory); nothing is left allocated then.
+ * guest RAM and EPT, the image loaded as GRUB would, (mods[0..nmods)) copied
+ * after it as the guest's own multiboot modules, a multiboot information
+ * structure in guest memory, and a vCPU that starts at the image's entry in
+ * 32-bit protected mode with EAX = 0x2BADB002. Returns 0, or -1 after one
+ * line naming what is wrong (bad image, bad option, too little memory);
+ * nothing is left allocated then.
  */
 int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *image,
-	      size_t image_len, const char *cmdline);
+	      size_t image_len, const char *cmdline, const struct vm_module *mods,
+	      unsigned nmods);
 
 /* Check that (image) is a multiboot kernel mica can load: a header in
  * its first 8 KiB asking only for what mica offers, and a valid ELF unless

@@ -11,4 +11,10 @@ check_ktap "$LOG"
 check_line "$LOG" '^\[vmx\] hello through the console hypercall$' console_hypercall_line
 check_line "$LOG" '^mica: vm vmx: exited with code 0' vm_exit_code_0
 check_line "$LOG" '^mica: vm vmx: [0-9]+ exits: .*cpuid [0-9]+ .*vmcall [0-9]+ .*vmxon 1 .*cr-access [0-9]+ io [0-9]+ rdmsr [0-9]+ wrmsr [0-9]+ wbinvd 1 xsetbv [0-9]+' exit_counts_per_reason
+# The guest gets its own multiboot information: memory map, command line
+# and the module meant for it (for=vmx), which is not run as a VM.
+check_line "$LOG" "^\[vmx\] guest: command line: 'name=vmx test=vmx'$" guest_command_line
+check_line "$LOG" '^\[vmx\] guest: memory: 15 MiB usable in 2 ranges' guest_memory_map
+check_line "$LOG" "^\[vmx\] guest: module 0: 'for=vmx kind=blob', 101 bytes at 0x" guest_module
+check_line "$LOG" '^mica: 1 VMs: 1 exited with 0' module_is_not_a_vm
 check_status 0 exit_code_0
