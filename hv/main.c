@@ -4,6 +4,7 @@
  * Runs on the boot CPU in 64-bit ring 0 (VMX root once VMXON ran), entered
  * from boot/boot.S with the loader's multiboot magic and information.
  */
+#include "hv/clock.h"
 #include "hv/selftest.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx.h"
@@ -157,6 +158,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	kprintf("\nmica %s: an x86-64 micro-hypervisor on Intel VT-x with EPT\n", MICA_VERSION);
 	bi = boot_info_init(magic, mbi_pa, hv_options); /* command line, memory, modules */
 	boot_info_print(bi);
+	clock_init();                   /* TSC rate, for the guests' virtual PITs */
 
 	if (bi->selftest && hv_selftest(bi))
 		status = EXIT_TEST_FAILED;

@@ -7,6 +7,7 @@
  * 0.6.96, "Boot information format" and "Machine state".
  */
 #include <stdarg.h>
+#include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx.h"
 #include "lib/cmdline.h"
@@ -413,7 +414,7 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 		fmt_snprintf(err, sizeof(err), "the command lines do not fit in the multiboot page");
 		goto fail;
 	}
-	vuart_init(&vm->uart, vm->name);
+	vdev_init(vm);
 	if (vmx_vcpu_init(&vm->vcpu, pool, ept_eptp(&vm->ept), (uint16_t)id, entry, MBI_GPA)) {
 		fmt_snprintf(err, sizeof(err), "could not set up its vCPU");
 		goto fail;

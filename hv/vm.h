@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hv/types.h"
+#include "hv/vpic.h"
+#include "hv/vpit.h"
 #include "hv/vuart.h"
 #include "hv/vmx/ept.h"
 #include "hv/vmx/vmx_vcpu.h"
@@ -44,6 +46,9 @@ struct vm {
 	struct ept ept;
 	struct vcpu vcpu;               /* one vCPU per VM */
 	struct vuart uart;              /* COM1 of this VM */
+	struct vpit pit;                /* its timer, */
+	struct vpic pic;                /* and interrupt controllers (hv/vdev.c) */
+	bool irq_check;                 /* the PIC changed: look for a deliverable IRQ */
 	gpa_t image_end;                /* end of the loaded kernel and modules */
 	uint64_t frames_ram, frames_tables;
 };

@@ -20,6 +20,7 @@ static void uart_sink(const char *buf, size_t len)
 }
 
 static console_sink_fn sink = uart_sink;
+static void (*exit_fn)(int code);
 
 void console_init(void)
 {
@@ -101,12 +102,19 @@ void panic(const char *fmt, ...)
 	machine_exit(EXIT_PANIC);
 }
 
+void machine_set_exit(void (*fn)(int code))
+{
+	exit_fn = fn;
+}
+
 void machine_exit(int code)
 {
 	static const char shutdown[] = "Shutdown";
 
 	cli();
 	kprintf("%s: exit code %d\n", kernel_name, code);
+	if (exit_fn)
+		exit_fn(code);
 	uart_drain(UART_COM1);
 	outb(QEMU_DEBUG_EXIT_PORT, (uint8_t)code);
 	for (size_t i = 0; i < sizeof(shutdown) - 1; i++)

@@ -57,4 +57,8 @@ void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
  */
 void machine_exit(int code) __attribute__((noreturn));
 
+/* A better way to end the run, tried first by machine_exit() (the guest
+ * kernel's exit hypercall under mica); if it returns, the ports follow. */
+void machine_set_exit(void (*fn)(int code));
+
 #endif /* LIB_CONSOLE_H */

@@ -137,7 +137,7 @@ ln -s "$(abspath "$iso")" "$tmp/cd.iso" &&
 
 cat >"$tmp/bochsrc" <<EOF
 # written by tools/bochs-run.sh
-cpu: model=corei7_skylake_x, count=1, reset_on_triple_fault=0
+cpu: model=corei7_skylake_x, count=1, ips=50000000, reset_on_triple_fault=0
 memory: guest=$mem, host=$mem
 romimage: file=$bios
 vgaromimage: file=$vgabios

@@ -1,11 +1,16 @@
 /*
- * main.c - the guest kernel's bring-up: a readable list of init calls.
+ * main.c - the guest kernel's bring-up: a readable list of init calls,
+ * then one app (unikernel) or a test scenario.
  *
  * Runs in 64-bit ring 0, entered from boot/boot.S exactly as mica's
  * hypervisor is: bare on a PC or emulator, or as a VM under mica, which
  * enters it the way GRUB does.
  */
+#include "guest/kernel/hv.h"
 #include "guest/kernel/selftest.h"
+#include "guest/kernel/time.h"
+#include "guest/kernel/uk.h"
+#include "guest/kernel/vm.h"
 #include "lib/boot_info.h"
 #include "lib/cmdline.h"
 #include "lib/console.h"
@@ -18,10 +23,14 @@ const char kernel_name[] = "guest";
 
 /*
  * Options the guest kernel understands (docs/configuration.md): its own,
- * and mica's module keys, which mica passes on as GRUB would.
+ * mica's module keys (mica passes them on, as GRUB would), and the apps'
+ * arguments (docs/apps.md), which the chosen app checks itself.
  */
 static const char *const guest_options[] = {
-	"selftest", "test", "name", "mem", NULL
+	"selftest", "test", "app", "hz",        /* the kernel's */
+	"name", "mem",                          /* mica's */
+	"n", "rounds", "size", "seconds",       /* the apps' */
+	NULL
 };
 
 /* `test=NAME`: a scenario of tests/guest/. Returns its failures. */
@@ -46,24 +55,52 @@ static unsigned run_test(const char *name, const char *cmdline)
 	return 1;
 }
 
+/* `hz=N`: the timer rate, 10 to 1000 ticks a second. */
+static unsigned timer_rate(const char *cmdline)
+{
+	char val[CMDLINE_VAL_MAX];
+	uint64_t hz;
+
+	if (!cmdline_get(cmdline, "hz", val, sizeof(val)))
+		return TIME_DEFAULT_HZ;
+	if (cmdline_parse_uint(val, &hz) || hz < 10 || hz > 1000) {
+		klog("hz=%s: give a rate from 10 to 1000; using %d\n", val, TIME_DEFAULT_HZ);
+		return TIME_DEFAULT_HZ;
+	}
+	return (unsigned)hz;
+}
+
 void kmain(uint32_t magic, uint32_t mbi_pa);
 
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	struct boot_info *bi;
 	char test[CMDLINE_VAL_MAX];
+	bool under_mica;
 	int status = EXIT_OK;
 
 	console_init();                 /* COM1 */
 	cpu_init();                     /* GDT and TSS */
 	trap_init();                    /* exceptions print registers and stop */
+	under_mica = hv_detect();       /* CPUID signature "MicaMicaMica" */
+	if (under_mica)
+		hv_use_hypercalls();    /* console and exit by hypercall */
 	kprintf("mica guest kernel\n");
 	bi = boot_info_init(magic, mbi_pa, guest_options); /* command line, memory */
 	boot_info_print(bi);
+	klog(under_mica ? "running under mica: console and exit through hypercalls\n" :
+			  "no mica signature: running bare, console on COM1\n");
+	vm_init(bi);                    /* own page tables: text read-only, data no-execute */
+	time_init(timer_rate(bi->cmdline)); /* PIT through the PIC, TSC clock */
 
 	if (bi->selftest && guest_selftest(bi))
 		status = EXIT_TEST_FAILED;
-	if (cmdline_get(bi->cmdline, "test", test, sizeof(test)) && run_test(test, bi->cmdline))
-		status = EXIT_TEST_FAILED;
+	if (cmdline_get(bi->cmdline, "test", test, sizeof(test))) {
+		if (run_test(test, bi->cmdline))
+			status = EXIT_TEST_FAILED;
+	} else if (!bi->selftest) {
+		uk_set_pool(&bi->frames);       /* the app's memory */
+		status = uk_run(bi->cmdline, frame_pool_free_count(&bi->frames) * FRAME_SIZE);
+	}
 	machine_exit(status);
 }

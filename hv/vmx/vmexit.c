@@ -10,6 +10,7 @@
  */
 #include "hv/hypercall.h"
 #include "hv/include/hvabi.h"
+#include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit.h"
@@ -26,7 +27,6 @@
 #define CPUID_HV_FIRST          0x40000000u
 #define CPUID_HV_LAST           0x4fffffffu
 
-#define QEMU_DEBUG_EXIT_PORT    0xf4    /* isa-debug-exit: a write ends the VM */
 
 enum exit_action {
 	RESUME,         /* re-enter at the same RIP (faults, injected events) */
@@ -109,34 +109,35 @@ static enum exit_action vmexit_vmcall(struct vcpu *v)
 
 /* ---- HLT ----------------------------------------------------------------- */
 
-/* No device of a VM raises interrupts yet, so a halted guest never wakes:
- * it has finished. With interrupts off that is what it meant to do. */
+/*
+ * With interrupts off, a halted guest has finished: that is how kernels
+ * stop. With interrupts on it waits for its next interrupt: mica waits
+ * for the device event that raises it (the next PIT edge), then resumes
+ * the guest after its HLT, where the interrupt is delivered.
+ * XXX: the wait spins; with several VMs another would run meanwhile.
+ */
 static enum exit_action vmexit_hlt(struct vcpu *v)
 {
-	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)
-		vm_crash(vm_of(v), "halted waiting for an interrupt, and no device of this VM sends any");
-	else
-		vm_halted(vm_of(v));
-	return STOP;
+	struct vm *vm = vm_of(v);
+	uint64_t deadline;
+
+	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+		vm_halted(vm);
+		return STOP;
+	}
+	if (vdev_pending_irq(vm, rdtsc()) >= 0)
+		return RESUME_NEXT;
+	deadline = vdev_next_event(vm);
+	if (deadline == VDEV_NO_EVENT) {
+		vm_crash(vm, "halted waiting for an interrupt, and no device of this VM will send one");
+		return STOP;
+	}
+	while (rdtsc() < deadline)
+		pause();
+	return RESUME_NEXT;
 }
 
 /* ---- I/O instructions ---------------------------------------------------- */
-
-static uint32_t io_in(struct vm *vm, uint16_t port)
-{
-	if (vuart_port(port))
-		return vuart_in(&vm->uart, port);
-	return 0xffffffff;      /* nothing there: the bus floats high */
-}
-
-static void io_out(struct vm *vm, uint16_t port, uint32_t value)
-{
-	if (vuart_port(port))
-		vuart_out(&vm->uart, port, (uint8_t)value);
-	else if (port == QEMU_DEBUG_EXIT_PORT)
-		vm_exit(vm, (int)(value & 0xff));
-	/* Other ports (POST codes at 0x80, Bochs' 0x8900, ...) are ignored. */
-}
 
 static enum exit_action vmexit_io(struct vcpu *v)
 {
@@ -151,12 +152,12 @@ static enum exit_action vmexit_io(struct vcpu *v)
 		return STOP;
 	}
 	if (q & IO_DIRECTION_IN) {
-		uint32_t val = io_in(vm_of(v), port) & mask;
+		uint32_t val = vdev_in(vm_of(v), port, size, rdtsc()) & mask;
 
 		/* A 32-bit IN zero-extends into RAX; 8 and 16 bits merge. */
 		r->rax = size == 4 ? val : (r->rax & ~(uint64_t)mask) | val;
 	} else {
-		io_out(vm_of(v), port, (uint32_t)r->rax & mask);
+		vdev_out(vm_of(v), port, size, (uint32_t)r->rax & mask, rdtsc());
 	}
 	return vm_of(v)->state == VM_RUNNING ? RESUME_NEXT : STOP;
 }
@@ -392,7 +393,8 @@ static enum exit_action vmexit_vmx_insn(struct vcpu *v)
 	return inject_ud();
 }
 
-/* Events mica takes no action on: the guest simply continues. */
+/* Events whose work happens before the next entry (interrupt window,
+ * preemption timer: hv/vmx/vmx_vcpu.c), or that need none: continue. */
 static enum exit_action vmexit_ignore(struct vcpu *v)
 {
 	return RESUME;
@@ -432,7 +434,7 @@ static const struct exit_desc {
 	[EXIT_REASON_TRIPLE_FAULT]      = { "triple-fault",      vmexit_triple_fault },
 	[EXIT_REASON_INIT]              = { "init-signal",       vmexit_ignore },
 	[EXIT_REASON_SIPI]              = { "sipi",              vmexit_ignore },
-	[EXIT_REASON_INTR_WINDOW]       = { "interrupt-window",  NULL },
+	[EXIT_REASON_INTR_WINDOW]       = { "interrupt-window",  vmexit_ignore },
 	[EXIT_REASON_NMI_WINDOW]        = { "nmi-window",        NULL },
 	[EXIT_REASON_TASK_SWITCH]       = { "task-switch",       NULL },
 	[EXIT_REASON_CPUID]             = { "cpuid",             vmexit_cpuid },

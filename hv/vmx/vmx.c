@@ -26,6 +26,8 @@ struct vmx_cpu vmx;
 /*
  * The controls mica wants, as named sets. What each one is for:
  * - external interrupts exit, so a host device never reaches a guest's IDT;
+ * - the VMX-preemption timer brings mica back at a guest's next timer
+ *   tick, to inject it;
  * - HLT, all I/O, all MSRs (no bitmap), MWAIT/MONITOR, WBINVD and RDPMC
  *   exit, so mica sees every access to a device or to machine state;
  * - EPT with unrestricted guest, so a guest starts in 32-bit protected mode
@@ -35,6 +37,7 @@ struct vmx_cpu vmx;
 static const struct vmx_ctl pinbased_wanted[] = {
 	VMX_CTL(PINBASED_EXTINT_EXITING, REQUIRED),
 	VMX_CTL(PINBASED_NMI_EXITING, REQUIRED),
+	VMX_CTL(PINBASED_PREEMPTION_TIMER, OPTIONAL),
 };
 
 static const struct vmx_ctl procbased_wanted[] = {
@@ -172,6 +175,8 @@ int vmx_probe(void)
 	}
 	vmx.ept_2m = c->ept_vpid_cap & VMX_EPT_2MB_PAGE;
 	vmx.vpid = vmx.procbased2 & PROCBASED2_ENABLE_VPID;
+	vmx.preemption_timer = vmx.pinbased & PINBASED_PREEMPTION_TIMER;
+	vmx.timer_rate = vmx_caps_preemption_timer_rate(c);
 	return 0;
 }
 

@@ -20,6 +20,8 @@ struct vmx_cpu {
 	bool ept_2m;            /* 2 MiB EPT pages */
 	bool vpid;              /* VPIDs tag the guests' TLB entries */
 	bool xsave;             /* host CR4.OSXSAVE set, so XSETBV works */
+	bool preemption_timer;  /* the VMX-preemption timer is on */
+	unsigned timer_rate;    /* it counts once every 2^rate TSC ticks */
 	hpa_t vmxon_region;
 };
 

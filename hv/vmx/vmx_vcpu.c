@@ -6,10 +6,12 @@
  * Host-State Area", "Checking and Loading Guest State", "VM-Entry
  * Failures During or After Loading Guest State").
  */
+#include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit.h"
 #include "hv/vmx/vmx.h"
+#include "hv/vmx/vmx_controls.h"
 #include "hv/vmx/vmx_check.h"
 #include "hv/vmx/vmx_error.h"
 #include "hv/vmx/vmx_insn.h"
@@ -48,6 +50,8 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 		a->vmcs = 0;
 		return -1;
 	}
+	if (vmx.preemption_timer)
+		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, UINT32_MAX);
 	a->eptp = eptp;
 	a->regs.rax = MULTIBOOT_BOOTLOADER_MAGIC;
 	a->regs.rbx = mbi;
@@ -133,6 +137,62 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 	return 0;
 }
 
+static void set_window(struct vmx_vcpu *a, bool on)
+{
+	a->window = on;
+	vmcs_write(VMCS_PRI_PROC_BASED_CTLS,
+		   on ? vmx.procbased | PROCBASED_INTR_WINDOW_EXITING : vmx.procbased);
+}
+
+/*
+ * An interrupt is waiting in the VM's PIC. Deliver it with this entry if
+ * the guest can take it: RFLAGS.IF set, no STI or MOV SS shadow, no other
+ * event being injected. Otherwise ask the CPU to exit as soon as it can
+ * (interrupt-window exiting). SDM Vol. 3, "Event Injection",
+ * "Interrupt-Window Exiting and Virtual-Interrupt Delivery".
+ */
+static __attribute__((noinline)) void inject_irq(struct vcpu *v)
+{
+	struct vmx_vcpu *a = &v->arch;
+	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+
+	if ((vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+	    !(intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS)) &&
+	    !(vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID)) {
+		int vector = vdev_ack_irq(v->vm);
+
+		vmcs_write(VMCS_ENTRY_INTR_INFO, (uint32_t)vector | VMCS_INTR_INFO_VALID |
+			   (INTR_TYPE_EXT_INTR << VMCS_INTR_INFO_TYPE_SHIFT));
+		if (a->window)
+			set_window(a, false);
+	} else if (!a->window) {
+		set_window(a, true);
+	}
+}
+
+/* Before each entry: raise what the VM's devices owe it by now, and set
+ * the preemption timer to bring mica back at the next device event. */
+static inline void deliver_events(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	uint64_t now = rdtsc(), next = vdev_next_event(vm), ticks;
+
+	if (__builtin_expect(now >= next || vm->irq_check || v->arch.window, 0)) {
+		if (vdev_pending_irq(vm, now) >= 0)
+			inject_irq(v);
+		else if (v->arch.window)
+			set_window(&v->arch, false);
+		next = vdev_next_event(vm);
+	}
+	/* With no event to wait for, the timer stays at its maximum (about a
+	 * minute of guest time even at rate 0): no write needed each entry. */
+	if (vmx.preemption_timer && (next != VDEV_NO_EVENT || v->arch.timer_armed)) {
+		ticks = next > now ? (next - now) >> vmx.timer_rate : 0;
+		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks > UINT32_MAX ? UINT32_MAX : ticks);
+		v->arch.timer_armed = next != VDEV_NO_EVENT;
+	}
+}
+
 void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
@@ -141,6 +201,7 @@ void vmx_vcpu_run(struct vcpu *v)
 
 	if (__builtin_expect(current_vmcs != a->vmcs || !a->launched, 0) && prepare_entry(v))
 		return;
+	deliver_events(v);
 	r = vmx_enter_guest(&a->regs, a->launched);
 	if (__builtin_expect(r != VM_SUCCESS, 0)) {
 		entry_insn_failed(v, r);

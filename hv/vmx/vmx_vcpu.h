@@ -19,6 +19,8 @@ struct vmx_vcpu {
 	struct vcpu_regs regs;
 	hpa_t vmcs;
 	uint64_t eptp;                  /* for INVEPT when the VM goes */
+	bool window;                    /* interrupt-window exiting is on */
+	bool timer_armed;               /* the preemption timer counts to an event */
 	bool launched;
 	uint64_t xcr0;                  /* the guest's XCR0 */
 	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */

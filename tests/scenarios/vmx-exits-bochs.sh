@@ -10,7 +10,13 @@ boot_bochs "$LOG" 120 build/iso-vmx-exits.iso
 check_ktap "$LOG"
 check_line "$LOG" '^\[vmx\] hello through the console hypercall$' console_hypercall_line
 check_line "$LOG" '^mica: vm vmx: exited with code 0' vm_exit_code_0
-check_line "$LOG" '^mica: vm vmx: [0-9]+ exits: .*cpuid [0-9]+ .*vmcall [0-9]+ .*vmxon 1 .*cr-access [0-9]+ io [0-9]+ rdmsr [0-9]+ wrmsr [0-9]+ wbinvd 1 xsetbv [0-9]+' exit_counts_per_reason
+# One count per exit reason the guest caused, in the exit table's order.
+for reason in 'cpuid [0-9]+' 'hlt [0-9]+' 'invd 1' 'vmcall [0-9]+' 'vmread 1' 'vmxoff 1' \
+	'vmxon 1' 'cr-access [0-9]+' 'io [0-9]+' 'rdmsr [0-9]+' 'wrmsr [0-9]+' 'wbinvd 1' \
+	'xsetbv [0-9]+'; do
+	check_line "$LOG" "^mica: vm vmx: [0-9]+ exits: (.* )?$reason( |\$)" \
+		"exit_count_${reason%% *}"
+done
 # The guest gets its own multiboot information: memory map, command line
 # and the module meant for it (for=vmx), which is not run as a VM.
 check_line "$LOG" "^\[vmx\] guest: command line: 'name=vmx test=vmx'$" guest_command_line

@@ -31,3 +31,9 @@ UNIT_DEPS_vmx_negotiate := hv/vmx/vmx_negotiate.c lib/fmt.c lib/string.c
 UNIT_TESTS += vmx_check
 UNIT_DEPS_vmx_check := hv/vmx/vmx_check.c hv/vmx/vmx_check_guest.c hv/vmx/vmcs_names.c \
 	hv/vmx/vmx_error.c lib/fmt.c lib/string.c
+
+# guest/apps/: the apps and their library, against a fake app API in the test.
+UNIT_TESTS += apps
+UNIT_DEPS_apps := guest/apps/applib.c guest/apps/registry.c guest/apps/hello.c \
+	guest/apps/cpu.c guest/apps/mem.c guest/apps/clock.c \
+	lib/cmdline.c lib/fmt.c lib/string.c
