@@ -172,7 +172,7 @@ test: all unit $(TEST_ISOS)
 
 BENCH_ISOS := $(filter $(BUILD)/iso-bench-%,$(TEST_ISOS))
 bench: all $(BENCH_ISOS)
-	$(Q)sh tools/bench.sh
+	$(Q)bash tools/bench.sh
 
 clean:
 	rm -rf $(BUILD) .gdbinit

@@ -1,9 +1,10 @@
-#!/bin/sh
+#!/bin/bash
 # bench.sh - mica's benchmarks, behind `make bench`. Each boots an ISO of
-# tests/iso/bench-*.cfg in Bochs and prints the "bench: NAME VALUE" lines
-# the guest wrote. Under Bochs, RDTSC counts instructions (one CPU,
-# "clock: sync=none"), so every figure is an exact instruction count:
-# repeatable, and a regression shows as a changed number.
+# tests/iso/bench-*.cfg in Bochs and reads what the guest printed:
+# "bench: NAME VALUE" lines, and the cpu app's "result ... cycles=N".
+# Under Bochs, RDTSC counts instructions (one CPU, "clock: sync=none"), so
+# every figure is an exact instruction count: repeatable, and a regression
+# shows as a changed number.
 #
 # usage: tools/bench.sh        (after `make all` and the bench ISOs)
 #
@@ -12,20 +13,35 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 mkdir -p build/bench
 status=0
+declare -A value
+
+row() { # NAME VALUE UNIT
+	printf '%-34s %12s %s\n' "$1" "$2" "$3"
+}
 
 for iso in build/iso-bench-*.iso; do
 	name=$(basename "$iso" .iso)
-	name=${name#iso-}
+	name=${name#iso-bench-}
 	log=build/bench/$name.log
 	sh tools/bochs-run.sh --timeout 300 --log "$log" --bochs-log "build/bench/$name.bochs.log" "$iso"
-	lines=$(sed -n 's/^\[[^]]*\] bench: //p' "$log")
-	if [ -z "$lines" ]; then
-		echo "$name: no result (see $log)"
+	found=0
+	while read -r metric v; do
+		value[$metric]=$v
+		found=1
+	done < <(sed -n 's/^\(\[[^]]*\] \)\{0,1\}bench: //p' "$log"
+		 sed -n 's/^\(\[[^]]*\] \)\{0,1\}result app=cpu .*cycles=\([0-9]*\).*/cpu_app_'"$name"' \2/p' "$log")
+	if [ $found = 0 ]; then
+		echo "bench $name: no result (see $log)"
 		status=1
-		continue
 	fi
-	echo "$lines" | while read -r metric value; do
-		printf '%-32s %10s instructions (Bochs)\n' "$metric" "$value"
-	done
 done
+
+echo "mica benchmarks: instruction counts under Bochs (RDTSC counts instructions)"
+for metric in cpuid_exit_round_trip null_vmcall_round_trip cpu_app_cpu-bare cpu_app_cpu-vm; do
+	[ -n "${value[$metric]:-}" ] && row "$metric" "${value[$metric]}" instructions
+done
+if [ -n "${value[cpu_app_cpu-bare]:-}" ] && [ -n "${value[cpu_app_cpu-vm]:-}" ]; then
+	row "cpu_app_bare_over_vm" "$(awk -v b="${value[cpu_app_cpu-bare]}" -v v="${value[cpu_app_cpu-vm]}" \
+		'BEGIN { printf "%.4f", b / v }')" "(1.0 = no overhead)"
+fi
 exit $status
