@@ -77,7 +77,7 @@ bool vpit_irq_due(struct vpit *p, uint64_t now)
 static void write_count(struct vpit *p, unsigned n, uint8_t v, uint64_t now)
 {
 	struct vpit_channel *c = &p->ch[n];
-	uint32_t r = c->reload == PIT_MAX_COUNT ? 0 : c->reload;
+	uint32_t r;
 
 	switch (c->access) {
 	case PIT_ACCESS_LO:
@@ -88,11 +88,11 @@ static void write_count(struct vpit *p, unsigned n, uint8_t v, uint64_t now)
 		break;
 	default:
 		if (!c->write_hi) {
-			r = (r & 0xff00) | v;
+			c->low = v;
 			c->write_hi = true;
 			return;         /* counting starts with the high byte */
 		}
-		r = (r & 0x00ff) | ((uint32_t)v << 8);
+		r = c->low | ((uint32_t)v << 8);
 		c->write_hi = false;
 		break;
 	}

@@ -14,6 +14,7 @@ struct vpit_channel {
 	uint8_t mode;           /* PIT_MODE_* */
 	uint8_t access;         /* PIT_ACCESS_* */
 	bool write_hi;          /* LOHI access: the next byte written is the high one */
+	uint8_t low;            /* LOHI access: the low byte, until the high one comes */
 	bool read_hi;           /* LOHI access: the next byte read is the high one */
 	bool latched;           /* a latch command froze the count */
 	uint16_t latch;

@@ -37,3 +37,5 @@ UNIT_TESTS += apps
 UNIT_DEPS_apps := guest/apps/applib.c guest/apps/registry.c guest/apps/hello.c \
 	guest/apps/cpu.c guest/apps/mem.c guest/apps/clock.c \
 	lib/cmdline.c lib/fmt.c lib/string.c
+UNIT_TESTS += vdev
+UNIT_DEPS_vdev := hv/vpic.c hv/vpit.c lib/string.c
