@@ -6,7 +6,7 @@
 # boots build/mica.iso and its GRUB menu's default entry.
 #
 #   MICA_RUN_MODULES  modules for the QEMU path, "FILE ARGS" entries separated
-#                     by ';' (default "build/guest.elf name=demo"); each
+#                     by ';' (default: the three VMs of build/mica.iso); each
 #                     module's command line is "FILE ARGS", as QEMU gives it
 #
 # Exit status: that of tools/qemu-run.sh or tools/bochs-run.sh: the kernel's
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.." || exit 125
 
 if reason=$(sh tools/kvm-check.sh); then
 	set -- build/mica32.elf ""
-	modules=${MICA_RUN_MODULES-build/guest.elf name=demo}
+	modules=${MICA_RUN_MODULES-build/guest.elf name=hello app=hello; build/guest.elf name=cpu app=cpu; build/guest.elf name=clock app=clock seconds=2}
 	set -f
 	old_ifs=$IFS
 	IFS=';'
