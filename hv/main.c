@@ -5,6 +5,7 @@
  * from boot/boot.S with the loader's multiboot magic and information.
  */
 #include "hv/clock.h"
+#include "hv/sched.h"
 #include "hv/selftest.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx.h"
@@ -24,6 +25,9 @@
 #define PIC2_DATA 0xa1
 
 const char kernel_name[] = "mica";
+
+/* mica's console queue: guests' lines wait here for the UART, not the guests. */
+static char console_queue[64 * 1024];
 
 /* Options mica understands on its own command line (docs/configuration.md). */
 static const char *const hv_options[] = { "selftest", NULL };
@@ -104,19 +108,45 @@ static unsigned check_modules(const struct boot_info *bi)
 	return problems;
 }
 
-/* Run each module as a VM, one after the other. Returns how many did not
- * end with exit code 0. */
+static const char *outcome(const struct vm *vm)
+{
+	return vm->state == VM_CRASHED ? "crashed" : vm->exit_code ? "failed" : "ok";
+}
+
+/* The end-of-run summary: one row per VM. Times are TSC ticks (under
+ * Bochs: instructions). */
+static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
+{
+	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s\n", "vm", "outcome", "code",
+	     "restarts", "guest_tsc", "mica_tsc", "ram_kib", "ready_tsc", "recover_tsc");
+	for (unsigned i = 0; i < n; i++) {
+		const struct vm *vm = vms[i];
+
+		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu\n", vm->name,
+		     outcome(vm), vm->exit_code, vm->restarts, (unsigned long)vm->tsc_guest,
+		     (unsigned long)vm->tsc_host, (unsigned long)(vm->mem_bytes >> 10),
+		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready - vm->tsc_created : 0),
+		     (unsigned long)vm->tsc_recovered);
+	}
+	klog("summary: %lu VM switches, %lu TSC each on average; %lu TSC idle; %lu restarts\n",
+	     (unsigned long)st->switches,
+	     (unsigned long)(st->switches ? st->switch_tsc / st->switches : 0),
+	     (unsigned long)st->idle_tsc, (unsigned long)st->restarts);
+}
+
+/* Create a VM per module and run them all at once, time-sliced. Returns
+ * how many did not end with exit code 0. */
 static unsigned run_guests(struct boot_info *bi)
 {
-	unsigned failed = 0, crashed = 0, ok = 0;
+	static struct vm *running[BOOT_MAX_MODULES];
+	unsigned failed = 0, crashed = 0, ok = 0, n = 0, id = 1;
+	struct sched_stats st = { 0, 0, 0, 0 };
 
-	if (bi->nmodules == 0)
-		return 1;
-	for (unsigned i = 0, id = 1; i < bi->nmodules; i++) {
+	for (unsigned i = 0; i < bi->nmodules; i++) {
 		const struct boot_module *m = &bi->modules[i];
 		struct vm_module mods[VM_MAX_MODULES + 1];
 		char name[VM_NAME_MAX], target[CMDLINE_VAL_MAX];
-		struct vm *vm = &vms[i];
+		struct vm *vm = &vms[n];
 		unsigned nmods;
 
 		if (is_data_module(m, target, sizeof(target)))
@@ -128,18 +158,22 @@ static unsigned run_guests(struct boot_info *bi)
 			failed++;
 			continue;
 		}
-		vm_run(vm);
-		vm_report(vm);
-		vm_destroy(vm);
-		if (vm->state == VM_CRASHED)
+		running[n++] = vm;
+	}
+	sched_run(running, n, &st);
+	for (unsigned i = 0; i < n; i++) {
+		if (running[i]->state == VM_CRASHED)
 			crashed++;
-		else if (vm->exit_code != 0)
+		else if (running[i]->exit_code != 0)
 			failed++;
 		else
 			ok++;
 	}
+	if (n)
+		summary(running, n, &st);
 	klog("%u VMs: %u exited with 0, %u failed, %u crashed; %lu frames free\n",
-	     ok + failed + crashed, ok, failed, crashed, (unsigned long)frame_pool_free_count(&bi->frames));
+	     ok + failed + crashed, ok, failed, crashed,
+	     (unsigned long)frame_pool_free_count(&bi->frames));
 	return failed + crashed;
 }
 
@@ -151,6 +185,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	int status = EXIT_OK;
 
 	console_init();                 /* COM1: from here on we can speak */
+	console_use_buffer(console_queue, sizeof(console_queue));
 	cpu_init();                     /* our own GDT and TSS (VMX host TR) */
 	trap_init();                    /* exceptions print registers and stop */
 	outb(PIC1_DATA, 0xff);          /* no host interrupts: mica polls */

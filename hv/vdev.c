@@ -9,9 +9,14 @@
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4       /* isa-debug-exit: a write ends the VM */
 
+static void console_line(void *ctx, const char *line, size_t len)
+{
+	vm_console_line(ctx, line, len);
+}
+
 void vdev_init(struct vm *vm)
 {
-	vuart_init(&vm->uart, vm->name);
+	vuart_init(&vm->uart, vm->name, console_line, vm);
 	vpit_init(&vm->pit);
 	vpic_init(&vm->pic);
 	vm->irq_check = false;

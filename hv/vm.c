@@ -7,6 +7,7 @@
  * 0.6.96, "Boot information format" and "Machine state".
  */
 #include <stdarg.h>
+#include "hv/clock.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx.h"
@@ -17,6 +18,7 @@
 #include "lib/frame.h"
 #include "lib/multiboot.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 
 /*
  * Guest-physical layout of what mica builds, like a PC's: RAM from 0, the
@@ -347,6 +349,43 @@ static int build_mbi(struct vm *vm, const char *cmdline, const struct vm_module 
 
 /* ---- Lifecycle ----------------------------------------------------------- */
 
+/* `restart=`, `max-restarts=`, `slice=`: how the VM is run and revived. */
+static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t n)
+{
+	char val[CMDLINE_VAL_MAX];
+	uint64_t v, slice_ms = VM_DEFAULT_SLICE_MS;
+
+	vm->restart = RESTART_NEVER;
+	if (cmdline_get(cmdline, "restart", val, sizeof(val))) {
+		if (strcmp(val, "never") == 0)
+			vm->restart = RESTART_NEVER;
+		else if (strcmp(val, "on-failure") == 0)
+			vm->restart = RESTART_ON_FAILURE;
+		else if (strcmp(val, "always") == 0)
+			vm->restart = RESTART_ALWAYS;
+		else {
+			fmt_snprintf(err, n, "restart=%s: give never, on-failure or always", val);
+			return -1;
+		}
+	}
+	vm->max_restarts = VM_DEFAULT_MAX_RESTARTS;
+	if (cmdline_get(cmdline, "max-restarts", val, sizeof(val))) {
+		if (cmdline_parse_uint(val, &v) || v > 1000) {
+			fmt_snprintf(err, n, "max-restarts=%s: give a number from 0 to 1000", val);
+			return -1;
+		}
+		vm->max_restarts = (unsigned)v;
+	}
+	if (cmdline_get(cmdline, "slice", val, sizeof(val))) {
+		if (cmdline_parse_uint(val, &slice_ms) || slice_ms < 1 || slice_ms > 1000) {
+			fmt_snprintf(err, n, "slice=%s: give milliseconds from 1 to 1000", val);
+			return -1;
+		}
+	}
+	vm->slice_tsc = clock_tsc_hz() / 1000 * slice_ms;
+	return 0;
+}
+
 /* mica's own keys on a module's command line; the guest sees them too. */
 static int parse_options(struct vm *vm, unsigned id, const char *cmdline, char *err, size_t n)
 {
@@ -371,7 +410,7 @@ static int parse_options(struct vm *vm, unsigned id, const char *cmdline, char *
 		}
 		vm->mem_bytes = (bytes + FRAME_SIZE - 1) & ~(FRAME_SIZE - 1);
 	}
-	return 0;
+	return parse_lifecycle(vm, cmdline, err, n);
 }
 
 int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *image,
@@ -383,11 +422,18 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	uint32_t entry = 0;
 	uint64_t free_bytes = frame_pool_free_count(pool) * FRAME_SIZE;
 
+	unsigned restarts = vm->restarts;   /* vm_restart() keeps the count */
+
 	memset(vm, 0, sizeof(*vm));
+	vm->tsc_created = rdtsc();
+	vm->restarts = restarts;
 	vm->id = id;
 	vm->pool = pool;
 	vm->vcpu.vm = vm;
 	vm->state = VM_CREATED;
+	vm->image = image;
+	vm->image_len = image_len;
+	vm->cmdline = cmdline;
 	if (parse_options(vm, id, cmdline, err, sizeof(err)))
 		goto fail_early;
 	if (nmods > VM_MAX_MODULES) {
@@ -395,6 +441,8 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 			     VM_MAX_MODULES);
 		goto fail_early;
 	}
+	memcpy(vm->mods, mods, nmods * sizeof(*mods));
+	vm->nmods = nmods;
 	if (vm->mem_bytes > free_bytes) {
 		fmt_snprintf(err, sizeof(err), "mem=%lu MiB, but only %lu MiB are free",
 			     (unsigned long)(vm->mem_bytes >> 20), (unsigned long)(free_bytes >> 20));
@@ -431,17 +479,46 @@ fail_early:
 	return -1;
 }
 
-enum vm_state vm_run(struct vm *vm)
+int vm_restart(struct vm *vm)
 {
-	vm->state = VM_RUNNING;
-	while (vm->state == VM_RUNNING)
-		vmx_vcpu_run(&vm->vcpu);
-	vuart_flush(&vm->uart);
-	return vm->state;
+	uint64_t stopped = vm->tsc_stopped;
+	unsigned restarts = vm->restarts + 1;
+	struct vm_module mods[VM_MAX_MODULES];
+	unsigned nmods = vm->nmods;
+
+	memcpy(mods, vm->mods, sizeof(mods));
+	vm_destroy(vm);
+	vm->restarts = restarts;
+	if (vm_create(vm, vm->id, vm->pool, vm->image, vm->image_len, vm->cmdline, mods, nmods))
+		return -1;
+	vm->tsc_stopped = stopped;      /* recovery runs from the stop to ready */
+	klog("vm %s: restarted (%u of at most %u)\n", vm->name, vm->restarts, vm->max_restarts);
+	return 0;
+}
+
+bool vm_wants_restart(const struct vm *vm)
+{
+	bool failed = vm->state == VM_CRASHED || vm->exit_code != 0;
+
+	if (vm->restarts >= vm->max_restarts)
+		return false;
+	return vm->restart == RESTART_ALWAYS || (vm->restart == RESTART_ON_FAILURE && failed);
+}
+
+void vm_console_line(struct vm *vm, const char *line, size_t len)
+{
+	static const char ready[] = "ready ";
+
+	if (vm->tsc_ready || len < sizeof(ready) - 1 || memcmp(line, ready, sizeof(ready) - 1))
+		return;
+	vm->tsc_ready = rdtsc();
+	if (vm->restarts && vm->tsc_stopped)
+		vm->tsc_recovered = vm->tsc_ready - vm->tsc_stopped;
 }
 
 void vm_exit(struct vm *vm, int code)
 {
+	vm->tsc_stopped = rdtsc();
 	vm->state = VM_EXITED;
 	vm->exit_code = code;
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "exited with code %d", code);
@@ -449,6 +526,7 @@ void vm_exit(struct vm *vm, int code)
 
 void vm_halted(struct vm *vm)
 {
+	vm->tsc_stopped = rdtsc();
 	vm->state = VM_EXITED;
 	vm->exit_code = 0;
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "halted with interrupts off");
@@ -458,6 +536,7 @@ void vm_crash(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;
 
+	vm->tsc_stopped = rdtsc();
 	vm->state = VM_CRASHED;
 	va_start(ap, fmt);
 	fmt_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);

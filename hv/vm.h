@@ -19,6 +19,13 @@ struct frame_pool;
 
 #define VM_NAME_MAX 32
 #define VM_MAX_MODULES 8
+
+/* A multiboot module handed to a guest (e.g. a container image). */
+struct vm_module {
+	const void *data;
+	size_t len;
+	const char *cmdline;
+};
 #define VM_DEFAULT_MEM (16ULL << 20)
 #define VM_MIN_MEM (2ULL << 20)
 
@@ -28,6 +35,17 @@ enum vm_state {
 	VM_EXITED,      /* the guest asked to stop, with an exit code */
 	VM_CRASHED,     /* the guest did something mica cannot continue */
 };
+
+/* What happens when a VM stops (`restart=`): the classic VM failover,
+ * which boots the guest again from its image. */
+enum vm_restart {
+	RESTART_NEVER,
+	RESTART_ON_FAILURE,     /* after a crash or a nonzero exit code */
+	RESTART_ALWAYS,
+};
+
+#define VM_DEFAULT_SLICE_MS 10
+#define VM_DEFAULT_MAX_RESTARTS 3
 
 /* One virtual CPU: the backend's state plus what the VM manager counts. */
 struct vcpu {
@@ -51,14 +69,32 @@ struct vm {
 	bool irq_check;                 /* the PIC changed: look for a deliverable IRQ */
 	gpa_t image_end;                /* end of the loaded kernel and modules */
 	uint64_t frames_ram, frames_tables;
+
+	/* Scheduling (hv/sched.c). */
+	uint64_t slice_tsc;             /* `slice=`: TSC ticks per turn on the CPU */
+	uint64_t slice_end;             /* this turn ends at this TSC */
+	bool halted;                    /* waiting, with interrupts on, */
+	uint64_t wake_at;               /* ... for this TSC (its next device event) */
+	uint64_t tsc_last_entry;        /* TSC of its latest VM entry */
+
+	/* Lifecycle: what a restart needs, and what outlives it. */
+	const void *image;
+	size_t image_len;
+	const char *cmdline;
+	struct vm_module mods[VM_MAX_MODULES];
+	unsigned nmods;
+	enum vm_restart restart;
+	unsigned max_restarts;
+	unsigned restarts;
+	uint64_t tsc_created;           /* vm_create() began */
+	uint64_t tsc_ready;             /* the guest printed its "ready" line, or 0 */
+	uint64_t tsc_stopped;           /* it exited or crashed */
+	uint64_t tsc_recovered;         /* crash or exit to ready again, last restart */
+	uint64_t tsc_guest;             /* time spent in the guest */
+	uint64_t tsc_host;              /* time mica spent on its exits */
 };
 
-/* A multiboot module handed to a guest (e.g. a container image). */
-struct vm_module {
-	const void *data;
-	size_t len;
-	const char *cmdline;
-};
+
 
 /*
  * Build a VM from a multiboot kernel image and its module command line
@@ -79,8 +115,22 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
  * the header gives load addresses. Returns 0, or -1 with one line in (err). */
 int vm_check_image(const void *image, size_t len, char *err, size_t n);
 
-/* Run the VM until it exits or crashes. Returns its final state. */
-enum vm_state vm_run(struct vm *vm);
+/* Enter the VM's vCPU once and handle the exit that ends the visit. */
+static inline void vcpu_run(struct vcpu *v)
+{
+	vmx_vcpu_run(v);
+}
+
+/* Build the VM again from its image, as its restart policy asks after it
+ * stopped: all its memory is new. Counts the restart. Returns 0 or -1. */
+int vm_restart(struct vm *vm);
+
+/* True if the VM's policy wants it restarted now that it stopped. */
+bool vm_wants_restart(const struct vm *vm);
+
+/* A line the guest printed, seen by its console: its "ready" line marks
+ * the VM ready (start-up and recovery times are measured to it). */
+void vm_console_line(struct vm *vm, const char *line, size_t len);
 
 /* Print the VM's outcome and statistics (exits by reason, memory). */
 void vm_report(const struct vm *vm);

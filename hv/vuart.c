@@ -12,16 +12,21 @@
 #include "lib/string.h"
 #include "lib/uart.h"
 
-void vuart_init(struct vuart *u, const char *name)
+void vuart_init(struct vuart *u, const char *name,
+		void (*on_line)(void *ctx, const char *line, size_t len), void *ctx)
 {
 	memset(u, 0, sizeof(*u));
 	u->name = name;
+	u->on_line = on_line;
+	u->ctx = ctx;
 	u->dll = 1;     /* 115200 baud, as firmware would leave it */
 }
 
 static void emit(struct vuart *u)
 {
 	kprintf("[%s] %.*s\n", u->name, (int)u->len, u->line);
+	if (u->on_line)
+		u->on_line(u->ctx, u->line, u->len);
 	u->len = 0;
 }
 

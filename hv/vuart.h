@@ -17,14 +17,18 @@
 
 struct vuart {
 	const char *name;       /* prefix of each console line */
+	void (*on_line)(void *ctx, const char *line, size_t len); /* sees each line */
+	void *ctx;
 	char line[VUART_LINE_MAX];
 	size_t len;
 	uint8_t ier, lcr, mcr, scr, dll, dlm;   /* what the guest programmed */
 	uint64_t bytes;         /* bytes received from the guest */
 };
 
-/* Reset (u) as a freshly powered 16550 whose lines print as "[name] ...". */
-void vuart_init(struct vuart *u, const char *name);
+/* Reset (u) as a freshly powered 16550 whose lines print as "[name] ...";
+ * (on_line)(ctx, ...) is shown each complete line too (may be NULL). */
+void vuart_init(struct vuart *u, const char *name,
+		void (*on_line)(void *ctx, const char *line, size_t len), void *ctx);
 
 /* True if (port) belongs to the virtual UART. */
 static inline bool vuart_port(uint16_t port)

@@ -13,10 +13,56 @@
 #define QEMU_DEBUG_EXIT_PORT 0xf4       /* -device isa-debug-exit,iobase=0xf4 */
 #define BOCHS_SHUTDOWN_PORT  0x8900     /* "Shutdown" written here ends Bochs */
 
+/* The queue of console_use_buffer(): [tail, head) modulo size. */
+static char *ring;
+static size_t ring_size, head, tail;
+
+bool console_pending(void)
+{
+	return head != tail;
+}
+
+void console_poll(void)
+{
+	if (head == tail || !uart_tx_empty(UART_COM1))
+		return;
+	for (int i = 0; i < UART_FIFO_SIZE && tail != head; i++) {
+		outb(UART_COM1 + UART_THR, (uint8_t)ring[tail]);
+		tail = (tail + 1) % ring_size;
+	}
+}
+
+void console_flush(void)
+{
+	while (head != tail) {
+		uart_putc(UART_COM1, ring[tail]);
+		tail = (tail + 1) % ring_size;
+	}
+}
+
+void console_use_buffer(char *buf, size_t size)
+{
+	ring = buf;
+	ring_size = size;
+	head = tail = 0;
+}
+
 static void uart_sink(const char *buf, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		uart_putc(UART_COM1, buf[i]);
+	for (size_t i = 0; i < len; i++) {
+		if (!ring) {
+			uart_putc(UART_COM1, buf[i]);
+			continue;
+		}
+		if ((head + 1) % ring_size == tail) {
+			/* Full: wait for the UART rather than lose a byte. */
+			uart_putc(UART_COM1, ring[tail]);
+			tail = (tail + 1) % ring_size;
+		}
+		ring[head] = buf[i];
+		head = (head + 1) % ring_size;
+	}
+	console_poll();
 }
 
 static console_sink_fn sink = uart_sink;
@@ -94,6 +140,8 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	cli();
+	console_flush();
+	ring = NULL;            /* from here on, every byte goes out at once */
 	kprintf("%s: panic: ", kernel_name);
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
@@ -113,6 +161,7 @@ void machine_exit(int code)
 
 	cli();
 	kprintf("%s: exit code %d\n", kernel_name, code);
+	console_flush();
 	if (exit_fn)
 		exit_fn(code);
 	uart_drain(UART_COM1);

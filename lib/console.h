@@ -6,6 +6,7 @@
 #define LIB_CONSOLE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Each kernel defines its name ("mica", "guest"); it prefixes log lines. */
@@ -30,6 +31,24 @@ typedef void (*console_sink_fn)(const char *buf, size_t len);
 
 /* Program COM1 and make it the console. First call of both kernels. */
 void console_init(void);
+
+/*
+ * Make COM1 output asynchronous: bytes queue in (buf) of (size) bytes and
+ * reach the UART as it has room, from console_poll(). A full queue waits
+ * for the UART rather than drop a byte. mica uses it so that its console
+ * (115200 baud: about 87 us a byte) never holds up its guests.
+ */
+void console_use_buffer(char *buf, size_t size);
+
+/* Move queued bytes to the UART while it has room; cheap when none are
+ * queued. Call often. */
+void console_poll(void);
+
+/* True if bytes are queued. */
+bool console_pending(void);
+
+/* Wait until every queued byte is sent. */
+void console_flush(void);
 
 /* Replace the console's output with (sink). */
 void console_set_sink(console_sink_fn sink);

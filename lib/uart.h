@@ -5,7 +5,9 @@
 #ifndef LIB_UART_H
 #define LIB_UART_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "lib/x86.h"
 
 #define UART_COM1 0x3f8
 
@@ -44,8 +46,20 @@ void uart_init(uint16_t port);
  * so a machine without COM1 still boots. */
 void uart_putc(uint16_t port, char c);
 
+/* The 16550's transmit FIFO: when THRE is set it is empty and takes this
+ * many bytes at once. */
+#define UART_FIFO_SIZE 16
+
+/* True if (port) can take UART_FIFO_SIZE bytes now, without waiting. */
+static inline bool uart_tx_empty(uint16_t port);
+
 /* Wait (boundedly) until (port) has sent everything, so that the last
  * bytes are not lost when the machine powers off right after. */
 void uart_drain(uint16_t port);
+
+static inline bool uart_tx_empty(uint16_t port)
+{
+	return inb(port + UART_LSR) & UART_LSR_THR_EMPTY;
+}
 
 #endif /* LIB_UART_H */

@@ -28,7 +28,7 @@ const char kernel_name[] = "guest";
  */
 static const char *const guest_options[] = {
 	"selftest", "test", "app", "hz",        /* the kernel's */
-	"name", "mem",                          /* mica's */
+	"name", "mem", "restart", "max-restarts", "slice", /* mica's */
 	"n", "rounds", "size", "seconds",       /* the apps' */
 	NULL
 };

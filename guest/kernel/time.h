@@ -11,8 +11,8 @@
 #define TIME_DEFAULT_HZ 100
 
 /* Program the PICs (IRQ0 only, vectors 0x20-0x2f) and PIT channel 0 at
- * (hz) ticks a second, enable interrupts, and calibrate the TSC over a few
- * ticks. Prints one line with the rate and the TSC frequency found. */
+ * (hz) ticks a second, enable interrupts, and calibrate the TSC against
+ * PIT channel 2. Prints one line with the rate and the TSC frequency. */
 void time_init(unsigned hz);
 
 /* Timer interrupts since time_init(). */

@@ -11,7 +11,9 @@
  * Detection: CPUID.1:ECX bit 31 ("hypervisor present") is set, and CPUID
  * leaf 0x40000000 returns EAX = the highest hypervisor leaf and
  * EBX, ECX, EDX = the 12-byte signature "MicaMicaMica".
- * Leaf 0x40000001 returns EAX = HVABI_VERSION.
+ * Leaf 0x40000001 returns EAX = HVABI_VERSION and EBX = the TSC's rate in
+ * kHz, as mica measured it against the real PIT (a guest sharing the CPU
+ * cannot calibrate reliably itself: other VMs run while it measures).
  */
 #define HVABI_CPUID_BASE        0x40000000u
 #define HVABI_CPUID_INFO        0x40000001u

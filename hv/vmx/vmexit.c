@@ -8,6 +8,7 @@
  * Exits", App. C "VMX Basic Exit Reasons". Nothing a guest does here may
  * stop mica: a guest that cannot continue is stopped alone (vm_crash).
  */
+#include "hv/clock.h"
 #include "hv/hypercall.h"
 #include "hv/include/hvabi.h"
 #include "hv/vdev.h"
@@ -81,6 +82,7 @@ static enum exit_action vmexit_cpuid(struct vcpu *v)
 			c = (struct cpuid_regs){ HVABI_CPUID_MAX, sig[0], sig[1], sig[2] };
 		} else if (leaf == HVABI_CPUID_INFO) {
 			c.eax = HVABI_VERSION;
+			c.ebx = (uint32_t)(clock_tsc_hz() / 1000);
 		}
 	} else {
 		c = cpuid(leaf, subleaf);
@@ -111,10 +113,9 @@ static enum exit_action vmexit_vmcall(struct vcpu *v)
 
 /*
  * With interrupts off, a halted guest has finished: that is how kernels
- * stop. With interrupts on it waits for its next interrupt: mica waits
- * for the device event that raises it (the next PIT edge), then resumes
- * the guest after its HLT, where the interrupt is delivered.
- * XXX: the wait spins; with several VMs another would run meanwhile.
+ * stop. With interrupts on it waits for its next interrupt: the VM leaves
+ * the CPU until the device event that raises it (the next PIT edge), and
+ * then resumes after its HLT, where the interrupt is delivered.
  */
 static enum exit_action vmexit_hlt(struct vcpu *v)
 {
@@ -132,8 +133,8 @@ static enum exit_action vmexit_hlt(struct vcpu *v)
 		vm_crash(vm, "halted waiting for an interrupt, and no device of this VM will send one");
 		return STOP;
 	}
-	while (rdtsc() < deadline)
-		pause();
+	vm->halted = true;
+	vm->wake_at = deadline;
 	return RESUME_NEXT;
 }
 
@@ -175,15 +176,6 @@ static const struct { uint32_t msr, field; } vmcs_msrs[] = {
 	{ MSR_IA32_DEBUGCTL, VMCS_GUEST_IA32_DEBUGCTL },
 };
 
-/*
- * MSRs mica does not use itself, so the guest's values can live in the
- * real registers while it runs (SYSCALL's and SWAPGS's MSRs).
- * XXX: with several VMs on one CPU these must be switched with the vCPU.
- */
-static const uint32_t passthrough_msrs[] = {
-	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE,
-};
-
 static int vmcs_msr_field(uint32_t msr)
 {
 	for (unsigned i = 0; i < sizeof(vmcs_msrs) / sizeof(vmcs_msrs[0]); i++)
@@ -192,10 +184,12 @@ static int vmcs_msr_field(uint32_t msr)
 	return -1;
 }
 
+/* MSRs the guest owns outright: its values live in the real registers
+ * while it runs, and hv/vmx/vmx_vcpu.c switches them with the vCPU. */
 static bool passthrough(uint32_t msr)
 {
-	for (unsigned i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
-		if (passthrough_msrs[i] == msr)
+	for (unsigned i = 0; i < VMX_GUEST_MSRS; i++)
+		if (vmx_guest_msrs[i] == msr)
 			return true;
 	return false;
 }

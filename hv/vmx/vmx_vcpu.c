@@ -17,6 +17,7 @@
 #include "hv/vmx/vmx_insn.h"
 #include "lib/console.h"
 #include "lib/frame.h"
+#include "lib/msr.h"
 #include "lib/multiboot.h"
 #include "lib/string.h"
 #include "lib/x86.h"
@@ -44,7 +45,7 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 		return -1;
 	}
 	memset(hpa_to_hva(a->vmcs), 0, FRAME_SIZE);
-	current_vmcs = a->vmcs;         /* vmcs_setup() makes it current */
+	current_vmcs = 0;               /* the first run loads it and its CPU state */
 	if (vmcs_setup(a->vmcs, eptp, vpid, entry)) {
 		frame_free(pool, a->vmcs);
 		a->vmcs = 0;
@@ -107,6 +108,41 @@ static __attribute__((noinline)) void entry_failed(struct vcpu *v, uint32_t reas
 }
 
 /*
+ * Guest state that lives in the CPU, not in the VMCS: CR2, XCR0 and the
+ * MSRs the guest owns outright (SYSCALL's, SWAPGS's). The vCPU that ran
+ * last leaves it in the CPU; switching vCPUs saves its values and loads
+ * the next one's. SDM Vol. 3, "VMX Support for Address Translation",
+ * and "Guest-State Area" for what the VMCS does not hold.
+ */
+static struct vcpu *cpu_owner;
+
+const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS] = {
+	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE,
+};
+
+static void switch_cpu_state(struct vcpu *v)
+{
+	struct vmx_vcpu *a = &v->arch;
+
+	if (cpu_owner == v)
+		return;
+	if (cpu_owner) {
+		struct vmx_vcpu *o = &cpu_owner->arch;
+
+		o->cr2 = read_cr2();
+		for (unsigned i = 0; i < VMX_GUEST_MSRS; i++)
+			o->msrs[i] = rdmsr(vmx_guest_msrs[i]);
+	}
+	write_cr2(a->cr2);
+	for (unsigned i = 0; i < VMX_GUEST_MSRS; i++)
+		wrmsr(vmx_guest_msrs[i], a->msrs[i]);
+	if (vmx.xsave)
+		__asm__ volatile("xsetbv" : : "a"((uint32_t)a->xcr0),
+				 "d"((uint32_t)(a->xcr0 >> 32)), "c"(0));
+	cpu_owner = v;
+}
+
+/*
  * Before an entry that is not a plain VMRESUME of the current VMCS: make
  * this vCPU's VMCS current, and before its first launch run mica's own
  * copy of the SDM's checks (Bochs accepts some states that real CPUs
@@ -123,6 +159,7 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 			vm_crash(v->vm, "VMPTRLD of its VMCS at 0x%lx failed", (unsigned long)a->vmcs);
 			return -1;
 		}
+		switch_cpu_state(v);
 		current_vmcs = a->vmcs;
 	}
 	if (!a->launched) {
@@ -130,9 +167,6 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 			vm_crash(v->vm, "refusing VM entry: %s", why);
 			return -1;
 		}
-		if (vmx.xsave)
-			__asm__ volatile("xsetbv" : : "a"((uint32_t)a->xcr0),
-					 "d"((uint32_t)(a->xcr0 >> 32)), "c"(0));
 	}
 	return 0;
 }
@@ -172,7 +206,7 @@ static __attribute__((noinline)) void inject_irq(struct vcpu *v)
 
 /* Before each entry: raise what the VM's devices owe it by now, and set
  * the preemption timer to bring mica back at the next device event. */
-static inline void deliver_events(struct vcpu *v)
+static inline uint64_t deliver_events(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	uint64_t now = rdtsc(), next = vdev_next_event(vm), ticks;
@@ -184,25 +218,30 @@ static inline void deliver_events(struct vcpu *v)
 			set_window(&v->arch, false);
 		next = vdev_next_event(vm);
 	}
-	/* With no event to wait for, the timer stays at its maximum (about a
-	 * minute of guest time even at rate 0): no write needed each entry. */
-	if (vmx.preemption_timer && (next != VDEV_NO_EVENT || v->arch.timer_armed)) {
+	/* The timer brings mica back at the earlier of the device event and
+	 * the end of the VM's slice. */
+	if (vm->slice_end < next)
+		next = vm->slice_end;
+	if (vmx.preemption_timer) {
 		ticks = next > now ? (next - now) >> vmx.timer_rate : 0;
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks > UINT32_MAX ? UINT32_MAX : ticks);
-		v->arch.timer_armed = next != VDEV_NO_EVENT;
 	}
+	vm->tsc_last_entry = now;
+	return now;
 }
 
 void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
+	uint64_t now;
 	uint32_t reason;
 	int r;
 
 	if (__builtin_expect(current_vmcs != a->vmcs || !a->launched, 0) && prepare_entry(v))
 		return;
-	deliver_events(v);
+	now = deliver_events(v);
 	r = vmx_enter_guest(&a->regs, a->launched);
+	v->vm->tsc_guest += rdtsc() - now;
 	if (__builtin_expect(r != VM_SUCCESS, 0)) {
 		entry_insn_failed(v, r);
 		return;
@@ -246,6 +285,8 @@ void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
 	vmclear(v->arch.vmcs);
 	if (current_vmcs == v->arch.vmcs)
 		current_vmcs = 0;
+	if (cpu_owner == v)
+		cpu_owner = NULL;
 	frame_free(pool, v->arch.vmcs);
 	v->arch.vmcs = 0;
 }

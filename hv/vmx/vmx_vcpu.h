@@ -15,8 +15,14 @@
 struct vcpu;
 struct frame_pool;
 
+/* MSRs a guest owns outright while it runs (mica uses none of them). */
+#define VMX_GUEST_MSRS 5
+extern const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS];
+
 struct vmx_vcpu {
 	struct vcpu_regs regs;
+	uint64_t cr2;                   /* while another vCPU owns the CPU */
+	uint64_t msrs[VMX_GUEST_MSRS];  /* likewise, in vmx_guest_msrs order */
 	hpa_t vmcs;
 	uint64_t eptp;                  /* for INVEPT when the VM goes */
 	bool window;                    /* interrupt-window exiting is on */

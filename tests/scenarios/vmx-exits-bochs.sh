@@ -11,7 +11,7 @@ check_ktap "$LOG"
 check_line "$LOG" '^\[vmx\] hello through the console hypercall$' console_hypercall_line
 check_line "$LOG" '^mica: vm vmx: exited with code 0' vm_exit_code_0
 # One count per exit reason the guest caused, in the exit table's order.
-for reason in 'cpuid [0-9]+' 'hlt [0-9]+' 'invd 1' 'vmcall [0-9]+' 'vmread 1' 'vmxoff 1' \
+for reason in 'cpuid [0-9]+' 'invd 1' 'vmcall [0-9]+' 'vmread 1' 'vmxoff 1' \
 	'vmxon 1' 'cr-access [0-9]+' 'io [0-9]+' 'rdmsr [0-9]+' 'wrmsr [0-9]+' 'wbinvd 1' \
 	'xsetbv [0-9]+'; do
 	check_line "$LOG" "^mica: vm vmx: [0-9]+ exits: (.* )?$reason( |\$)" \
