@@ -53,6 +53,7 @@ static int64_t hc_info(struct vm *vm, const uint64_t *args)
 	info.vm_id = vm->id;
 	info.mem_bytes = vm->mem_bytes;
 	strlcpy(info.name, vm->name, sizeof(info.name));
+	info.restarts = vm->restarts;
 	return vm_copy_to_guest(vm, args[0], &info, sizeof(info)) ? HC_EFAULT : HC_OK;
 }
 

@@ -104,7 +104,9 @@ void sched_run(struct vm **vms, unsigned n, struct sched_stats *st)
 		left_at = rdtsc();
 		vm->tsc_host += (left_at - now) - (vm->tsc_guest - guest_before);
 		cur = next;
-		if (vm->state != VM_RUNNING)
+		if (vm->state != VM_RUNNING) {
 			stopped(vm, st);
+			left_at = rdtsc();      /* a restart is not switch time */
+		}
 	}
 }

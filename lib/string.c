@@ -9,6 +9,35 @@
 
 #include "lib/string.h"
 
+#ifndef UNIT_TEST
+/*
+ * In the kernels, memcpy and memset use the string instructions, eight
+ * bytes a step: they zero and copy whole guest memories (16 MiB for a VM),
+ * where a byte loop costs eight times the steps. DF is clear in both
+ * kernels (boot.S and every trap entry clear it).
+ */
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
+
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(bytes) : : "memory");
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	uint64_t v = 0x0101010101010101ULL * (unsigned char)c;
+	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
+
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(v) : "memory");
+	return dst;
+}
+#else
+/* On the host (unit tests), the plain loops: what the tests check. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
@@ -18,6 +47,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 		d[i] = s[i];
 	return dst;
 }
+#endif
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -42,6 +72,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+#ifdef UNIT_TEST
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
@@ -50,6 +81,7 @@ void *memset(void *dst, int c, size_t n)
 		d[i] = (unsigned char)c;
 	return dst;
 }
+#endif
 
 int memcmp(const void *a, const void *b, size_t n)
 {

@@ -12,6 +12,7 @@
 #include "lib/fmt.h"
 
 #define MEM_SIZE_DEFAULT        (4ULL << 20)
+#define MEM_HOLD_MAX            600     /* seconds */
 #define MEM_SIZE_MAX            (1ULL << 40)    /* 1024G: far beyond any RAM, and no overflow */
 #define MEM_PAGE                4096ULL
 
@@ -21,13 +22,16 @@
  * address shows up as a mismatch. */
 #define MEM_GOLDEN              0x9e3779b97f4a7c15ULL
 
-static const char *const mem_keys[] = { "size", NULL };
+static const char *const mem_keys[] = { "size", "hold", NULL };
 
 static int mem_parse(int argc, char **argv, uint64_t *size, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];
 
-	if (app_check_keys(argc, argv, mem_keys, err, n) < 0)
+	uint64_t hold;
+
+	if (app_check_keys(argc, argv, mem_keys, err, n) < 0 ||
+	    app_arg_uint(argc, argv, "hold", 0, 0, MEM_HOLD_MAX, &hold, err, n) < 0)
 		return -1;
 	if (!app_arg(argc, argv, "size", val, sizeof(val))) {
 		*size = MEM_SIZE_DEFAULT;
@@ -57,10 +61,12 @@ int mem_check(int argc, char **argv, uint64_t *extra_mem_bytes, char *err, size_
 int mem_main(int argc, char **argv)
 {
 	char err[APP_ERR_MAX], extra[128];
-	uint64_t size, bad = 0, first_bad = 0, first_val = 0;
+	uint64_t size, hold = 0, bad = 0, first_bad = 0, first_val = 0;
 	uint32_t h = APP_FNV_OFFSET;
 
 	if (mem_parse(argc, argv, &size, err, sizeof(err)) < 0)
+		return app_bad_args("mem", err);
+	if (app_arg_uint(argc, argv, "hold", 0, 0, MEM_HOLD_MAX, &hold, err, sizeof(err)) < 0)
 		return app_bad_args("mem", err);
 
 	/* The words are volatile so that the compiler really stores and
@@ -79,9 +85,13 @@ int mem_main(int argc, char **argv)
 	for (uint64_t i = 0; i < nwords; i++)
 		words[i] = pattern(i);
 
-	/* Where other processes exist, they run now, and the pattern must
-	 * survive them. */
-	app_yield();
+	/* Where other processes or VMs exist, they run now, and the pattern
+	 * must survive them: for hold= seconds, if asked (an isolation
+	 * canary), else for one yield. */
+	if (hold)
+		app_sleep_ms(hold * 1000);
+	else
+		app_yield();
 
 	for (uint64_t i = 0; i < nwords; i++) {
 		uint64_t w = words[i];

@@ -29,13 +29,15 @@ const char kernel_name[] = "guest";
 static const char *const guest_options[] = {
 	"selftest", "test", "app", "hz",        /* the kernel's */
 	"name", "mem", "restart", "max-restarts", "slice", /* mica's */
-	"n", "rounds", "size", "seconds",       /* the apps' */
+	"n", "rounds", "size", "hold", "seconds", /* the apps' */
 	NULL
 };
 
 /* `test=NAME`: a scenario of tests/guest/. Returns its failures. */
-static unsigned run_test(const char *name, const char *cmdline)
+static unsigned run_test(const char *name, struct boot_info *bi)
 {
+	const char *cmdline = bi->cmdline;
+
 	if (strcmp(name, "vmx") == 0)
 		return guest_test_vmx(cmdline);
 	if (strcmp(name, "ept-violation") == 0)
@@ -46,12 +48,16 @@ static unsigned run_test(const char *name, const char *cmdline)
 		guest_test_halt();
 	else if (strcmp(name, "exception") == 0)
 		guest_test_exception();
+	else if (strcmp(name, "crash-once") == 0)
+		guest_test_crash_once();
+	else if (strcmp(name, "probe") == 0)
+		guest_test_probe(bi);
 	else if (strcmp(name, "bench-exits") == 0) {
 		guest_bench_exits();
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, bench-exits)\n", name);
+		     "exception, crash-once, probe, bench-exits)\n", name);
 	return 1;
 }
 
@@ -96,7 +102,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	if (bi->selftest && guest_selftest(bi))
 		status = EXIT_TEST_FAILED;
 	if (cmdline_get(bi->cmdline, "test", test, sizeof(test))) {
-		if (run_test(test, bi->cmdline))
+		if (run_test(test, bi))
 			status = EXIT_TEST_FAILED;
 	} else if (!bi->selftest) {
 		uk_set_pool(&bi->frames);       /* the app's memory */

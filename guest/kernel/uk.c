@@ -101,7 +101,9 @@ void uk_set_pool(struct frame_pool *p)
 /* The kernel's own options (guest/kernel/main.c) and mica's module keys:
  * never passed to the app. */
 static const char *const kernel_keys[] = {
-	"app", "selftest", "test", "name", "mem", "hz", NULL
+	"app", "selftest", "test", "hz",		/* the kernel's */
+	"name", "mem", "restart", "max-restarts", "slice", /* mica's */
+	NULL
 };
 
 static bool is_kernel_key(const char *key)

@@ -46,6 +46,8 @@ struct hvabi_info {
 	unsigned int vm_id;             /* 1, 2, ... in creation order */
 	unsigned long long mem_bytes;   /* guest RAM size */
 	char name[32];                  /* the VM's name, NUL-terminated */
+	unsigned int restarts;          /* times mica rebuilt this VM after a stop */
+	unsigned int reserved;
 };
 
 #endif /* HV_INCLUDE_HVABI_H */

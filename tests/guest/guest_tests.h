@@ -15,6 +15,16 @@ void guest_test_ept_violation(void);
 void guest_test_triple_fault(void);
 void guest_test_halt(void);
 
+/* Under mica: crash with a triple fault in the VM's first life, finish
+ * with exit code 0 once mica restarted it (HC_INFO's restarts). */
+void guest_test_crash_once(void);
+
+struct boot_info;
+
+/* Isolation: fill all of the VM's free memory with a pattern, then write
+ * just above its RAM. Under mica that write must stop the VM alone. */
+void guest_test_probe(struct boot_info *bi);
+
 /* An unhandled exception: the kernel must dump registers and panic. */
 void guest_test_exception(void);
 

@@ -8,7 +8,9 @@
  * Runs in the guest kernel, ring 0, 64-bit mode, in VMX non-root.
  */
 #include "hv/include/hvabi.h"
+#include "lib/boot_info.h"
 #include "lib/cmdline.h"
+#include "lib/frame.h"
 #include "lib/console.h"
 #include "lib/ktap.h"
 #include "lib/msr.h"
@@ -260,4 +262,40 @@ void guest_test_exception(void)
 	klog("test: executing UD2 with no handler installed\n");
 	__asm__ volatile("ud2");
 	klog("test: returned from an unhandled #UD\n");
+}
+
+void guest_test_crash_once(void)
+{
+	struct hvabi_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (hypercall(HC_INFO, (long)&info, 0) != HC_OK) {
+		klog("test: no HC_INFO: not under mica?\n");
+		return;
+	}
+	kprintf("ready app=crash-once pid=1 tsc=%lu\n", (unsigned long)rdtsc());
+	if (info.restarts == 0) {
+		klog("test: first life: crashing with a triple fault\n");
+		guest_test_triple_fault();
+		return;
+	}
+	klog("test: life %u after %u restarts: finishing cleanly\n", info.restarts + 1,
+	     info.restarts);
+	machine_exit(EXIT_OK);
+}
+
+void guest_test_probe(struct boot_info *bi)
+{
+	uint64_t pa, frames = 0, top = bi->map.top;
+
+	/* Every free frame gets a pattern: if EPT let this VM reach another
+	 * VM's memory, that VM's canary would see it. */
+	for (pa = frame_alloc(&bi->frames); pa; pa = frame_alloc(&bi->frames), frames++)
+		for (unsigned i = 0; i < FRAME_SIZE / 8; i++)
+			((volatile uint64_t *)pa)[i] = pa ^ i;
+	klog("test: wrote a pattern over %lu KiB, all of this VM's free memory\n",
+	     (unsigned long)(frames * FRAME_SIZE / 1024));
+	klog("test: probing guest-physical 0x%lx, just above this VM's RAM\n", (unsigned long)top);
+	*(volatile uint64_t *)top = 0xbad;
+	klog("test: the write above RAM went through\n");
 }

@@ -524,7 +524,7 @@ static void test_mem_bad_arguments(void **state)
 	assert_refused("mem", "size=0", "size=0: must be a multiple of 4K from 4K to 1024G");
 	assert_refused("mem", "size=1000", "size=1000: must be a multiple of 4K from 4K to 1024G");
 	assert_refused("mem", "size=1025G", "size=1025G: must be a multiple of 4K from 4K to 1024G");
-	assert_refused("mem", "mem=4M", "mem=4M: unknown argument (known: size)");
+	assert_refused("mem", "mem=4M", "mem=4M: unknown argument (known: size, hold)");
 }
 
 /* ---- clock ---- */
