@@ -30,7 +30,7 @@ const char kernel_name[] = "mica";
 static char console_queue[64 * 1024];
 
 /* Options mica understands on its own command line (docs/configuration.md). */
-static const char *const hv_options[] = { "selftest", NULL };
+static const char *const hv_options[] = { "selftest", "density", NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
 
@@ -177,6 +177,42 @@ static unsigned run_guests(struct boot_info *bi)
 	return failed + crashed;
 }
 
+/*
+ * `density`: how many copies of the first module, as VMs, fit in this
+ * machine's memory, and do they all run? Creates VMs until memory runs
+ * out, runs them all at once, and prints the figures as "bench:" lines
+ * (tools/bench.sh). Returns how many did not exit with 0.
+ */
+#define DENSITY_MAX 512
+static struct vm density_vms[DENSITY_MAX];
+
+static unsigned run_density(struct boot_info *bi)
+{
+	static struct vm *all[DENSITY_MAX];
+	const struct boot_module *m = &bi->modules[0];
+	uint64_t free_before = frame_pool_free_count(&bi->frames), t0 = rdtsc();
+	struct sched_stats st = { 0, 0, 0, 0 };
+	unsigned n = 0, ok = 0;
+
+	while (n < DENSITY_MAX &&
+	       vm_create(&density_vms[n], n + 1, &bi->frames, (const void *)(uintptr_t)m->start,
+			 m->end - m->start, m->cmdline, NULL, 0) == 0) {
+		all[n] = &density_vms[n];
+		n++;
+	}
+	klog("bench: vm_density %u\n", n);
+	klog("bench: vm_density_limit %s\n", n == DENSITY_MAX ? "mica's table" : "host memory");
+	klog("bench: vm_frames_each %lu\n",
+	     (unsigned long)(n ? (free_before - frame_pool_free_count(&bi->frames)) / n : 0));
+	klog("bench: vm_create_each %lu\n", (unsigned long)(n ? (rdtsc() - t0) / n : 0));
+	sched_run(all, n, &st);
+	for (unsigned i = 0; i < n; i++)
+		ok += all[i]->state == VM_EXITED && all[i]->exit_code == 0;
+	klog("bench: vm_density_ran_ok %u\n", ok);
+	klog("bench: vm_switch %lu\n", (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
+	return n - ok;
+}
+
 void kmain(uint32_t magic, uint32_t mbi_pa);
 
 void kmain(uint32_t magic, uint32_t mbi_pa)
@@ -203,7 +239,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		machine_exit(EXIT_NO_VTX);
 	if (vmx_on(&bi->frames) != 0)   /* VMX root operation */
 		machine_exit(EXIT_NO_VTX);
-	if (run_guests(bi) && status == EXIT_OK)
+	if ((cmdline_get(bi->cmdline, "density", NULL, 0) ? run_density(bi) : run_guests(bi)) &&
+	    status == EXIT_OK)
 		status = EXIT_TEST_FAILED;
 	machine_exit(status);
 }

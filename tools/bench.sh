@@ -28,8 +28,10 @@ for iso in build/iso-bench-*.iso; do
 	while read -r metric v; do
 		value[$metric]=$v
 		found=1
-	done < <(sed -n 's/^\(\[[^]]*\] \)\{0,1\}bench: //p' "$log"
-		 sed -n 's/^\(\[[^]]*\] \)\{0,1\}result app=cpu .*cycles=\([0-9]*\).*/cpu_app_'"$name"' \2/p' "$log")
+	done < <(sed -n 's/^\(\[[^]]*\] \)\{0,1\}\(mica: \)\{0,1\}bench: //p' "$log"
+		 sed -n 's/^\(\[[^]]*\] \)\{0,1\}result app=cpu .*cycles=\([0-9]*\).*/cpu_app_'"$name"' \2/p' "$log"
+		 # A lone VM's create-to-ready time: the ready column of mica's summary.
+		 awk -v n="$name" '$2 == "summary:" && $3 == "bench" { print "vm_create_to_ready_" n, $10 }' "$log")
 	if [ $found = 0 ]; then
 		echo "bench $name: no result (see $log)"
 		status=1
@@ -37,9 +39,13 @@ for iso in build/iso-bench-*.iso; do
 done
 
 echo "mica benchmarks: instruction counts under Bochs (RDTSC counts instructions)"
-for metric in cpuid_exit_round_trip null_vmcall_round_trip cpu_app_cpu-bare cpu_app_cpu-vm; do
+for metric in cpuid_exit_round_trip null_vmcall_round_trip cpu_app_cpu-bare cpu_app_cpu-vm \
+	vm_create_to_ready_cpu-vm vm_create_each vm_switch; do
 	[ -n "${value[$metric]:-}" ] && row "$metric" "${value[$metric]}" instructions
 done
+[ -n "${value[vm_frames_each]:-}" ] && row vm_frames_each "${value[vm_frames_each]}" "4 KiB frames (RAM, EPT tables, VMCS)"
+[ -n "${value[vm_density]:-}" ] &&
+	row vm_density "${value[vm_density]}" "2 MiB VMs in 512 MiB (limit: ${value[vm_density_limit]:-?}); ${value[vm_density_ran_ok]:-?} ran to exit code 0" 
 if [ -n "${value[cpu_app_cpu-bare]:-}" ] && [ -n "${value[cpu_app_cpu-vm]:-}" ]; then
 	row "cpu_app_bare_over_vm" "$(awk -v b="${value[cpu_app_cpu-bare]}" -v v="${value[cpu_app_cpu-vm]}" \
 		'BEGIN { printf "%.4f", b / v }')" "(1.0 = no overhead)"
