@@ -81,6 +81,10 @@ $(BUILD)/gen/asm-offsets.h: hv/vmx/asm-offsets.c | $(BUILD)/.deps-ok
 $(BUILD)/obj/hv/vmx/vmentry.o: $(BUILD)/gen/asm-offsets.h
 KASFLAGS += -I$(BUILD)/gen
 
+# mica carries the guest kernel for its built-in default scenario.
+$(BUILD)/obj/hv/default_guest.o: $(BUILD)/guest.elf
+$(BUILD)/obj/hv/default_guest.o: KASFLAGS += -DGUEST_IMAGE='"$(BUILD)/guest.elf"'
+
 $(BUILD)/mica.elf: $(HV_OBJS) linker/hv.ld
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(LD) $(KLDFLAGS) -T linker/hv.ld -o $@ $(HV_OBJS)

@@ -68,6 +68,26 @@ static unsigned modules_for(const struct boot_info *bi, const char *name,
 	return n;
 }
 
+/* The built-in default scenario: the guest kernel built into mica
+ * (hv/default_guest.S), as three VMs, for a mica booted with no modules. */
+extern const char default_guest[], default_guest_end[];
+static const char *const default_cmdlines[] = {
+	"name=hello app=hello", "name=cpu app=cpu", "name=clock app=clock seconds=2",
+};
+#define NDEFAULT (sizeof(default_cmdlines) / sizeof(default_cmdlines[0]))
+
+static void use_default_set(struct boot_info *bi)
+{
+	klog("no modules given: running the built-in default set, %u VMs of the guest kernel "
+	     "built into mica\n", (unsigned)NDEFAULT);
+	for (unsigned i = 0; i < NDEFAULT; i++)
+		bi->modules[bi->nmodules++] = (struct boot_module){
+			.start = (uint64_t)(uintptr_t)default_guest,
+			.end = (uint64_t)(uintptr_t)default_guest_end,
+			.cmdline = default_cmdlines[i],
+		};
+}
+
 /* Vet every module before VT-x is even probed, so that a configuration
  * mistake is reported on any machine. One line per problem; returns how
  * many there are. */
@@ -75,10 +95,6 @@ static unsigned check_modules(const struct boot_info *bi)
 {
 	unsigned problems = 0;
 
-	if (bi->nmodules == 0) {
-		klog("no guest modules: add `module /boot/guest.elf name=NAME` lines to the GRUB entry\n");
-		return 1;
-	}
 	for (unsigned i = 0; i < bi->nmodules; i++) {
 		const struct boot_module *m = &bi->modules[i];
 		char err[160], target[CMDLINE_VAL_MAX];
@@ -229,6 +245,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	kprintf("\nmica %s: an x86-64 micro-hypervisor on Intel VT-x with EPT\n", MICA_VERSION);
 	bi = boot_info_init(magic, mbi_pa, hv_options); /* command line, memory, modules */
 	boot_info_print(bi);
+	if (bi->nmodules == 0)
+		use_default_set(bi);    /* nothing given: a built-in scenario */
 	clock_init();                   /* TSC rate, for the guests' virtual PITs */
 
 	if (bi->selftest && hv_selftest(bi))

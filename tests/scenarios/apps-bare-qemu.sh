@@ -15,10 +15,21 @@ for app in hello cpu mem clock; do
 	check_line "apps-bare-$app.log" "^result app=$app checksum=${SUM[$app]} tsc=[0-9]+" "${app}_checksum"
 	check_status 0 "${app}_exit_0"
 done
-check_line apps-bare-clock.log '^result app=clock .* hz=100 measured_hz=(99|100|101)$' clock_ticks_at_100hz
+# QEMU's software CPU times its PIT by the host's clock, and this machine
+# may be busy with another scenario: allow 5% (Bochs, exact, gets 1%).
+check_rate() { # LOG HZ NAME
+	local got
+	got=$(sed -n "s/^result app=clock .* hz=$2 measured_hz=\([0-9]*\)$/\1/p" "$OUT/$1")
+	if [[ -n $got ]] && ((got * 100 >= $2 * 95 && got * 100 <= $2 * 105)); then
+		result PASS "$3"
+	else
+		result FAIL "$3" "measured_hz=${got:-none}, want $2 within 5%"
+	fi
+}
+check_rate apps-bare-clock.log 100 clock_ticks_at_100hz
 
 boot_qemu apps-bare-hz.log 60 build/guest32.elf "app=clock seconds=1 hz=250"
-check_line apps-bare-hz.log '^result app=clock .* hz=250 measured_hz=(249|250|251)$' clock_ticks_at_250hz
+check_rate apps-bare-hz.log 250 clock_ticks_at_250hz
 
 boot_qemu apps-bare-default.log 60 build/guest32.elf ""
 check_line apps-bare-default.log "^result app=hello checksum=${SUM[hello]} " no_app_runs_hello

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Bad input gets one clear line naming the problem, and nothing crashes:
-# an unknown option on mica's or the guest's command line, no modules, a
-# module that is not a kernel. (No usable RAM above 1 MiB cannot be made
+# an unknown option on mica's or the guest's command line, no modules (the
+# built-in default set then runs), a module that is not a kernel. (No usable RAM above 1 MiB cannot be made
 # in QEMU: tests/unit/test_memmap.c covers it.)
 source "$(dirname "$0")/../lib.sh"
 
@@ -12,7 +12,7 @@ check_no_line "$LOG-option.log" 'panic|exception' hv_unknown_option_no_crash
 check_status 2 hv_unknown_option_exit_2
 
 boot_qemu "$LOG-nomod.log" 60 build/mica32.elf ""
-check_line "$LOG-nomod.log" '^mica: no guest modules' no_modules_named
+check_line "$LOG-nomod.log" '^mica: no modules given: running the built-in default set' no_modules_named
 check_status 3 no_modules_then_vtx_refusal
 
 boot_qemu "$LOG-notelf.log" 60 build/mica32.elf "" README.md "name=junk"
