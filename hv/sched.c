@@ -3,10 +3,11 @@
  * VM lifecycle around it: created, running, exited or crashed, restarted
  * by policy.
  *
- * Runs in VMX root. Backend-neutral: a turn is a series of vcpu runs
- * (one VM exit each) until the VM's slice ends, which the VMX-preemption
- * timer enforces (hv/vmx/vmx_vcpu.c sets it to the earlier of the slice's
- * end and the VM's next device event).
+ * Runs in VMX root. Backend-neutral: a turn is one vcpu_run(), which
+ * enters the guest and handles its exits until the VM's slice ends (the
+ * VMX-preemption timer enforces that: hv/vmx/vmx_vcpu.c sets it to the
+ * earlier of the slice's end and the VM's next device event), it halts,
+ * or it stops.
  */
 #include "hv/sched.h"
 #include "hv/vm.h"
@@ -92,14 +93,9 @@ void sched_run(struct vm **vms, unsigned n, struct sched_stats *st)
 		guest_before = vm->tsc_guest;
 
 		vcpu_run(&vm->vcpu);
-		if (next != cur && cur >= 0) {
+		if (next != cur && cur >= 0 && vm->tsc_turn_entry) {
 			st->switches++;
-			st->switch_tsc += vm->tsc_last_entry - left_at;
-		}
-		while (vm->state == VM_RUNNING && !vm->halted && rdtsc() < vm->slice_end) {
-			if (console_pending())
-				console_poll();
-			vcpu_run(&vm->vcpu);
+			st->switch_tsc += vm->tsc_turn_entry - left_at;
 		}
 		left_at = rdtsc();
 		vm->tsc_host += (left_at - now) - (vm->tsc_guest - guest_before);

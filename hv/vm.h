@@ -75,7 +75,7 @@ struct vm {
 	uint64_t slice_end;             /* this turn ends at this TSC */
 	bool halted;                    /* waiting, with interrupts on, */
 	uint64_t wake_at;               /* ... for this TSC (its next device event) */
-	uint64_t tsc_last_entry;        /* TSC of its latest VM entry */
+	uint64_t tsc_turn_entry;        /* TSC of the first VM entry of its turn */
 
 	/* Lifecycle: what a restart needs, and what outlives it. */
 	const void *image;
@@ -115,7 +115,8 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
  * the header gives load addresses. Returns 0, or -1 with one line in (err). */
 int vm_check_image(const void *image, size_t len, char *err, size_t n);
 
-/* Enter the VM's vCPU once and handle the exit that ends the visit. */
+/* One turn of the VM's vCPU on the CPU, until it stops, halts or its
+ * slice ends. */
 static inline void vcpu_run(struct vcpu *v)
 {
 	vmx_vcpu_run(v);

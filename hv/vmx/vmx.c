@@ -69,6 +69,7 @@ static const struct vmx_ctl exit_wanted[] = {
 	VMX_CTL(VM_EXIT_LOAD_EFER, REQUIRED),
 	VMX_CTL(VM_EXIT_SAVE_PAT, REQUIRED),
 	VMX_CTL(VM_EXIT_LOAD_PAT, REQUIRED),
+	VMX_CTL(VM_EXIT_SAVE_PREEMPTION_TIMER, OPTIONAL),
 	VMX_CTL(VM_EXIT_ACK_INTR_ON_EXIT, FORBIDDEN),
 };
 
@@ -176,6 +177,9 @@ int vmx_probe(void)
 	vmx.ept_2m = c->ept_vpid_cap & VMX_EPT_2MB_PAGE;
 	vmx.vpid = vmx.procbased2 & PROCBASED2_ENABLE_VPID;
 	vmx.preemption_timer = vmx.pinbased & PINBASED_PREEMPTION_TIMER;
+	if (!vmx.preemption_timer)
+		vmx.exit &= ~(uint32_t)VM_EXIT_SAVE_PREEMPTION_TIMER;
+	vmx.timer_saved = vmx.exit & VM_EXIT_SAVE_PREEMPTION_TIMER;
 	vmx.timer_rate = vmx_caps_preemption_timer_rate(c);
 	return 0;
 }

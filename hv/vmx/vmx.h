@@ -21,6 +21,7 @@ struct vmx_cpu {
 	bool vpid;              /* VPIDs tag the guests' TLB entries */
 	bool xsave;             /* host CR4.OSXSAVE set, so XSETBV works */
 	bool preemption_timer;  /* the VMX-preemption timer is on */
+	bool timer_saved;       /* ... and VM exits save what is left of it */
 	unsigned timer_rate;    /* it counts once every 2^rate TSC ticks */
 	hpa_t vmxon_region;
 };

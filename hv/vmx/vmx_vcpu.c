@@ -219,40 +219,55 @@ static inline uint64_t deliver_events(struct vcpu *v)
 		next = vdev_next_event(vm);
 	}
 	/* The timer brings mica back at the earlier of the device event and
-	 * the end of the VM's slice. */
+	 * the end of the VM's slice. When exits save what is left of it, it
+	 * needs writing only when that target moves: it counts guest time
+	 * only, so it runs late by the time mica spends on exits meanwhile,
+	 * which is small, and every exit checks the deadline anyway. */
 	if (vm->slice_end < next)
 		next = vm->slice_end;
-	if (vmx.preemption_timer) {
+	if (vmx.preemption_timer && (next != v->arch.timer_target || !vmx.timer_saved)) {
 		ticks = next > now ? (next - now) >> vmx.timer_rate : 0;
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks > UINT32_MAX ? UINT32_MAX : ticks);
+		v->arch.timer_target = next;
 	}
-	vm->tsc_last_entry = now;
 	return now;
 }
 
 void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
-	uint64_t now;
+	struct vm *vm = v->vm;
+	uint64_t now, exited;
 	uint32_t reason;
 	int r;
 
-	if (__builtin_expect(current_vmcs != a->vmcs || !a->launched, 0) && prepare_entry(v))
-		return;
-	now = deliver_events(v);
-	r = vmx_enter_guest(&a->regs, a->launched);
-	v->vm->tsc_guest += rdtsc() - now;
-	if (__builtin_expect(r != VM_SUCCESS, 0)) {
-		entry_insn_failed(v, r);
-		return;
-	}
-	a->launched = true;
-	reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
-	if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
-		entry_failed(v, reason);
-		return;
-	}
-	vmexit_dispatch(v, EXIT_REASON_BASIC(reason));
+	vm->tsc_turn_entry = 0;
+	do {
+		if (__builtin_expect(current_vmcs != a->vmcs || !a->launched, 0) &&
+		    prepare_entry(v))
+			return;
+		now = deliver_events(v);
+		if (!vm->tsc_turn_entry)
+			vm->tsc_turn_entry = now;
+		r = vmx_enter_guest(&a->regs, a->launched);
+		exited = rdtsc();
+		vm->tsc_guest += exited - now;
+		if (__builtin_expect(r != VM_SUCCESS, 0)) {
+			entry_insn_failed(v, r);
+			return;
+		}
+		a->launched = true;
+		reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+		if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
+			entry_failed(v, reason);
+			return;
+		}
+		vmexit_dispatch(v, EXIT_REASON_BASIC(reason));
+		/* mica's console queue drains between exits, not only
+		 * between turns: a turn can last a whole slice. */
+		if (console_pending())
+			console_poll();
+	} while (vm->state == VM_RUNNING && !vm->halted && exited < vm->slice_end);
 }
 
 void vmx_vcpu_print_exits(const struct vcpu *v)

@@ -26,7 +26,7 @@ struct vmx_vcpu {
 	hpa_t vmcs;
 	uint64_t eptp;                  /* for INVEPT when the VM goes */
 	bool window;                    /* interrupt-window exiting is on */
-	bool timer_armed;               /* the preemption timer counts to an event */
+	uint64_t timer_target;          /* TSC the preemption timer counts to */
 	bool launched;
 	uint64_t xcr0;                  /* the guest's XCR0 */
 	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */
@@ -41,8 +41,9 @@ struct vmx_vcpu {
 int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16_t vpid,
 		  uint32_t entry, uint32_t mbi);
 
-/* Enter the guest once and handle the VM exit that ends the visit. The
- * VM's state says whether it may run again. */
+/* One turn of (v) on the CPU: enter the guest and handle its VM exits
+ * until the VM stops, halts waiting for an interrupt, or reaches the end
+ * of its slice (vm->slice_end). */
 void vmx_vcpu_run(struct vcpu *v);
 
 /* Print "exits: name count, ..." for (v). */
