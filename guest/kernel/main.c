@@ -22,16 +22,31 @@
 const char kernel_name[] = "guest";
 
 /*
- * Options the guest kernel understands (docs/configuration.md): its own,
- * mica's module keys (mica passes them on, as GRUB would), and the apps'
- * arguments (docs/apps.md), which the chosen app checks itself.
+ * Options the guest kernel understands (docs/configuration.md): its own
+ * and mica's module keys (mica passes them on, as GRUB would), which are
+ * never given to an app (guest/kernel/uk.c), then the apps' arguments
+ * (docs/apps.md), which the chosen app checks itself.
  */
-static const char *const guest_options[] = {
-	"selftest", "test", "app", "hz",        /* the kernel's */
-	"name", "mem", "restart", "max-restarts", "slice", /* mica's */
-	"n", "rounds", "size", "hold", "seconds", /* the apps' */
+const char *const guest_kernel_keys[] = {
+	"selftest", "test", "app", "hz",                        /* the kernel's */
+	"name", "mem", "restart", "max-restarts", "slice",      /* mica's */
 	NULL
 };
+static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", NULL };
+
+/* Both lists as one, for the command-line check. */
+static const char *const *all_options(void)
+{
+	static const char *all[32];
+	unsigned n = 0;
+
+	for (unsigned i = 0; guest_kernel_keys[i]; i++)
+		all[n++] = guest_kernel_keys[i];
+	for (unsigned i = 0; app_keys[i]; i++)
+		all[n++] = app_keys[i];
+	all[n] = NULL;
+	return all;
+}
 
 /* `test=NAME`: a scenario of tests/guest/. Returns its failures. */
 static unsigned run_test(const char *name, struct boot_info *bi)
@@ -92,7 +107,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	if (under_mica)
 		hv_use_hypercalls();    /* console and exit by hypercall */
 	kprintf("mica guest kernel\n");
-	bi = boot_info_init(magic, mbi_pa, guest_options); /* command line, memory */
+	bi = boot_info_init(magic, mbi_pa, all_options()); /* command line, memory */
 	boot_info_print(bi);
 	klog(under_mica ? "running under mica: console and exit through hypercalls\n" :
 			  "no mica signature: running bare, console on COM1\n");

@@ -98,18 +98,11 @@ void uk_set_pool(struct frame_pool *p)
 	pool = p;
 }
 
-/* The kernel's own options (guest/kernel/main.c) and mica's module keys:
- * never passed to the app. */
-static const char *const kernel_keys[] = {
-	"app", "selftest", "test", "hz",		/* the kernel's */
-	"name", "mem", "restart", "max-restarts", "slice", /* mica's */
-	NULL
-};
 
 static bool is_kernel_key(const char *key)
 {
-	for (size_t i = 0; kernel_keys[i] != NULL; i++) {
-		if (strcmp(key, kernel_keys[i]) == 0)
+	for (size_t i = 0; guest_kernel_keys[i] != NULL; i++) {
+		if (strcmp(key, guest_kernel_keys[i]) == 0)
 			return true;
 	}
 	return false;

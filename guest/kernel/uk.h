@@ -14,6 +14,10 @@ struct frame_pool;
 /* The app that runs when the command line has no `app=`. */
 #define UK_DEFAULT_APP "hello"
 
+/* The kernel's own options and mica's module keys (guest/kernel/main.c):
+ * never passed to the app. NULL-terminated. */
+extern const char *const guest_kernel_keys[];
+
 /* At most this many arguments after the app's name. */
 #define UK_MAX_ARGS 16
 
