@@ -12,6 +12,7 @@
 #include "hv/sched.h"
 #include "hv/vm.h"
 #include "lib/console.h"
+#include "lib/fmt.h"
 #include "lib/x86.h"
 
 /* A VM that stopped: report it, then revive or retire it. Returns true if
@@ -25,6 +26,10 @@ static bool stopped(struct vm *vm, struct sched_stats *st)
 			vm->state = VM_RUNNING;
 			return true;
 		}
+		/* vm_create() said why; the VM counts as crashed, not as
+		 * the fresh VM it failed to become. */
+		vm->state = VM_CRASHED;
+		fmt_snprintf(vm->reason, sizeof(vm->reason), "restart failed");
 		klog("vm %s: restart failed; it stays down\n", vm->name);
 	}
 	vm_destroy(vm);

@@ -518,6 +518,7 @@ void vm_console_line(struct vm *vm, const char *line, size_t len)
 
 void vm_exit(struct vm *vm, int code)
 {
+	vuart_flush(&vm->uart);         /* a last line without its newline */
 	vm->tsc_stopped = rdtsc();
 	vm->state = VM_EXITED;
 	vm->exit_code = code;
@@ -526,6 +527,7 @@ void vm_exit(struct vm *vm, int code)
 
 void vm_halted(struct vm *vm)
 {
+	vuart_flush(&vm->uart);
 	vm->tsc_stopped = rdtsc();
 	vm->state = VM_EXITED;
 	vm->exit_code = 0;

@@ -14,6 +14,9 @@
 #include "lib/string.h"
 
 #define PIT_MAX_COUNT 0x10000   /* a reload of 0 means 65536 */
+/* The shortest IRQ0 period mica honours (about 4 kHz): a guest asking for
+ * a faster timer would cut every other VM's turns to nothing. */
+#define PIT_MIN_PERIOD 298
 #define NEVER UINT64_MAX
 
 void vpit_init(struct vpit *p)
@@ -50,11 +53,17 @@ static uint16_t current_count(const struct vpit_channel *c, uint64_t now)
 	return e >= c->reload ? 0 : (uint16_t)(c->reload - e);
 }
 
+/* PIT ticks between IRQ0 edges. */
+static uint32_t irq_period(const struct vpit_channel *c)
+{
+	return c->reload < PIT_MIN_PERIOD ? PIT_MIN_PERIOD : c->reload;
+}
+
 static void schedule_irq0(struct vpit *p)
 {
 	const struct vpit_channel *c = &p->ch[0];
 
-	p->next_irq = c->reload ? c->start + clock_pit_to_tsc(c->reload) : NEVER;
+	p->next_irq = c->reload ? c->start + clock_pit_to_tsc(irq_period(c)) : NEVER;
 }
 
 bool vpit_irq_due(struct vpit *p, uint64_t now)
@@ -64,7 +73,7 @@ bool vpit_irq_due(struct vpit *p, uint64_t now)
 	if (now < p->next_irq)
 		return false;
 	if (periodic(c)) {
-		uint64_t period = clock_pit_to_tsc(c->reload) ? : 1;
+		uint64_t period = clock_pit_to_tsc(irq_period(c)) ? : 1;
 
 		p->next_irq += period * ((now - p->next_irq) / period + 1);
 	} else {

@@ -24,7 +24,11 @@ void vuart_init(struct vuart *u, const char *name,
 
 static void emit(struct vuart *u)
 {
-	kprintf("[%s] %.*s\n", u->name, (int)u->len, u->line);
+	/* The bytes as they are (a NUL would end a %s), between the name
+	 * and the newline. */
+	kprintf("[%s] ", u->name);
+	console_write(u->line, u->len);
+	console_write("\n", 1);
 	if (u->on_line)
 		u->on_line(u->ctx, u->line, u->len);
 	u->len = 0;

@@ -149,5 +149,10 @@
 #define XCR0_X87        BIT(0)
 #define XCR0_SSE        BIT(1)
 #define XCR0_AVX        BIT(2)
+#define XCR0_BNDREGS_SHIFT   3      /* MPX: bits 3 and 4 go together */
+#define XCR0_BNDCSR_SHIFT    4
+#define XCR0_AVX512_SHIFT    5      /* AVX-512: bits 7:5 all or none */
+#define XCR0_TILECFG_SHIFT   17     /* AMX: bits 17 and 18 go together */
+#define XCR0_TILEDATA_SHIFT  18
 
 #endif /* LIB_X86_REGS_H */

@@ -55,6 +55,8 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 
 	if (strcmp(name, "vmx") == 0)
 		return guest_test_vmx(cmdline);
+	if (strcmp(name, "fpu") == 0)
+		return guest_test_fpu(cmdline);
 	if (strcmp(name, "ept-violation") == 0)
 		guest_test_ept_violation();
 	else if (strcmp(name, "triple-fault") == 0)
@@ -72,7 +74,7 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, probe, bench-exits)\n", name);
+		     "exception, crash-once, probe, fpu, bench-exits)\n", name);
 	return 1;
 }
 

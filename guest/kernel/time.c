@@ -195,8 +195,15 @@ uint64_t time_ns(void)
 
 void time_sleep_ms(uint64_t ms)
 {
-	uint64_t target = ticks + (ms * hz + 999) / 1000;
+	uint64_t target = ticks + (ms / 1000) * hz + ((ms % 1000) * hz + 999) / 1000;
 
-	while (ticks < target)
-		hlt();
+	/* Check and halt with interrupts off, then STI;HLT: a tick between
+	 * the check and the halt would otherwise be slept through. */
+	for (;;) {
+		cli();
+		if (ticks >= target)
+			break;
+		__asm__ volatile("sti; hlt" ::: "memory");
+	}
+	sti();
 }

@@ -17,6 +17,7 @@
 #include "hv/vmx/vmexit.h"
 #include "hv/vmx/vmx.h"
 #include "hv/vmx/vmx_controls.h"
+#include "hv/vmx/vmx_insn.h"
 #include "lib/console.h"
 #include "lib/msr.h"
 #include "lib/x86.h"
@@ -25,6 +26,7 @@
 #define CPUID_1_ECX_VMX         BIT(5)
 #define CPUID_1_ECX_MONITOR     BIT(3)
 #define CPUID_1_ECX_HYPERVISOR  BIT(31)
+#define CPUID_EXT_NX            BIT(20) /* CPUID.80000001H:EDX */
 #define CPUID_HV_FIRST          0x40000000u
 #define CPUID_HV_LAST           0x4fffffffu
 
@@ -38,6 +40,26 @@ enum exit_action {
 static struct vm *vm_of(struct vcpu *v)
 {
 	return v->vm;
+}
+
+/* 48-bit canonical: bits 63:47 all equal. Stricter than a 57-bit CPU
+ * needs, never looser, so a value that passes is safe to load. */
+static bool canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+/* A PAT value every CPU accepts: each byte a valid memory type (SDM
+ * Vol. 3, "Programming the PAT": 0, 1, 4, 5, 6, 7). */
+static bool pat_valid(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		unsigned t = (pat >> (8 * i)) & 0xff;
+
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
 }
 
 /* Queue a hardware exception for the next VM entry. SDM Vol. 3,
@@ -105,6 +127,11 @@ static enum exit_action vmexit_vmcall(struct vcpu *v)
 	struct vcpu_regs *r = &v->arch.regs;
 	uint64_t args[HC_MAX_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10 };
 
+	/* Hypercalls belong to the guest's kernel: from ring 3 VMCALL is an
+	 * invalid instruction, as on a machine without mica. */
+	if ((vmcs_read(VMCS_GUEST_SS_ACCESS_RIGHTS) >> SEG_AR_DPL_SHIFT) & 3)
+		return inject_ud();
+
 	r->rax = (uint64_t)hc_dispatch(vm_of(v), r->rax, args);
 	return vm_of(v)->state == VM_RUNNING ? RESUME_NEXT : STOP;
 }
@@ -126,8 +153,10 @@ static enum exit_action vmexit_hlt(struct vcpu *v)
 		vm_halted(vm);
 		return STOP;
 	}
-	if (vdev_pending_irq(vm, rdtsc()) >= 0)
+	if (vdev_pending_irq(vm, rdtsc()) >= 0) {
+		vm->irq_check = true;   /* deliver it with the next entry */
 		return RESUME_NEXT;
+	}
 	deadline = vdev_next_event(vm);
 	if (deadline == VDEV_NO_EVENT) {
 		vm_crash(vm, "halted waiting for an interrupt, and no device of this VM will send one");
@@ -228,15 +257,30 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 	int field = vmcs_msr_field(msr);
 
 	if (field >= 0) {
+		/* What the CPU would refuse with #GP must not reach the VMCS:
+		 * the next VM entry would fail instead. */
+		if ((msr == MSR_IA32_PAT && !pat_valid(val)) ||
+		    (msr == MSR_IA32_DEBUGCTL && (val & DEBUGCTL_RESERVED)) ||
+		    (msr != MSR_IA32_PAT && msr != MSR_IA32_DEBUGCTL &&
+		     msr != MSR_IA32_SYSENTER_CS && !canonical(val)))
+			return inject_gp();
 		vmcs_write((uint32_t)field, val);
 	} else if (msr == MSR_IA32_EFER) {
-		/* LMA is the CPU's to set, when paging turns on with LME. */
+		/* LMA is the CPU's to set, when paging turns on with LME; LME
+		 * may not change while paging is on. */
 		uint64_t old = vmcs_read(VMCS_GUEST_IA32_EFER);
 
-		if (val & ~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+		if ((val & ~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) ||
+		    ((val & EFER_NXE) && !(cpuid(0x80000001, 0).edx & CPUID_EXT_NX)) ||
+		    ((vmcs_read(VMCS_GUEST_CR0) & CR0_PG) && ((val ^ old) & EFER_LME)))
 			return inject_gp();
 		vmcs_write(VMCS_GUEST_IA32_EFER, (val & ~(uint64_t)EFER_LMA) | (old & EFER_LMA));
 	} else if (passthrough(msr)) {
+		/* mica loads these into the real registers: a value the CPU
+		 * refuses would fault in mica, not in the guest. */
+		if ((msr == MSR_IA32_FMASK && (val >> 32)) ||
+		    (msr != MSR_IA32_STAR && msr != MSR_IA32_FMASK && !canonical(val)))
+			return inject_gp();
 		wrmsr(msr, val);
 	} else if (msr == MSR_IA32_MISC_ENABLE || msr == MSR_IA32_MTRR_DEF_TYPE) {
 		/* accepted and ignored */
@@ -257,8 +301,13 @@ static enum exit_action vmexit_xsetbv(struct vcpu *v)
 
 	/* SDM Vol. 1, "XSETBV": XCR0 only, x87 always on, AVX needs SSE,
 	 * nothing the CPU lacks. */
+	unsigned avx512 = (val >> XCR0_AVX512_SHIFT) & 7;
+
 	if ((uint32_t)r->rcx != 0 || !vmx.xsave || !(val & XCR0_X87) ||
-	    (val & ~supported) || ((val & XCR0_AVX) && !(val & XCR0_SSE)))
+	    (val & ~supported) || ((val & XCR0_AVX) && !(val & XCR0_SSE)) ||
+	    (avx512 && (avx512 != 7 || !(val & XCR0_AVX))) ||
+	    (((val >> XCR0_BNDREGS_SHIFT) ^ (val >> XCR0_BNDCSR_SHIFT)) & 1) ||
+	    (((val >> XCR0_TILECFG_SHIFT) ^ (val >> XCR0_TILEDATA_SHIFT)) & 1))
 		return inject_gp();
 	__asm__ volatile("xsetbv" : : "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(0));
 	v->arch.xcr0 = val;
@@ -292,27 +341,39 @@ static enum exit_action write_cr(struct vcpu *v, unsigned cr, uint64_t val)
 	const struct vmx_caps *c = &vmx.caps;
 
 	if (cr == 0) {
+		uint64_t old = vmcs_read(VMCS_CR0_READ_SHADOW);
 		uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
 		uint32_t entry = (uint32_t)vmcs_read(VMCS_ENTRY_CTLS);
+		bool on = (val & CR0_PG) && !(old & CR0_PG), off = !(val & CR0_PG) && (old & CR0_PG);
+		bool cs_l = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & SEG_AR_L;
+		uint64_t cr4 = vmcs_read(VMCS_GUEST_CR4);
 
 		if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) ||
 		    ((val & CR0_NW) && !(val & CR0_CD)))
 			return inject_gp();
-		/* Paging on with EFER.LME activates long mode: SDM Vol. 3,
-		 * "IA-32e Mode Operation". The CPU does it when no exit is
-		 * involved; here mica must. */
-		if ((val & CR0_PG) && (efer & EFER_LME)) {
+		/* Paging on with EFER.LME activates long mode, paging off leaves
+		 * it: SDM Vol. 3, "IA-32e Mode Operation". The CPU does it when
+		 * no exit is involved; here mica must, with the CPU's checks. */
+		if (on && (efer & EFER_LME)) {
+			if (!(cr4 & CR4_PAE) || cs_l)
+				return inject_gp();
 			efer |= EFER_LMA;
 			entry |= VM_ENTRY_IA32E_MODE_GUEST;
-		} else {
+		} else if (off && (efer & EFER_LMA)) {
+			if (cs_l || (cr4 & CR4_PCIDE))
+				return inject_gp();
 			efer &= ~(uint64_t)EFER_LMA;
 			entry &= ~(uint32_t)VM_ENTRY_IA32E_MODE_GUEST;
 		}
 		vmcs_write(VMCS_GUEST_IA32_EFER, efer);
 		vmcs_write(VMCS_ENTRY_CTLS, entry);
 		vmcs_write(VMCS_CR0_READ_SHADOW, val);
-		vmcs_write(VMCS_GUEST_CR0, ((val | c->cr0_fixed0) & c->cr0_fixed1) |
-			   (val & (CR0_PE | CR0_PG)));
+		/* The fixed bits, except PE and PG, which unrestricted guest
+		 * leaves to the guest. */
+		vmcs_write(VMCS_GUEST_CR0, (val | (c->cr0_fixed0 & ~(uint64_t)(CR0_PE | CR0_PG))) &
+			   c->cr0_fixed1);
+		if ((on || off) && vmx.vpid)
+			invvpid(INVVPID_SINGLE_CONTEXT, (uint16_t)vm_of(v)->id, 0);
 		return RESUME_NEXT;
 	}
 	if (cr == 4) {

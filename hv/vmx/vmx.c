@@ -27,7 +27,9 @@ struct vmx_cpu vmx;
  * The controls mica wants, as named sets. What each one is for:
  * - external interrupts exit, so a host device never reaches a guest's IDT;
  * - the VMX-preemption timer brings mica back at a guest's next timer
- *   tick, to inject it;
+ *   tick, to inject it, and ends its slice: without it, a guest that never
+ *   exits would keep the CPU for good;
+ * - DR7 and DEBUGCTL are the guest's, saved and loaded with it;
  * - HLT, all I/O, all MSRs (no bitmap), MWAIT/MONITOR, WBINVD and RDPMC
  *   exit, so mica sees every access to a device or to machine state;
  * - EPT with unrestricted guest, so a guest starts in 32-bit protected mode
@@ -37,7 +39,7 @@ struct vmx_cpu vmx;
 static const struct vmx_ctl pinbased_wanted[] = {
 	VMX_CTL(PINBASED_EXTINT_EXITING, REQUIRED),
 	VMX_CTL(PINBASED_NMI_EXITING, REQUIRED),
-	VMX_CTL(PINBASED_PREEMPTION_TIMER, OPTIONAL),
+	VMX_CTL(PINBASED_PREEMPTION_TIMER, REQUIRED),
 };
 
 static const struct vmx_ctl procbased_wanted[] = {
@@ -70,12 +72,14 @@ static const struct vmx_ctl exit_wanted[] = {
 	VMX_CTL(VM_EXIT_SAVE_PAT, REQUIRED),
 	VMX_CTL(VM_EXIT_LOAD_PAT, REQUIRED),
 	VMX_CTL(VM_EXIT_SAVE_PREEMPTION_TIMER, OPTIONAL),
+	VMX_CTL(VM_EXIT_SAVE_DEBUG_CONTROLS, REQUIRED),
 	VMX_CTL(VM_EXIT_ACK_INTR_ON_EXIT, FORBIDDEN),
 };
 
 static const struct vmx_ctl entry_wanted[] = {
 	VMX_CTL(VM_ENTRY_LOAD_EFER, REQUIRED),
 	VMX_CTL(VM_ENTRY_LOAD_PAT, REQUIRED),
+	VMX_CTL(VM_ENTRY_LOAD_DEBUG_CONTROLS, REQUIRED),
 	VMX_CTL(VM_ENTRY_IA32E_MODE_GUEST, FORBIDDEN),
 	VMX_CTL(VM_ENTRY_ENTRY_TO_SMM, FORBIDDEN),
 };
@@ -174,11 +178,14 @@ int vmx_probe(void)
 			    "(IA32_VMX_EPT_VPID_CAP bits 6, 14)");
 		return -1;
 	}
+	if (!vmx_caps_invept_single(c) && !vmx_caps_invept_all(c)) {
+		unavailable("the CPU has no INVEPT (IA32_VMX_EPT_VPID_CAP bits 20, 25, 26): "
+			    "mica could not drop a VM's translations when it goes");
+		return -1;
+	}
 	vmx.ept_2m = c->ept_vpid_cap & VMX_EPT_2MB_PAGE;
 	vmx.vpid = vmx.procbased2 & PROCBASED2_ENABLE_VPID;
 	vmx.preemption_timer = vmx.pinbased & PINBASED_PREEMPTION_TIMER;
-	if (!vmx.preemption_timer)
-		vmx.exit &= ~(uint32_t)VM_EXIT_SAVE_PREEMPTION_TIMER;
 	vmx.timer_saved = vmx.exit & VM_EXIT_SAVE_PREEMPTION_TIMER;
 	vmx.timer_rate = vmx_caps_preemption_timer_rate(c);
 	return 0;
@@ -201,7 +208,9 @@ int vmx_on(struct frame_pool *pool)
 	 * FIXED0 must be 1, bits clear in FIXED1 must be 0, in VMX operation. */
 	cr0 = (cr0 | vmx.caps.cr0_fixed0) & vmx.caps.cr0_fixed1;
 	cr4 = (cr4 | vmx.caps.cr4_fixed0 | CR4_VMXE) & vmx.caps.cr4_fixed1;
-	/* XSETBV, which mica executes for its guests, needs CR4.OSXSAVE. */
+	/* FXSAVE/XSAVE, which mica runs to switch guests' FPU state, need
+	 * CR4.OSFXSR to include the SSE registers; XSETBV needs CR4.OSXSAVE. */
+	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
 	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE) {
 		cr4 |= CR4_OSXSAVE;
 		vmx.xsave = true;

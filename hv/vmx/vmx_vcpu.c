@@ -30,6 +30,8 @@
 #define VMXERR_ENTRY_INVALID_CONTROL    7
 #define VMXERR_ENTRY_INVALID_HOST       8
 
+static int alloc_fpu(struct vmx_vcpu *a, struct frame_pool *pool);
+
 /* The VMCS the CPU works on; VMPTRLD only when another vCPU runs next. */
 static hpa_t current_vmcs;
 
@@ -53,6 +55,12 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 	}
 	if (vmx.preemption_timer)
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, UINT32_MAX);
+	if (alloc_fpu(a, pool)) {
+		klog("vm %s: no memory for its FPU state\n", v->vm->name);
+		frame_free(pool, a->vmcs);
+		a->vmcs = 0;
+		return -1;
+	}
 	a->eptp = eptp;
 	a->regs.rax = MULTIBOOT_BOOTLOADER_MAGIC;
 	a->regs.rbx = mbi;
@@ -120,26 +128,94 @@ const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS] = {
 	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE,
 };
 
+/* Every state component this CPU supports in XCR0: CPUID.(0DH,0):EDX:EAX. */
+static uint64_t xcr0_all(void)
+{
+	static uint64_t all;
+
+	if (!all) {
+		struct cpuid_regs d = cpuid(0xd, 0);
+
+		all = ((uint64_t)d.edx << 32) | d.eax;
+	}
+	return all;
+}
+
+static void xsetbv0(uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "a"((uint32_t)v), "d"((uint32_t)(v >> 32)), "c"(0));
+}
+
+/* The FPU, SSE and AVX registers of the CPU's owner go to its area, the
+ * next vCPU's come from its own: no VM sees another's registers. A guest
+ * uses SSE whatever its XCR0 says (XCR0 governs XSAVE and AVX), so the
+ * swap runs with every component the CPU has enabled in XCR0. */
+static void save_fpu(struct vmx_vcpu *a)
+{
+	void *area = hpa_to_hva(a->fpu);
+
+	if (vmx.xsave)
+		__asm__ volatile("xsave64 %0" : "+m"(*(char (*)[512])area) : "a"(~0u), "d"(~0u));
+	else
+		__asm__ volatile("fxsave64 %0" : "=m"(*(char (*)[512])area));
+}
+
+static void load_fpu(struct vmx_vcpu *a)
+{
+	void *area = hpa_to_hva(a->fpu);
+
+	if (vmx.xsave)
+		__asm__ volatile("xrstor64 %0" : : "m"(*(char (*)[512])area), "a"(~0u), "d"(~0u));
+	else
+		__asm__ volatile("fxrstor64 %0" : : "m"(*(char (*)[512])area));
+}
+
 static void switch_cpu_state(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
 
 	if (cpu_owner == v)
 		return;
+	if (vmx.xsave)
+		xsetbv0(xcr0_all());
 	if (cpu_owner) {
 		struct vmx_vcpu *o = &cpu_owner->arch;
 
 		o->cr2 = read_cr2();
 		for (unsigned i = 0; i < VMX_GUEST_MSRS; i++)
 			o->msrs[i] = rdmsr(vmx_guest_msrs[i]);
+		save_fpu(o);
 	}
 	write_cr2(a->cr2);
 	for (unsigned i = 0; i < VMX_GUEST_MSRS; i++)
 		wrmsr(vmx_guest_msrs[i], a->msrs[i]);
+	load_fpu(a);
 	if (vmx.xsave)
-		__asm__ volatile("xsetbv" : : "a"((uint32_t)a->xcr0),
-				 "d"((uint32_t)(a->xcr0 >> 32)), "c"(0));
+		xsetbv0(a->xcr0);
 	cpu_owner = v;
+}
+
+/* A fresh FPU area: the state after FNINIT and a reset MXCSR; an XSAVE
+ * header with no component saved, which XRSTOR takes as "initial". */
+#define FXSAVE_FCW      0       /* offsets in the legacy region */
+#define FXSAVE_MXCSR    24
+#define FCW_INIT        0x037f
+#define MXCSR_INIT      0x1f80
+
+static int alloc_fpu(struct vmx_vcpu *a, struct frame_pool *pool)
+{
+	uint32_t bytes = vmx.xsave ? cpuid(0xd, 0).ecx : 512;
+	uint8_t *area;
+
+	a->fpu_frames = (bytes + FRAME_SIZE - 1) / FRAME_SIZE;
+	a->fpu = frame_alloc_contig(pool, a->fpu_frames, FRAME_SIZE);
+	if (!a->fpu)
+		return -1;
+	area = hpa_to_hva(a->fpu);
+	memset(area, 0, a->fpu_frames * FRAME_SIZE);
+	*(uint16_t *)(area + FXSAVE_FCW) = FCW_INIT;
+	*(uint32_t *)(area + FXSAVE_MXCSR) = MXCSR_INIT;
+	return 0;
 }
 
 /*
@@ -233,12 +309,34 @@ static inline uint64_t deliver_events(struct vcpu *v)
 	return now;
 }
 
+/*
+ * The exit interrupted the delivery of an event (IDT-vectoring information
+ * valid): unless the VM stopped or the handler queued an event of its own,
+ * deliver it again with the next entry, or it would be lost (an interrupt
+ * already taken from the PIC would stay in service for good).
+ * SDM Vol. 3, "Information for VM Exits That Occur During Event Delivery".
+ */
+static __attribute__((noinline)) void redeliver(struct vcpu *v, uint32_t idt)
+{
+	unsigned type = VMCS_INTR_INFO_TYPE(idt);
+
+	if (v->vm->state != VM_RUNNING || (vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID))
+		return;
+	if (idt & VMCS_INTR_INFO_DELIVER_ERROR_CODE)
+		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read(VMCS_IDT_VECTORING_ERROR_CODE));
+	if (type == INTR_TYPE_SW_INTR || type == INTR_TYPE_SW_EXCEPTION ||
+	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		vmcs_write(VMCS_ENTRY_INSTRUCTION_LENGTH, vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+	vmcs_write(VMCS_ENTRY_INTR_INFO, idt & (VMCS_INTR_INFO_VECTOR_MASK | VMCS_INTR_INFO_TYPE_MASK |
+						VMCS_INTR_INFO_DELIVER_ERROR_CODE | VMCS_INTR_INFO_VALID));
+}
+
 void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
 	struct vm *vm = v->vm;
 	uint64_t now, exited;
-	uint32_t reason;
+	uint32_t reason, idt;
 	int r;
 
 	vm->tsc_turn_entry = 0;
@@ -262,7 +360,10 @@ void vmx_vcpu_run(struct vcpu *v)
 			entry_failed(v, reason);
 			return;
 		}
+		idt = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
 		vmexit_dispatch(v, EXIT_REASON_BASIC(reason));
+		if (__builtin_expect(idt & VMCS_INTR_INFO_VALID, 0))
+			redeliver(v, idt);
 		/* mica's console queue drains between exits, not only
 		 * between turns: a turn can last a whole slice. */
 		if (console_pending())
@@ -302,6 +403,9 @@ void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
 		current_vmcs = 0;
 	if (cpu_owner == v)
 		cpu_owner = NULL;
+	if (v->arch.fpu)
+		frame_free_contig(pool, v->arch.fpu, v->arch.fpu_frames);
+	v->arch.fpu = 0;
 	frame_free(pool, v->arch.vmcs);
 	v->arch.vmcs = 0;
 }

@@ -22,6 +22,8 @@ extern const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS];
 struct vmx_vcpu {
 	struct vcpu_regs regs;
 	uint64_t cr2;                   /* while another vCPU owns the CPU */
+	hpa_t fpu;                      /* x87/SSE/AVX state (XSAVE or FXSAVE area) */
+	unsigned fpu_frames;
 	uint64_t msrs[VMX_GUEST_MSRS];  /* likewise, in vmx_guest_msrs order */
 	hpa_t vmcs;
 	uint64_t eptp;                  /* for INVEPT when the VM goes */

@@ -21,6 +21,10 @@ void guest_test_crash_once(void);
 
 struct boot_info;
 
+/* Isolation of registers: put a value of this VM's own in XMM0 and XMM7,
+ * sleep while other VMs run, and check it. Returns 0 if intact. */
+unsigned guest_test_fpu(const char *cmdline);
+
 /* Isolation: fill all of the VM's free memory with a pattern, then write
  * just above its RAM. Under mica that write must stop the VM alone. */
 void guest_test_probe(struct boot_info *bi);

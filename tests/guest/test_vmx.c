@@ -18,6 +18,7 @@
 #include "lib/trap.h"
 #include "lib/x86.h"
 #include "lib/x86_regs.h"
+#include "guest/kernel/time.h"
 #include "tests/guest/guest_tests.h"
 
 #define CPUID_1_ECX_VMX         BIT(5)
@@ -298,4 +299,27 @@ void guest_test_probe(struct boot_info *bi)
 	klog("test: probing guest-physical 0x%lx, just above this VM's RAM\n", (unsigned long)top);
 	*(volatile uint64_t *)top = 0xbad;
 	klog("test: the write above RAM went through\n");
+}
+
+unsigned guest_test_fpu(const char *cmdline)
+{
+	char name[CMDLINE_VAL_MAX] = "";
+	uint64_t want = 0xcbf29ce484222325ULL, got0, got1;
+
+	/* A value of this VM's own, from its name. */
+	cmdline_get(cmdline, "name", name, sizeof(name));
+	for (const char *c = name; *c; c++)
+		want = (want ^ (uint8_t)*c) * 0x100000001b3ULL;
+	write_cr4(read_cr4() | CR4_OSFXSR);
+	__asm__ volatile("movq %0, %%xmm0\n\tmovq %1, %%xmm7" : : "r"(want), "r"(~want));
+	/* Sleep: the other VMs run, and use the same registers. */
+	time_sleep_ms(300);
+	__asm__ volatile("movq %%xmm0, %0\n\tmovq %%xmm7, %1" : "=r"(got0), "=r"(got1));
+	if (got0 == want && got1 == ~want) {
+		klog("test: SSE registers intact after sleeping (0x%lx)\n", (unsigned long)want);
+		return 0;
+	}
+	klog("test: SSE registers changed while asleep: xmm0 0x%lx, want 0x%lx\n",
+	     (unsigned long)got0, (unsigned long)want);
+	return 1;
 }

@@ -16,4 +16,7 @@ for c in canary1 canary2; do
 	check_line "$LOG" "^mica: vm $c: exited with code 0$" "${c}_exit_0"
 done
 check_no_line "$LOG" '^mica: panic' mica_never_panics
+# Registers too: two VMs keep their own SSE values while the other runs.
+check_line "$LOG" '^\[fpu1\] guest: test: SSE registers intact after sleeping' fpu1_registers_intact
+check_line "$LOG" '^\[fpu2\] guest: test: SSE registers intact after sleeping' fpu2_registers_intact
 check_status 1 exit_code_1

@@ -147,6 +147,19 @@ static void test_rate_generator_edges(void **state)
 	assert_int_equal(p.irqs, 3);
 }
 
+static void test_tiny_period_clamped(void **state)
+{
+	struct vpit p;
+
+	vpit_init(&p);
+	/* A reload of 1 would be 1.2 MHz of interrupts: mica caps it at
+	 * about 4 kHz (298 PIT ticks), so other VMs keep their turns. */
+	pit_program(&p, 0, PIT_MODE_RATE, 1, 0);
+	assert_false(vpit_irq_due(&p, 2979));
+	assert_true(vpit_irq_due(&p, 2980));
+	assert_false(vpit_irq_due(&p, 2981));
+}
+
 static void test_count_and_latch(void **state)
 {
 	struct vpit p;
@@ -173,8 +186,9 @@ static void test_one_shot_and_port_61(void **state)
 	assert_int_equal(vpit_in(&p, SYS_CTRL_B, 999) & SYS_CTRL_B_OUT2, 0);
 	assert_int_equal(vpit_in(&p, SYS_CTRL_B, 1000) & SYS_CTRL_B_OUT2, SYS_CTRL_B_OUT2);
 	/* Channel 0 in one-shot mode: a single edge. */
-	pit_program(&p, 0, PIT_MODE_ONESHOT, 10, 0);
-	assert_true(vpit_irq_due(&p, 100));
+	pit_program(&p, 0, PIT_MODE_ONESHOT, 400, 0);
+	assert_false(vpit_irq_due(&p, 3999));
+	assert_true(vpit_irq_due(&p, 4000));
 	assert_false(vpit_irq_due(&p, 100000));
 }
 
@@ -188,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_slave_through_cascade),
 		cmocka_unit_test(test_auto_eoi),
 		cmocka_unit_test(test_rate_generator_edges),
+		cmocka_unit_test(test_tiny_period_clamped),
 		cmocka_unit_test(test_count_and_latch),
 		cmocka_unit_test(test_one_shot_and_port_61),
 	};
