@@ -331,6 +331,15 @@ static uint64_t *gpr(struct vcpu_regs *r, unsigned n, uint64_t *rsp)
 	return regs[n & 15];
 }
 
+/* The CR0 the guest sees: the bits mica owns from the read shadow, the
+ * rest from the real register. */
+static uint64_t guest_cr0(void)
+{
+	uint64_t mask = vmcs_read(VMCS_CR0_GUEST_HOST_MASK);
+
+	return (vmcs_read(VMCS_GUEST_CR0) & ~mask) | (vmcs_read(VMCS_CR0_READ_SHADOW) & mask);
+}
+
 /*
  * A write to CR0 or CR4 that changes a bit mica owns (the VMX fixed bits:
  * CR0.NE, CR4.VMXE, ...). The guest gets its value in the read shadow; the
@@ -341,7 +350,7 @@ static enum exit_action write_cr(struct vcpu *v, unsigned cr, uint64_t val)
 	const struct vmx_caps *c = &vmx.caps;
 
 	if (cr == 0) {
-		uint64_t old = vmcs_read(VMCS_CR0_READ_SHADOW);
+		uint64_t old = guest_cr0();
 		uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
 		uint32_t entry = (uint32_t)vmcs_read(VMCS_ENTRY_CTLS);
 		bool on = (val & CR0_PG) && !(old & CR0_PG), off = !(val & CR0_PG) && (old & CR0_PG);
@@ -394,18 +403,17 @@ static enum exit_action vmexit_cr_access(struct vcpu *v)
 	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
 	unsigned cr = (q & CR_ACCESS_CR_MASK);
 	uint64_t rsp = vmcs_read(VMCS_GUEST_RSP);
-	uint64_t shadow;
+	uint64_t cr0;
 
 	switch (CR_ACCESS_TYPE(q)) {
 	case CR_ACCESS_MOV_TO_CR:
 		return write_cr(v, cr, *gpr(&v->arch.regs, CR_ACCESS_GPR(q), &rsp));
 	case CR_ACCESS_CLTS:
-		shadow = vmcs_read(VMCS_CR0_READ_SHADOW);
-		return write_cr(v, 0, shadow & ~(uint64_t)CR0_TS);
+		return write_cr(v, 0, guest_cr0() & ~(uint64_t)CR0_TS);
 	case CR_ACCESS_LMSW:
 		/* LMSW sets PE but never clears it; it touches bits 3:0 only. */
-		shadow = vmcs_read(VMCS_CR0_READ_SHADOW);
-		return write_cr(v, 0, (shadow & ~0xeULL) | (shadow & CR0_PE) |
+		cr0 = guest_cr0();
+		return write_cr(v, 0, (cr0 & ~0xfULL) | (cr0 & CR0_PE) |
 				(CR_ACCESS_LMSW_DATA(q) & 0xf));
 	default:
 		vm_crash(vm_of(v), "MOV from CR%u exited, but mica never asks for that", cr);

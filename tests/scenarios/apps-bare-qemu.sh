@@ -16,14 +16,14 @@ for app in hello cpu mem clock; do
 	check_status 0 "${app}_exit_0"
 done
 # QEMU's software CPU times its PIT by the host's clock, and this machine
-# may be busy with another scenario: allow 5% (Bochs, exact, gets 1%).
+# may be busy with another scenario: allow 10% (Bochs, exact, gets 1%).
 check_rate() { # LOG HZ NAME
 	local got
 	got=$(sed -n "s/^result app=clock .* hz=$2 measured_hz=\([0-9]*\)$/\1/p" "$OUT/$1")
-	if [[ -n $got ]] && ((got * 100 >= $2 * 95 && got * 100 <= $2 * 105)); then
+	if [[ -n $got ]] && ((got * 100 >= $2 * 90 && got * 100 <= $2 * 110)); then
 		result PASS "$3"
 	else
-		result FAIL "$3" "measured_hz=${got:-none}, want $2 within 5%"
+		result FAIL "$3" "measured_hz=${got:-none}, want $2 within 10%"
 	fi
 }
 check_rate apps-bare-clock.log 100 clock_ticks_at_100hz
