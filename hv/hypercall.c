@@ -8,18 +8,26 @@
 #include "hv/hypercall.h"
 #include "hv/include/hvabi.h"
 #include "hv/vm.h"
+#include "lib/console.h"
 #include "lib/string.h"
 
 typedef int64_t (*hc_fn)(struct vm *vm, const uint64_t *args);
 
-/* HC_CONSOLE_WRITE(gpa buf, len): append to the VM's console. */
+/* HC_CONSOLE_WRITE(gpa buf, len): append to the VM's console. Takes only
+ * what mica's console queue has room for (each byte can become a line of
+ * its own, with the VM's name in front), so a guest can never make mica
+ * wait for the UART; the guest writes the rest again. */
 static int64_t hc_console_write(struct vm *vm, const uint64_t *args)
 {
 	gpa_t buf = args[0];
 	uint64_t len = args[1], done = 0;
+	size_t room = console_room(), per_byte = VM_NAME_MAX + 4;
 
 	if (len > HC_CONSOLE_MAX)
 		return HC_EINVAL;
+	room = room > VUART_QUEUE_RESERVE ? (room - VUART_QUEUE_RESERVE) / per_byte : 0;
+	if (len > room)
+		len = room;
 	while (done < len) {
 		/* One piece per host page: the buffer may span several. */
 		uint64_t chunk = EPT_PAGE_4K - ((buf + done) & (EPT_PAGE_4K - 1));

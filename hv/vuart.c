@@ -76,7 +76,10 @@ uint8_t vuart_in(struct vuart *u, uint16_t port)
 	case UART_MCR:
 		return u->mcr;
 	case UART_LSR:
-		return UART_LSR_THR_EMPTY | UART_LSR_TEMT;
+		/* The transmitter is busy while mica's console queue is nearly
+		 * full: a guest that polls LSR, as 16550 drivers do, then waits
+		 * like on a slow line, instead of stalling mica. */
+		return console_room() > VUART_QUEUE_RESERVE ? UART_LSR_THR_EMPTY | UART_LSR_TEMT : 0;
 	case UART_MSR:
 		return 0xb0;                    /* DCD, DSR, CTS: a cable is there */
 	default:

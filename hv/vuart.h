@@ -14,6 +14,10 @@
 #define VUART_BASE 0x3f8
 #define VUART_PORTS 8
 #define VUART_LINE_MAX 200      /* a longer line is split, never cut */
+/* Room kept free in mica's console queue for lines already on their way:
+ * below it, the virtual UART reports a busy transmitter and the console
+ * hypercall takes fewer bytes. */
+#define VUART_QUEUE_RESERVE 1024
 
 struct vuart {
 	const char *name;       /* prefix of each console line */

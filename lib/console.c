@@ -22,11 +22,20 @@ bool console_pending(void)
 	return head != tail;
 }
 
+size_t console_room(void)
+{
+	return ring ? ring_size - 1 - (head + ring_size - tail) % ring_size : SIZE_MAX;
+}
+
+/* Bytes the UART takes at once when THRE is set: its FIFO, if it has one
+ * (an 8250 or 16450 has none). */
+static int tx_burst = 1;
+
 void console_poll(void)
 {
 	if (head == tail || !uart_tx_empty(UART_COM1))
 		return;
-	for (int i = 0; i < UART_FIFO_SIZE && tail != head; i++) {
+	for (int i = 0; i < tx_burst && tail != head; i++) {
 		outb(UART_COM1 + UART_THR, (uint8_t)ring[tail]);
 		tail = (tail + 1) % ring_size;
 	}
@@ -71,6 +80,7 @@ static void (*exit_fn)(int code);
 void console_init(void)
 {
 	uart_init(UART_COM1);
+	tx_burst = uart_has_fifo(UART_COM1) ? UART_FIFO_SIZE : 1;
 	sink = uart_sink;
 }
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Each kernel defines its name ("mica", "guest"); it prefixes log lines. */
 extern const char kernel_name[];
@@ -46,6 +47,10 @@ void console_poll(void);
 
 /* True if bytes are queued. */
 bool console_pending(void);
+
+/* Bytes the queue can take now without waiting for the UART (SIZE_MAX
+ * when there is no queue). */
+size_t console_room(void);
 
 /* Wait until every queued byte is sent. */
 void console_flush(void);

@@ -50,7 +50,15 @@ void uart_putc(uint16_t port, char c);
  * many bytes at once. */
 #define UART_FIFO_SIZE 16
 
-/* True if (port) can take UART_FIFO_SIZE bytes now, without waiting. */
+/* True if (port) has a working transmit FIFO (a 16550A, after
+ * uart_init): IIR bits 7:6 read as 11. */
+static inline bool uart_has_fifo(uint16_t port)
+{
+	return (inb(port + UART_IIR) & 0xc0) == 0xc0;
+}
+
+/* True if (port) can take a byte (or, with a FIFO, UART_FIFO_SIZE bytes)
+ * now, without waiting. */
 static inline bool uart_tx_empty(uint16_t port);
 
 /* Wait (boundedly) until (port) has sent everything, so that the last

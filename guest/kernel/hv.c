@@ -34,14 +34,20 @@ bool hv_detect(void)
 	return memcmp(sig, HVABI_SIGNATURE, sizeof(sig)) == 0;
 }
 
+/* mica takes what its console has room for and says how much: the rest
+ * goes again, after a pause, as on a slow serial line. */
 static void hc_console(const char *buf, size_t len)
 {
 	while (len) {
 		size_t n = len < HC_CONSOLE_MAX ? len : HC_CONSOLE_MAX;
+		long done = hypercall(HC_CONSOLE_WRITE, (long)buf, (long)n);
 
-		hypercall(HC_CONSOLE_WRITE, (long)buf, (long)n);
-		buf += n;
-		len -= n;
+		if (done < 0)
+			return;         /* a bad buffer: nothing more to do */
+		if (done == 0)
+			pause();
+		buf += done;
+		len -= (size_t)done;
 	}
 }
 

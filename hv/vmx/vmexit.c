@@ -89,6 +89,51 @@ static enum exit_action inject_ud(void)
 
 /* ---- CPUID ----------------------------------------------------------- */
 
+/* CPUID bits mica changes: SDM Vol. 2, "CPUID". */
+#define CPUID_1_ECX_OSXSAVE     BIT(27)
+#define CPUID_7_EBX_INVPCID     BIT(10)
+#define CPUID_7_ECX_WAITPKG     BIT(5)
+#define CPUID_7_ECX_OSPKE       BIT(4)
+#define CPUID_7_ECX_RDPID       BIT(22)
+#define CPUID_D1_EAX_XSAVES     BIT(3)
+#define CPUID_EXT_EDX_RDTSCP    BIT(27)
+
+/*
+ * Features the guest must not see: VMX and MONITOR/MWAIT (not emulated),
+ * and instructions whose VM-execution enable mica leaves off (they would
+ * raise #UD in the guest). The OS-enabled bits follow the guest's CR4,
+ * not mica's.
+ */
+static void hide_features(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *c)
+{
+	uint64_t cr4;
+	bool rdtscp = vmx.procbased2 & PROCBASED2_ENABLE_RDTSCP;
+
+	switch (leaf) {
+	case 1:
+		cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
+		c->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_MONITOR | CPUID_1_ECX_OSXSAVE);
+		c->ecx |= CPUID_1_ECX_HYPERVISOR | (cr4 & CR4_OSXSAVE ? CPUID_1_ECX_OSXSAVE : 0);
+		break;
+	case 7:
+		if (subleaf != 0)
+			break;
+		cr4 = vmcs_read(VMCS_GUEST_CR4);
+		c->ebx &= ~CPUID_7_EBX_INVPCID;
+		c->ecx &= ~(CPUID_7_ECX_WAITPKG | CPUID_7_ECX_OSPKE | (rdtscp ? 0 : CPUID_7_ECX_RDPID));
+		c->ecx |= cr4 & CR4_PKE ? CPUID_7_ECX_OSPKE : 0;
+		break;
+	case 0xd:
+		if (subleaf == 1)
+			c->eax &= ~CPUID_D1_EAX_XSAVES;
+		break;
+	case 0x80000001:
+		if (!rdtscp)
+			c->edx &= ~CPUID_EXT_EDX_RDTSCP;
+		break;
+	}
+}
+
 /* The host's answers, except that VMX and MONITOR/MWAIT are hidden (mica
  * emulates neither) and the hypervisor leaves say "MicaMicaMica". */
 static enum exit_action vmexit_cpuid(struct vcpu *v)
@@ -108,10 +153,7 @@ static enum exit_action vmexit_cpuid(struct vcpu *v)
 		}
 	} else {
 		c = cpuid(leaf, subleaf);
-		if (leaf == 1) {
-			c.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_MONITOR);
-			c.ecx |= CPUID_1_ECX_HYPERVISOR;
-		}
+		hide_features(leaf, subleaf, &c);
 	}
 	r->rax = c.eax;
 	r->rbx = c.ebx;
