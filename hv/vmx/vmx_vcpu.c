@@ -208,7 +208,8 @@ static int alloc_fpu(struct vmx_vcpu *a, struct frame_pool *pool)
 	uint8_t *area;
 
 	a->fpu_frames = (bytes + FRAME_SIZE - 1) / FRAME_SIZE;
-	a->fpu = frame_alloc_contig(pool, a->fpu_frames, FRAME_SIZE);
+	a->fpu = a->fpu_frames == 1 ? frame_alloc(pool) :
+		 frame_alloc_contig(pool, a->fpu_frames, FRAME_SIZE);
 	if (!a->fpu)
 		return -1;
 	area = hpa_to_hva(a->fpu);
