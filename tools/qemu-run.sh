@@ -36,21 +36,8 @@ gdb=
 kvm=auto
 mem=256
 
-die() {
-	echo "qemu: $*" >&2
-	exit 125
-}
-
-usage() {
-	sed -n '2,/^set -u/{/^set -u/d;s/^# \{0,1\}//;p;}' "$0"
-	exit "$1"
-}
-
-number() { # NAME VALUE: VALUE must be a decimal number
-	case $2 in
-	'' | *[!0-9]*) die "$1 needs a number, not '$2'" ;;
-	esac
-}
+LAUNCHER=qemu
+. "$(dirname "$0")/launcher-lib.sh"
 
 while [ $# -gt 0 ]; do
 	case $1 in
