@@ -16,6 +16,7 @@
 #include "lib/console.h"
 #include "lib/cpu.h"
 #include "lib/trap.h"
+#include "lib/x86_regs.h"
 #include "lib/x86.h"
 
 #define MICA_VERSION "0.1"
@@ -229,6 +230,19 @@ static unsigned run_density(struct boot_info *bi)
 	return n - ok;
 }
 
+/* An NMI while mica itself runs (a watchdog, a front-panel button) is no
+ * reason to stop the machine: say so once, and go on. NMIs during a guest
+ * are VM exits (pin-based NMI exiting). */
+static bool on_nmi(struct trap_frame *tf)
+{
+	static bool said;
+
+	if (!said)
+		klog("NMI while in mica, at RIP 0x%lx; going on\n", (unsigned long)tf->rip);
+	said = true;
+	return true;
+}
+
 void kmain(uint32_t magic, uint32_t mbi_pa);
 
 void kmain(uint32_t magic, uint32_t mbi_pa)
@@ -240,6 +254,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	console_use_buffer(console_queue, sizeof(console_queue));
 	cpu_init();                     /* our own GDT and TSS (VMX host TR) */
 	trap_init();                    /* exceptions print registers and stop */
+	trap_set_handler(VEC_NMI, on_nmi);
 	outb(PIC1_DATA, 0xff);          /* no host interrupts: mica polls */
 	outb(PIC2_DATA, 0xff);
 	kprintf("\nmica %s: an x86-64 micro-hypervisor on Intel VT-x with EPT\n", MICA_VERSION);

@@ -58,6 +58,8 @@ static uint64_t skip_reserved(const struct memmap *m, uint64_t pa, uint64_t len)
 			const struct mem_range *r = &m->reserved[i];
 
 			if (pa < r->end && pa + len > r->base) {
+				if (r->end > UINT64_MAX - PAGE_SIZE)
+					return UINT64_MAX - len;  /* nothing fits past it */
 				pa = ALIGN_UP(r->end, PAGE_SIZE);
 				moved = true;
 			}

@@ -13,7 +13,7 @@
 
 struct mb_reader;
 
-#define MEMMAP_MAX_RANGES 64
+#define MEMMAP_MAX_RANGES 128     /* firmware's, plus 2 per module (32) and a few */
 #define MEMMAP_LOW_LIMIT 0x100000ULL    /* the first 1 MiB is never handed out */
 
 /* A physical range [base, end). */

@@ -526,6 +526,11 @@ static void skip_instruction(void)
 	if (intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS))
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
 			   intr & ~(uint64_t)(INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS));
+	/* A guest single-stepping (RFLAGS.TF) expects its #DB after the
+	 * instruction mica finished for it: leave it pending. */
+	if (__builtin_expect(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0))
+		vmcs_write(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+			   vmcs_read(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
 }
 
 /* ---- The table -------------------------------------------------------- */
