@@ -109,11 +109,16 @@ $(BUILD)/%32.elf: $(BUILD)/%.elf
 # scenario boots its own ISO with one entry, built from tests/iso/NAME.cfg.
 # Plain multiboot kernels that are not mica's (tests/fixtures/tiny.asm): one
 # flat binary whose header gives load addresses, one ELF32.
-FIXTURES := $(BUILD)/fixtures/tiny-kludge.bin $(BUILD)/fixtures/tiny-elf32.elf
+FIXTURES := $(BUILD)/fixtures/tiny-kludge.bin $(BUILD)/fixtures/tiny-elf32.elf \
+	$(BUILD)/fixtures/tiny-taskswitch.bin
 $(BUILD)/fixtures/tiny-kludge.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"
 	$(Q)nasm -f bin -DKLUDGE -o $@ $<
+$(BUILD)/fixtures/tiny-taskswitch.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  NASM    $@"
+	$(Q)nasm -f bin -DKLUDGE -DTASK_SWITCH -o $@ $<
 $(BUILD)/fixtures/tiny-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"
