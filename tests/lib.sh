@@ -179,6 +179,24 @@ check_status() {
 	result FAIL "$2" "$why"
 }
 
+# check_frames_returned LOG NAME
+#
+# mica's boot banner counts the free frames, and its end-of-run line counts
+# them again: every frame a VM took (RAM, EPT tables, VMCS, FPU area) must
+# be back, all but the one VMXON region.
+check_frames_returned() {
+	local log before after
+	log=$(_log "$1")
+	_readable "$2" "$log" || return 1
+	before=$(sed -n 's/^mica: memory: .* ranges, \([0-9]*\) frames free.*/\1/p' "$log" | head -n 1)
+	after=$(sed -n 's/^mica: [0-9]* VMs: .*; \([0-9]*\) frames free$/\1/p' "$log" | tail -n 1)
+	if [[ -n $before && -n $after ]] && ((after == before - 1)); then
+		result PASS "$2"
+	else
+		result FAIL "$2" "frames free at boot ${before:-?}, at the end ${after:-?} (want one less: the VMXON region)"
+	fi
+}
+
 # check_ktap LOG [TAG]
 #
 # A KTAP block starts at "KTAP version 1"; whatever precedes that on its

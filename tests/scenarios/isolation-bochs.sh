@@ -19,4 +19,5 @@ check_no_line "$LOG" '^mica: panic' mica_never_panics
 # Registers too: two VMs keep their own SSE values while the other runs.
 check_line "$LOG" '^\[fpu1\] guest: test: SSE registers intact after sleeping' fpu1_registers_intact
 check_line "$LOG" '^\[fpu2\] guest: test: SSE registers intact after sleeping' fpu2_registers_intact
+check_frames_returned "$LOG" every_frame_returned
 check_status 1 exit_code_1

@@ -18,4 +18,5 @@ check_line "$LOG" '^mica: vm loop: restarted \(2 of at most 2\)$' loop_restarted
 check_no_line "$LOG" '^mica: vm loop: restarted \(3 ' loop_stops_at_max
 check_line "$LOG" '^\[steady\] result app=clock checksum=0x00000001 ' steady_undisturbed
 check_line "$LOG" '^mica: summary: .* 3 restarts$' restarts_counted
+check_frames_returned "$LOG" every_frame_returned
 check_status 1 exit_code_1_for_mortal

@@ -20,4 +20,5 @@ check_line "$LOG" '^mica: vm cpu1: [0-9]+ exits: .*preemption-timer [0-9]{2,}' c
 check_line "$LOG" '^mica: vm cpu2: [0-9]+ exits: .*preemption-timer [0-9]{2,}' cpu2_preempted
 check_line "$LOG" '^mica: summary: [0-9]{3,} VM switches' many_switches
 check_line "$LOG" '^mica: 8 VMs: 8 exited with 0, 0 failed, 0 crashed' all_eight_ok
+check_frames_returned "$LOG" every_frame_returned
 check_status 0 exit_code_0

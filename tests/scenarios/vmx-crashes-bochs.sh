@@ -19,4 +19,5 @@ check_line "$LOG" '^mica: vm survivor: exited with code 0' survivor_exit_0
 check_line "$LOG" '^mica: 6 VMs: 2 exited with 0, 2 failed, 2 crashed' summary
 check_no_line "$LOG" '^mica: panic' mica_never_panics
 check_line "$LOG" "^mica: module 5 \('for=nobody'\): for=nobody names no VM$" orphan_module_named
+check_frames_returned "$LOG" every_frame_returned
 check_status 2 exit_code_2_bad_module
