@@ -27,6 +27,7 @@ bochs-term-plugin                         bochs-term
 qemu-system-x86_64                        qemu-system-x86
 /usr/include/cmocka.h                     libcmocka-dev
 gnuplot                                   gnuplot-nox
+cpio                                      cpio
 script                                    bsdutils
 timeout                                   coreutils
 xargs                                     findutils

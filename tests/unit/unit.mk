@@ -39,3 +39,7 @@ UNIT_DEPS_apps := guest/apps/applib.c guest/apps/registry.c guest/apps/hello.c \
 	lib/cmdline.c lib/fmt.c lib/string.c
 UNIT_TESTS += vdev
 UNIT_DEPS_vdev := hv/vpic.c hv/vpit.c lib/string.c
+
+# lib/archive.c: the cpio newc reader for container images.
+UNIT_TESTS += archive
+UNIT_DEPS_archive := lib/archive.c lib/fmt.c lib/string.c
