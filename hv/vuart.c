@@ -43,6 +43,10 @@ static void put(struct vuart *u, char c)
 		emit(u);
 		return;
 	}
+	/* Control characters (escape sequences above all) would act on the
+	 * terminal or log that shows mica's console: show them as '?'. */
+	if (((unsigned char)c < 0x20 && c != '\t') || (unsigned char)c == 0x7f)
+		c = '?';
 	u->line[u->len++] = c;
 	if (u->len == VUART_LINE_MAX)
 		emit(u);

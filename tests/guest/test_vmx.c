@@ -101,8 +101,11 @@ static bool hc_info_matches(void)
 static bool hc_console_write(void)
 {
 	static const char msg[] = "hello through the console hypercall\n";
+	/* Escape sequences must not reach mica's terminal as such. */
+	static const char esc[] = "escape: \033[31mred\033[0m\n";
 
-	return hypercall(HC_CONSOLE_WRITE, (long)msg, sizeof(msg) - 1) == sizeof(msg) - 1;
+	return hypercall(HC_CONSOLE_WRITE, (long)msg, sizeof(msg) - 1) == sizeof(msg) - 1 &&
+	       hypercall(HC_CONSOLE_WRITE, (long)esc, sizeof(esc) - 1) == sizeof(esc) - 1;
 }
 
 static bool hc_bad_pointer(void)

@@ -9,6 +9,7 @@ LOG=vmx-exits-bochs.log
 boot_bochs "$LOG" 120 build/iso-vmx-exits.iso
 check_ktap "$LOG"
 check_line "$LOG" '^\[vmx\] hello through the console hypercall$' console_hypercall_line
+check_line "$LOG" '^\[vmx\] escape: \?\[31mred\?\[0m$' control_characters_shown_as_question_marks
 check_line "$LOG" '^mica: vm vmx: exited with code 0' vm_exit_code_0
 # One count per exit reason the guest caused, in the exit table's order.
 for reason in 'cpuid [0-9]+' 'invd 1' 'vmcall [0-9]+' 'vmread 1' 'vmxoff 1' \
