@@ -7,6 +7,7 @@
  * machine: EAX = 0x2BADB002, EBX = physical address of the multiboot info.
  * SDM Vol. 3, "Initializing IA-32e Mode"; Multiboot Specification 0.6.96.
  */
+#include "lib/cpuid.h"
 #include "lib/multiboot.h"
 
 #define COM1            0x3f8
@@ -20,8 +21,6 @@
 #define MSR_IA32_EFER   0xc0000080
 #define EFER_LME        (1 << 8)
 #define EFER_NXE        (1 << 11)
-#define CPUID_EXT_LM    (1 << 29)       /* CPUID.80000001H:EDX: long mode */
-#define CPUID_EXT_NX    (1 << 20)       /* CPUID.80000001H:EDX: execute disable */
 
 #define PTE_P           (1 << 0)
 #define PTE_W           (1 << 1)
@@ -79,7 +78,7 @@ _start:
 	jb no_long_mode
 	mov $0x80000001, %eax
 	cpuid
-	test $CPUID_EXT_LM, %edx
+	test $CPUID_EXT_EDX_LM, %edx
 	jz no_long_mode
 	mov %edx, %ebx                  /* remember NX support */
 
@@ -116,7 +115,7 @@ _start:
 	mov $MSR_IA32_EFER, %ecx
 	rdmsr
 	or $EFER_LME, %eax
-	test $CPUID_EXT_NX, %ebx
+	test $CPUID_EXT_EDX_NX, %ebx
 	jz 3f
 	or $EFER_NXE, %eax
 3:	wrmsr

@@ -14,10 +14,8 @@
 #include "lib/string.h"
 #include "lib/trap.h"
 #include "lib/x86.h"
+#include "lib/x86_regs.h"
 
-#define VEC_BP 3
-#define VEC_UD 6
-#define VEC_PF 14
 #define UD2_LENGTH 2
 
 static struct boot_info *bi;

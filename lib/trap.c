@@ -8,12 +8,11 @@
 #include "lib/cpu.h"
 #include "lib/trap.h"
 #include "lib/x86.h"
+#include "lib/x86_regs.h"
 
 #define IDT_VECTORS 256
 #define GATE_INTERRUPT 0xe      /* 64-bit interrupt gate: IF cleared on entry */
 #define GATE_P (1u << 7)
-#define VEC_DOUBLE_FAULT 8
-#define VEC_PAGE_FAULT 14
 
 struct __attribute__((packed)) idt_gate {
 	uint16_t offset_lo;
@@ -64,7 +63,7 @@ void trap_init(void)
 		idt[v] = (struct idt_gate){
 			.offset_lo = off & 0xffff,
 			.selector = GDT_KCODE,
-			.ist = v == VEC_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0,
+			.ist = v == VEC_DF ? IST_DOUBLE_FAULT : 0,
 			.type_attr = GATE_P | GATE_INTERRUPT,
 			.offset_mid = (off >> 16) & 0xffff,
 			.offset_hi = off >> 32,

@@ -7,12 +7,11 @@
 #include "guest/kernel/hv.h"
 #include "hv/include/hvabi.h"
 #include "lib/console.h"
+#include "lib/cpuid.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
-
-static long hypercall(long nr, long a0, long a1)
+long hv_call(long nr, long a0, long a1)
 {
 	long ret;
 
@@ -40,7 +39,7 @@ static void hc_console(const char *buf, size_t len)
 {
 	while (len) {
 		size_t n = len < HC_CONSOLE_MAX ? len : HC_CONSOLE_MAX;
-		long done = hypercall(HC_CONSOLE_WRITE, (long)buf, (long)n);
+		long done = hv_call(HC_CONSOLE_WRITE, (long)buf, (long)n);
 
 		if (done < 0)
 			return;         /* a bad buffer: nothing more to do */
@@ -53,7 +52,7 @@ static void hc_console(const char *buf, size_t len)
 
 static void hc_exit(int code)
 {
-	hypercall(HC_EXIT, code, 0);
+	hv_call(HC_EXIT, code, 0);
 }
 
 void hv_use_hypercalls(void)

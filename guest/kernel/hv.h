@@ -10,6 +10,10 @@
 /* True when CPUID says a hypervisor is present and it signs "MicaMicaMica". */
 bool hv_detect(void);
 
+/* VMCALL hypercall (nr) with arguments (a0) in RDI and (a1) in RSI
+ * (hv/include/hvabi.h); returns RAX. Only under mica: elsewhere #UD. */
+long hv_call(long nr, long a0, long a1);
+
 /* Under mica: send the console through HC_CONSOLE_WRITE (one exit per
  * line instead of one per byte) and end runs with HC_EXIT. */
 void hv_use_hypercalls(void);

@@ -57,9 +57,4 @@
 #define PFERR_PK        BIT(5)      /* protection-key violation */
 #define PFERR_SS        BIT(6)      /* shadow-stack access */
 
-/* Paging features that CPUID reports (SDM Vol. 3, "Enumeration of Paging
- * Features by CPUID"). */
-#define CPUID_EXT_FEATURES      0x80000001
-#define   CPUID_EXT_EDX_NX      BIT(20)     /* IA32_EFER.NXE may be set */
-
 #endif /* GUEST_KERNEL_MMU_H */

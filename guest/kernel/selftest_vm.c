@@ -8,6 +8,7 @@
  * SDM Vol. 3, "Access Rights", "Page-Fault Exceptions".
  */
 #include "guest/kernel/mmu.h"
+#include "lib/cpuid.h"
 #include "guest/kernel/selftest.h"
 #include "guest/kernel/vm.h"
 #include "lib/boot_info.h"

@@ -7,6 +7,7 @@
  * (the walk and the entry formats) and "Access Rights" (how levels combine).
  */
 #include "guest/kernel/mmu.h"
+#include "lib/cpuid.h"
 #include "guest/kernel/vm.h"
 #include "lib/boot_info.h"
 #include "lib/console.h"

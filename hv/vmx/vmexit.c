@@ -19,14 +19,11 @@
 #include "hv/vmx/vmx_controls.h"
 #include "hv/vmx/vmx_insn.h"
 #include "lib/console.h"
+#include "lib/cpuid.h"
 #include "lib/msr.h"
 #include "lib/x86.h"
 #include "lib/x86_regs.h"
 
-#define CPUID_1_ECX_VMX         BIT(5)
-#define CPUID_1_ECX_MONITOR     BIT(3)
-#define CPUID_1_ECX_HYPERVISOR  BIT(31)
-#define CPUID_EXT_NX            BIT(20) /* CPUID.80000001H:EDX */
 #define CPUID_HV_FIRST          0x40000000u
 #define CPUID_HV_LAST           0x4fffffffu
 
@@ -89,15 +86,6 @@ static enum exit_action inject_ud(void)
 
 /* ---- CPUID ----------------------------------------------------------- */
 
-/* CPUID bits mica changes: SDM Vol. 2, "CPUID". */
-#define CPUID_1_ECX_OSXSAVE     BIT(27)
-#define CPUID_7_EBX_INVPCID     BIT(10)
-#define CPUID_7_ECX_WAITPKG     BIT(5)
-#define CPUID_7_ECX_OSPKE       BIT(4)
-#define CPUID_7_ECX_RDPID       BIT(22)
-#define CPUID_D1_EAX_XSAVES     BIT(3)
-#define CPUID_EXT_EDX_RDTSCP    BIT(27)
-
 /*
  * Features the guest must not see: VMX and MONITOR/MWAIT (not emulated),
  * and instructions whose VM-execution enable mica leaves off (they would
@@ -127,7 +115,7 @@ static void hide_features(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *c)
 		if (subleaf == 1)
 			c->eax &= ~CPUID_D1_EAX_XSAVES;
 		break;
-	case 0x80000001:
+	case CPUID_EXT_FEATURES:
 		if (!rdtscp)
 			c->edx &= ~CPUID_EXT_EDX_RDTSCP;
 		break;
@@ -313,7 +301,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		uint64_t old = vmcs_read(VMCS_GUEST_IA32_EFER);
 
 		if ((val & ~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) ||
-		    ((val & EFER_NXE) && !(cpuid(0x80000001, 0).edx & CPUID_EXT_NX)) ||
+		    ((val & EFER_NXE) && !(cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EXT_EDX_NX)) ||
 		    ((vmcs_read(VMCS_GUEST_CR0) & CR0_PG) && ((val ^ old) & EFER_LME)))
 			return inject_gp();
 		vmcs_write(VMCS_GUEST_IA32_EFER, (val & ~(uint64_t)EFER_LMA) | (old & EFER_LMA));

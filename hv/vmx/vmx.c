@@ -12,14 +12,13 @@
 #include "hv/vmx/vmx_insn.h"
 #include "hv/vmx/vmx_negotiate.h"
 #include "lib/console.h"
+#include "lib/cpuid.h"
 #include "lib/frame.h"
 #include "lib/msr.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 #include "lib/x86_regs.h"
 
-#define CPUID_1_ECX_VMX         BIT(5)  /* CPUID.1:ECX.VMX */
-#define CPUID_1_ECX_XSAVE       BIT(26)
 
 struct vmx_cpu vmx;
 

@@ -25,10 +25,6 @@
 
 #define EXIT_REASON_BASIC(r)    ((r) & 0xffff)
 
-/* The VM-instruction errors that mean "the state is wrong": for these,
- * mica's own checker can name the rule. */
-#define VMXERR_ENTRY_INVALID_CONTROL    7
-#define VMXERR_ENTRY_INVALID_HOST       8
 
 static int alloc_fpu(struct vmx_vcpu *a, struct frame_pool *pool);
 
@@ -95,7 +91,9 @@ static __attribute__((noinline)) void entry_insn_failed(struct vcpu *v, int r)
 		return;
 	}
 	vmread(VMCS_INSTRUCTION_ERROR, &err);
-	if (err == VMXERR_ENTRY_INVALID_CONTROL || err == VMXERR_ENTRY_INVALID_HOST)
+	/* These errors mean "the state is wrong": mica's own checker can name
+	 * the rule. */
+	if (err == VMXERR_ENTRY_INVALID_CONTROL_FIELD || err == VMXERR_ENTRY_INVALID_HOST_STATE_FIELD)
 		check_state(why, sizeof(why));
 	vm_crash(v->vm, "%s failed: VM-instruction error %lu (%s)%s%s", insn, (unsigned long)err,
 		 vmx_insn_error_name((uint32_t)err), why[0] ? "; " : "", why);

@@ -12,18 +12,17 @@
 #include "lib/cmdline.h"
 #include "lib/frame.h"
 #include "lib/console.h"
+#include "lib/cpuid.h"
 #include "lib/ktap.h"
 #include "lib/msr.h"
 #include "lib/string.h"
 #include "lib/trap.h"
 #include "lib/x86.h"
 #include "lib/x86_regs.h"
+#include "guest/kernel/hv.h"
 #include "guest/kernel/time.h"
 #include "tests/guest/guest_tests.h"
 
-#define CPUID_1_ECX_VMX         BIT(5)
-#define CPUID_1_ECX_XSAVE       BIT(26)
-#define CPUID_1_ECX_HYPERVISOR  BIT(31)
 #define NO_FAULT                (-1)
 #define UNUSED_PORT             0x510   /* nothing answers here */
 #define UART_SCRATCH            0x3ff
@@ -55,14 +54,6 @@ static bool on_fault(struct trap_frame *tf)
 	fault_vector;                                                   \
 })
 
-static long hypercall(long nr, long a0, long a1)
-{
-	long ret;
-
-	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1) : "memory");
-	return ret;
-}
-
 static bool cpuid_signature(void)
 {
 	struct cpuid_regs r = cpuid(HVABI_CPUID_BASE, 0);
@@ -91,7 +82,7 @@ static bool hc_info_matches(void)
 	char name[CMDLINE_VAL_MAX] = "";
 
 	memset(&info, 0xee, sizeof(info));
-	if (hypercall(HC_INFO, (long)&info, 0) != HC_OK)
+	if (hv_call(HC_INFO, (long)&info, 0) != HC_OK)
 		return false;
 	cmdline_get(my_cmdline, "name", name, sizeof(name));
 	return info.version == HVABI_VERSION && info.vm_id >= 1 && strcmp(info.name, name) == 0 &&
@@ -104,20 +95,20 @@ static bool hc_console_write(void)
 	/* Escape sequences must not reach mica's terminal as such. */
 	static const char esc[] = "escape: \033[31mred\033[0m\n";
 
-	return hypercall(HC_CONSOLE_WRITE, (long)msg, sizeof(msg) - 1) == sizeof(msg) - 1 &&
-	       hypercall(HC_CONSOLE_WRITE, (long)esc, sizeof(esc) - 1) == sizeof(esc) - 1;
+	return hv_call(HC_CONSOLE_WRITE, (long)msg, sizeof(msg) - 1) == sizeof(msg) - 1 &&
+	       hv_call(HC_CONSOLE_WRITE, (long)esc, sizeof(esc) - 1) == sizeof(esc) - 1;
 }
 
 static bool hc_bad_pointer(void)
 {
-	return hypercall(HC_CONSOLE_WRITE, (long)FAR_BEYOND_RAM, 16) == HC_EFAULT &&
-	       hypercall(HC_INFO, -4096L, 0) == HC_EFAULT &&
-	       hypercall(HC_CONSOLE_WRITE, 0, HC_CONSOLE_MAX + 1) == HC_EINVAL;
+	return hv_call(HC_CONSOLE_WRITE, (long)FAR_BEYOND_RAM, 16) == HC_EFAULT &&
+	       hv_call(HC_INFO, -4096L, 0) == HC_EFAULT &&
+	       hv_call(HC_CONSOLE_WRITE, 0, HC_CONSOLE_MAX + 1) == HC_EINVAL;
 }
 
 static bool hc_unknown(void)
 {
-	return hypercall(999, 0, 0) == HC_ENOSYS && hypercall(HC_NULL, 0, 0) == HC_OK;
+	return hv_call(999, 0, 0) == HC_ENOSYS && hv_call(HC_NULL, 0, 0) == HC_OK;
 }
 
 static bool rdmsr_efer_long_mode(void)
@@ -273,7 +264,7 @@ void guest_test_crash_once(void)
 	struct hvabi_info info;
 
 	memset(&info, 0, sizeof(info));
-	if (hypercall(HC_INFO, (long)&info, 0) != HC_OK) {
+	if (hv_call(HC_INFO, (long)&info, 0) != HC_OK) {
 		klog("test: no HC_INFO: not under mica?\n");
 		return;
 	}

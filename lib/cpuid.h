@@ -1,0 +1,32 @@
+/*
+ * cpuid.h - the CPUID leaves and feature bits both kernels and mica test.
+ * Hardware definitions only, usable from assembly. SDM Vol. 2, "CPUID".
+ */
+#ifndef LIB_CPUID_H
+#define LIB_CPUID_H
+
+#include "lib/bits.h"
+
+/* Leaf 1: feature information. */
+#define CPUID_1_ECX_MONITOR     BIT(3)
+#define CPUID_1_ECX_VMX         BIT(5)
+#define CPUID_1_ECX_XSAVE       BIT(26)
+#define CPUID_1_ECX_OSXSAVE     BIT(27)
+#define CPUID_1_ECX_HYPERVISOR  BIT(31)         /* a hypervisor is present */
+
+/* Leaf 7, subleaf 0: structured extended features. */
+#define CPUID_7_EBX_INVPCID     BIT(10)
+#define CPUID_7_ECX_OSPKE       BIT(4)
+#define CPUID_7_ECX_WAITPKG     BIT(5)
+#define CPUID_7_ECX_RDPID       BIT(22)
+
+/* Leaf 0DH, subleaf 1: XSAVE extensions. */
+#define CPUID_D1_EAX_XSAVES     BIT(3)
+
+/* Leaf 80000001H: extended features. */
+#define CPUID_EXT_FEATURES      0x80000001
+#define CPUID_EXT_EDX_NX        BIT(20)         /* IA32_EFER.NXE may be set */
+#define CPUID_EXT_EDX_RDTSCP    BIT(27)
+#define CPUID_EXT_EDX_LM        BIT(29)         /* long mode */
+
+#endif /* LIB_CPUID_H */
