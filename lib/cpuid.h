@@ -15,7 +15,9 @@
 #define CPUID_1_ECX_HYPERVISOR  BIT(31)         /* a hypervisor is present */
 
 /* Leaf 7, subleaf 0: structured extended features. */
+#define CPUID_7_EBX_SMEP        BIT(7)          /* CR4.SMEP may be set */
 #define CPUID_7_EBX_INVPCID     BIT(10)
+#define CPUID_7_EBX_SMAP        BIT(20)         /* CR4.SMAP may be set */
 #define CPUID_7_ECX_OSPKE       BIT(4)
 #define CPUID_7_ECX_WAITPKG     BIT(5)
 #define CPUID_7_ECX_RDPID       BIT(22)

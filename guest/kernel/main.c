@@ -6,6 +6,7 @@
  * hypervisor is: bare on a PC or emulator, or as a VM under mica, which
  * enters it the way GRUB does.
  */
+#include "guest/kernel/engine.h"
 #include "guest/kernel/hv.h"
 #include "guest/kernel/selftest.h"
 #include "guest/kernel/time.h"
@@ -29,6 +30,7 @@ const char kernel_name[] = "guest";
  */
 const char *const guest_kernel_keys[] = {
 	"selftest", "test", "app", "hz",                        /* the kernel's */
+	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
 	"name", "mem", "restart", "max-restarts", "slice",      /* mica's */
 	NULL
 };
@@ -121,6 +123,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	if (cmdline_get(bi->cmdline, "test", test, sizeof(test))) {
 		if (run_test(test, bi))
 			status = EXIT_TEST_FAILED;
+	} else if (cmdline_get(bi->cmdline, "containers", NULL, 0)) {
+		status = engine_main(bi);       /* container host: guest/kernel/engine.c */
 	} else if (!bi->selftest) {
 		uk_set_pool(&bi->frames);       /* the app's memory */
 		status = uk_run(bi->cmdline, frame_pool_free_count(&bi->frames) * FRAME_SIZE);

@@ -28,12 +28,22 @@
 static volatile uint64_t ticks;
 static unsigned hz;
 static uint64_t tsc_hz, tsc0, ns_per_tsc_q32;
+static void (*tick_hook)(struct trap_frame *tf);
 
 static bool on_timer(struct trap_frame *tf)
 {
 	ticks++;
 	outb(PIC_MASTER_CMD, OCW2_EOI);
+	/* After the EOI: the hook may switch to another process, and the
+	 * next tick must be able to come meanwhile. */
+	if (tick_hook)
+		tick_hook(tf);
 	return true;
+}
+
+void time_set_tick_hook(void (*fn)(struct trap_frame *tf))
+{
+	tick_hook = fn;
 }
 
 /* Remap the PICs away from the exception vectors and unmask IRQ0 only.

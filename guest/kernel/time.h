@@ -27,6 +27,12 @@ uint64_t time_tsc_hz(void);
 /* Nanoseconds since time_init(), from the TSC: monotonic. */
 uint64_t time_ns(void);
 
+struct trap_frame;
+
+/* Call (fn) on every timer interrupt, after the count and the EOI, with
+ * the interrupted frame (the scheduler preempts ring 3 there). */
+void time_set_tick_hook(void (*fn)(struct trap_frame *tf));
+
 /* Sleep at least (ms) milliseconds, halting between timer ticks. */
 void time_sleep_ms(uint64_t ms);
 

@@ -1,0 +1,47 @@
+/*
+ * sched.h - the container host's scheduler: preemptive round-robin over
+ * every runnable process, preempted on the timer tick, with each
+ * container held to its CPU share. The scheduler runs on the kernel's boot
+ * stack, between processes, and gives the engine (engine.c) its turn
+ * there. docs/containers.md.
+ */
+#ifndef GUEST_KERNEL_SCHED_H
+#define GUEST_KERNEL_SCHED_H
+
+#include <stdint.h>
+
+struct proc;
+
+/* The process on the CPU, or NULL while the scheduler itself runs. */
+struct proc *sched_current(void);
+
+/* Hook the timer. Call once, after proc_init(). */
+void sched_init(void);
+
+/* Run processes until (done)() returns true, calling (poll)() between
+ * them (the engine). Returns with no process on the CPU. */
+void sched_run(void (*poll)(void), int (*done)(void));
+
+/* The current process gives up the CPU and stays runnable. */
+void sched_yield(void);
+
+/* The current process has set its own state (SLEEPING, WAITING, ZOMBIE):
+ * switch away until something makes it RUNNABLE again. */
+void sched_block(void);
+
+/* Make a SLEEPING or WAITING process RUNNABLE. */
+void sched_wake(struct proc *p);
+
+/* Process switches so far, and the TSC spent with no process runnable. */
+uint64_t sched_switches(void);
+uint64_t sched_idle_tsc(void);
+
+/* Switch stacks (guest/kernel/entry.S): save the callee-saved registers
+ * on the current stack and its pointer in (*save); continue on (load). */
+struct context;
+void swtch(struct context **save, struct context *load);
+
+/* The kernel stack SYSCALL switches to: the current process's (entry.S). */
+extern uint64_t syscall_kstack_top;
+
+#endif /* GUEST_KERNEL_SCHED_H */
