@@ -16,7 +16,13 @@
 #include "lib/string.h"
 #include "lib/x86.h"
 
-struct container container_table[NCONTAINERS];
+struct container *container_table;
+
+void container_init(struct frame_pool *pool)
+{
+	container_table = kernel_tables(pool, NCONTAINERS * sizeof(struct container),
+					"container table");
+}
 static unsigned next_id = 1;
 
 struct container *container_create(const char *name, const struct image *image,

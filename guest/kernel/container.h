@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct image;
+struct frame_pool;
 struct proc;
 
 #define NCONTAINERS             1024
@@ -98,7 +99,11 @@ void container_charge_cpu(struct container *c, uint64_t tsc);
 /* Mark (c) ready: called for its first console line starting "ready ". */
 void container_mark_ready(struct container *c);
 
-/* The container with (id), or NULL; the table, for ps and stats. */
-extern struct container container_table[NCONTAINERS];
+/* The table, NCONTAINERS entries, for ps and stats; from frames. */
+extern struct container *container_table;
+
+/* Take the table's memory from (pool). Called once, before the first
+ * container_create(). */
+void container_init(struct frame_pool *pool);
 
 #endif /* GUEST_KERNEL_CONTAINER_H */

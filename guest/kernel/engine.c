@@ -77,8 +77,8 @@ struct replica {
 	bool ended;                             /* done for good (kept for the summary) */
 };
 
-static struct service services[MAX_SERVICES];
-static struct replica replicas[MAX_REPLICAS];
+static struct service *services;         /* MAX_SERVICES, from frames */
+static struct replica *replicas;         /* MAX_REPLICAS, from frames */
 static struct frame_pool *pool;
 
 /* The script: a buffer of lines, and where the next line begins. */
@@ -826,11 +826,20 @@ int engine_main(struct boot_info *bi)
 {
 	char spec[CMDLINE_VAL_MAX];
 
+	uint64_t before;
+	unsigned nimages;
+
 	pool = &bi->frames;
-	klog("container host: %u images, %lu KiB free for containers\n", image_init(bi),
-	     (unsigned long)(frame_pool_free_count(pool) * 4));
+	before = frame_pool_free_count(pool);
+	nimages = image_init(bi);
 	proc_init(pool);
+	container_init(pool);
+	services = kernel_tables(pool, MAX_SERVICES * sizeof(*services), "services");
+	replicas = kernel_tables(pool, MAX_REPLICAS * sizeof(*replicas), "replicas");
 	sched_init();
+	klog("container host: %u images, tables %lu KiB, %lu KiB free for containers\n", nimages,
+	     (unsigned long)((before - frame_pool_free_count(pool)) * 4),
+	     (unsigned long)(frame_pool_free_count(pool) * 4));
 	syscall_allow_kernel_bug(cmdline_get(bi->cmdline, "kernel-bug", NULL, 0));
 	if (cmdline_get(bi->cmdline, "kernel-bug", NULL, 0))
 		klog("kernel-bug: on; any process may corrupt this kernel (SYS_KERNEL_BUG)\n");

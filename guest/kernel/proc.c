@@ -37,7 +37,7 @@
 /* In guest/kernel/entry.S: where a new process's first swtch() lands. */
 extern char proc_first_entry[];
 
-struct proc proc_table[NPROC];
+struct proc *proc_table;
 
 static struct frame_pool *pool;
 static uint64_t *kernel_pml4;
@@ -546,6 +546,16 @@ static bool on_exception(struct trap_frame *tf)
 
 /* ---- Set-up ---- */
 
+void *kernel_tables(struct frame_pool *p, uint64_t bytes, const char *what)
+{
+	uint64_t pages = (bytes + PAGE_4K - 1) / PAGE_4K, pa = frame_alloc_contig(p, pages, PAGE_4K);
+
+	if (pa == 0)
+		panic("container host: no %lu KiB for its %s", (unsigned long)(pages * 4), what);
+	memset((void *)(uintptr_t)pa, 0, pages * PAGE_4K);
+	return (void *)(uintptr_t)pa;
+}
+
 void proc_init(struct frame_pool *p)
 {
 	struct cpuid_regs leaf7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0) : (struct cpuid_regs){ 0 };
@@ -553,6 +563,7 @@ void proc_init(struct frame_pool *p)
 	bool smep = leaf7.ebx & CPUID_7_EBX_SMEP, smap = leaf7.ebx & CPUID_7_EBX_SMAP;
 
 	pool = p;
+	proc_table = kernel_tables(p, NPROC * sizeof(struct proc), "process table");
 	kernel_pml4 = vm_current();
 	nx_bit = rdmsr(MSR_IA32_EFER) & EFER_NXE ? PTE_NX : 0;
 

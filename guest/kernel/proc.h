@@ -75,7 +75,9 @@ struct proc {
 	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
-extern struct proc proc_table[NPROC];
+/* NPROC entries, taken from frames by proc_init(): a guest kernel that
+ * runs no containers does not carry them. */
+extern struct proc *proc_table;
 
 /* Set up what processes need once: SYSCALL (syscall.c), SMEP/SMAP where
  * the CPU has them, user-fault handlers, and the frame pool processes take
@@ -133,6 +135,10 @@ void proc_console_write(struct proc *p, const char *buf, uint64_t len);
 
 /* Print what is left of (p)'s last line. */
 void proc_console_flush(struct proc *p);
+
+/* (bytes) of zeroed kernel memory from (p), for a table the container
+ * host keeps for its whole run; panics (at start-up) without it. */
+void *kernel_tables(struct frame_pool *p, uint64_t bytes, const char *what);
 
 /* The kernel's own address space (the identity map vm_init built). */
 uint64_t *proc_kernel_pml4(void);

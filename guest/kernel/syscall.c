@@ -318,7 +318,7 @@ static long sys_kernel_bug(struct proc *p, uint64_t a, uint64_t b, uint64_t c, u
 		return -SYS_EPERM;
 	klog("kernel-bug: container %s, pid %d: corrupting the process table, as a kernel bug "
 	     "would\n", p->c->name, p->pid);
-	memset(proc_table, 0x4b, sizeof(proc_table));
+	memset(proc_table, 0x4b, NPROC * sizeof(struct proc));
 	sched_yield();
 	panic("kernel-bug: the kernel survived its own corruption");
 }
