@@ -26,6 +26,8 @@ LD      := $(TOOLPREFIX)ld
 OBJCOPY := $(TOOLPREFIX)objcopy
 OBJDUMP := $(TOOLPREFIX)objdump
 NM      := $(TOOLPREFIX)nm
+AR      := $(TOOLPREFIX)ar
+STRIP   := $(TOOLPREFIX)strip
 HOSTCC  ?= gcc
 
 # Freestanding kernel code: no SSE (no FPU state to save on exits), no red
@@ -37,6 +39,18 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-mcmodel=small -Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
 KASFLAGS := $(KCFLAGS) -D__ASSEMBLER__
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
+
+# User programs of the container host (guest/user/, ring 3) are linked at
+# USER_TEXT, 512 GiB up (guest/include/sysabi.h), beyond the reach of 32-bit
+# absolute addresses: they are compiled position-independent, which makes every
+# address RIP-relative, and linked as plain static executables. Every input
+# section must have its place in linker/user.ld.
+UCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fpie -mcmodel=small \
+	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
+UASFLAGS := $(UCFLAGS) -D__ASSEMBLER__
+ULDFLAGS := -static -nostdlib -z max-page-size=0x1000 -z noexecstack --orphan-handling=error
 
 # ---------------------------------------------------------------------------
 # Sources. Each kernel links boot/, lib/ and its own tree.
@@ -98,11 +112,61 @@ $(BUILD)/%32.elf: $(BUILD)/%.elf
 	@[ "$(V)" = 1 ] || echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O elf32-i386 $< $@
 
-# Listings for debugging: build/mica.asm, build/mica.sym, and the same for guest.
+# Listings for debugging: build/mica.asm, build/mica.sym, the same for guest
+# and for a user program (build/user/cpu.asm).
 %.asm: %.elf
 	$(Q)$(OBJDUMP) -S -M intel $< > $@
 %.sym: %.elf
 	$(Q)$(NM) -n $< > $@
+
+# ---------------------------------------------------------------------------
+# User programs of the container host. Each program is crt0, its own objects
+# and what it needs of libuser.a: the system call stubs and the user library
+# (guest/user/), the app API over system calls and the apps' library, and the
+# pure lib/ code, compiled a second time with UCFLAGS into build/uobj/.
+# Unstripped programs, for debugging: build/user/NAME.elf.
+uobj = $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(1)))
+
+ULIB_SRCS := guest/user/usys.S guest/user/ulib.c guest/user/uapp.c guest/apps/applib.c \
+	lib/fmt.c lib/string.c lib/cmdline.c
+ULIB := $(BUILD)/uobj/libuser.a
+UCRT0 := $(BUILD)/uobj/guest/user/crt0.o
+
+# The apps of guest/apps/, each from its own unchanged source with main from
+# guest/user/appmain.c.
+USER_APPS  := hello cpu mem clock
+USER_PROGS := $(patsubst %,$(BUILD)/user/%.elf,$(USER_APPS))
+
+$(BUILD)/uobj/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $< (user)"
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(BUILD)/uobj/%.o: %.S | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  AS      $< (user)"
+	$(Q)$(CC) $(UASFLAGS) -c $< -o $@
+
+$(BUILD)/uobj/guest/user/appmain-%.o: guest/user/appmain.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $< (user, APP=$*)"
+	$(Q)$(CC) $(UCFLAGS) -DAPP=$* -c $< -o $@
+
+$(ULIB): $(call uobj,$(ULIB_SRCS))
+	@[ "$(V)" = 1 ] || echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcsD $@ $^
+
+$(foreach a,$(USER_APPS),$(eval \
+	$(BUILD)/user/$(a).elf: $(call uobj,guest/user/appmain-$(a) guest/apps/$(a))))
+
+$(USER_PROGS): $(UCRT0) $(ULIB) linker/user.ld
+$(BUILD)/user/%.elf:
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(LD) $(ULDFLAGS) -T linker/user.ld -o $@ $(filter %.o,$^) $(ULIB)
+
+all: $(USER_PROGS)
 
 # ---------------------------------------------------------------------------
 # ISOs. build/mica.iso is the user's menu (tools/grub.cfg); each Bochs test
@@ -191,7 +255,7 @@ help:
 	@echo "  make run      boot mica in Bochs (QEMU+KVM if nested VT-x is available); ends by itself"
 	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed'"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
-	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, build/mica.iso"
+	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, build/user/, build/mica.iso"
 	@echo "  make iso      build/mica.iso only"
 	@echo "  make qemu     boot the guest kernel bare in QEMU (software CPU)"
 	@echo "  make bochs    boot build/mica.iso in Bochs with the console on this terminal"
@@ -203,4 +267,4 @@ help:
 
 .PHONY: all deps iso unit run qemu qemu-nox bochs debug qemu-gdb test bench clean help
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/uobj -name '*.d' 2>/dev/null)
