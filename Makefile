@@ -133,9 +133,10 @@ ULIB := $(BUILD)/uobj/libuser.a
 UCRT0 := $(BUILD)/uobj/guest/user/crt0.o
 
 # The apps of guest/apps/, each from its own unchanged source with main from
-# guest/user/appmain.c.
+# guest/user/appmain.c; then the test and bench programs, one file each.
 USER_APPS  := hello cpu mem clock
-USER_PROGS := $(patsubst %,$(BUILD)/user/%.elf,$(USER_APPS))
+USER_TESTS := idle probe fault forkbomb memhog spin cat pids kbug bench
+USER_PROGS := $(patsubst %,$(BUILD)/user/%.elf,$(USER_APPS) $(USER_TESTS))
 
 $(BUILD)/uobj/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -159,6 +160,7 @@ $(ULIB): $(call uobj,$(ULIB_SRCS))
 
 $(foreach a,$(USER_APPS),$(eval \
 	$(BUILD)/user/$(a).elf: $(call uobj,guest/user/appmain-$(a) guest/apps/$(a))))
+$(foreach t,$(USER_TESTS),$(eval $(BUILD)/user/$(t).elf: $(call uobj,guest/user/$(t))))
 
 $(USER_PROGS): $(UCRT0) $(ULIB) linker/user.ld
 $(BUILD)/user/%.elf:

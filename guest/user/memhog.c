@@ -1,0 +1,43 @@
+/*
+ * memhog.c - takes memory until the kernel refuses (guest ring 3), to
+ * show a container's memory limit holding: SYS_MMAP 64 KiB at a time,
+ * checking that every word of the fresh pages reads zero (nothing of
+ * another process may show through) and writing each page, so that the
+ * memory is really there and not only promised.
+ *
+ * Output (tests match it), one line:
+ *   memhog: got N KiB, then ENOMEM            exit code 0
+ *   memhog: got N KiB, then ENAME             another error: exit code 1
+ *   memhog: word at 0xADDR reads 0xV, not 0   exit code 1
+ */
+#include "guest/user/ulib.h"
+
+#define MEMHOG_CHUNK    (64 * 1024)
+#define PAGE            4096
+
+int main(int argc, char **argv)
+{
+	uint64_t got = 0;
+
+	for (;;) {
+		long addr = sys_mmap(MEMHOG_CHUNK);
+
+		if (addr < 0) {
+			uprintf("memhog: got %lu KiB, then %s\n", got >> 10, sys_strerror(addr));
+			return addr == -SYS_ENOMEM ? 0 : 1;
+		}
+
+		volatile uint64_t *w = (volatile uint64_t *)addr;
+
+		for (size_t i = 0; i < MEMHOG_CHUNK / sizeof(*w); i++) {
+			if (w[i] != 0) {
+				uprintf("memhog: word at 0x%lx reads 0x%lx, not 0\n",
+					(uint64_t)(uintptr_t)&w[i], w[i]);
+				return 1;
+			}
+		}
+		for (size_t off = 0; off < MEMHOG_CHUNK; off += PAGE)
+			w[off / sizeof(*w)] = off + 1;
+		got += MEMHOG_CHUNK;
+	}
+}
