@@ -66,7 +66,8 @@ obj = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 HV_OBJS    := $(call obj,$(BOOT_SRCS) $(LIB_SRCS) $(HV_SRCS))
 GUEST_OBJS := $(call obj,$(BOOT_SRCS) $(LIB_SRCS) $(GUEST_SRCS))
 
-all: deps $(BUILD)/mica.elf $(BUILD)/guest.elf $(BUILD)/mica32.elf $(BUILD)/guest32.elf $(BUILD)/mica.iso
+all: deps $(BUILD)/mica.elf $(BUILD)/guest.elf $(BUILD)/mica32.elf $(BUILD)/guest32.elf images \
+	$(BUILD)/mica.iso
 
 # Check (and as root, install) the Debian packages every other target needs.
 deps: $(BUILD)/.deps-ok
@@ -120,7 +121,7 @@ $(BUILD)/%32.elf: $(BUILD)/%.elf
 	$(Q)$(NM) -n $< > $@
 
 # ---------------------------------------------------------------------------
-# User programs of the container host. Each program is crt0, its own objects
+# User programs and container images. Each program is crt0, its own objects
 # and what it needs of libuser.a: the system call stubs and the user library
 # (guest/user/), the app API over system calls and the apps' library, and the
 # pure lib/ code, compiled a second time with UCFLAGS into build/uobj/.
@@ -168,7 +169,20 @@ $(BUILD)/user/%.elf:
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(LD) $(ULDFLAGS) -T linker/user.ld -o $@ $(filter %.o,$^) $(ULIB)
 
-all: $(USER_PROGS)
+# The images: the apps (and idle, for density), and everything for the
+# tests; each with the static files of guest/user/images/NAME/.
+APPS_IMAGE_PROGS  := $(patsubst %,$(BUILD)/user/%.elf,$(USER_APPS) idle)
+TESTS_IMAGE_PROGS := $(USER_PROGS)
+
+images: $(BUILD)/apps.cpio $(BUILD)/tests.cpio
+
+$(BUILD)/apps.cpio: $(APPS_IMAGE_PROGS) $(shell find guest/user/images/apps) tools/mkimage.sh
+	@[ "$(V)" = 1 ] || echo "  CPIO    $@"
+	$(Q)STRIP=$(STRIP) sh tools/mkimage.sh $@ guest/user/images/apps $(APPS_IMAGE_PROGS)
+
+$(BUILD)/tests.cpio: $(TESTS_IMAGE_PROGS) $(shell find guest/user/images/tests) tools/mkimage.sh
+	@[ "$(V)" = 1 ] || echo "  CPIO    $@"
+	$(Q)STRIP=$(STRIP) sh tools/mkimage.sh $@ guest/user/images/tests $(TESTS_IMAGE_PROGS)
 
 # ---------------------------------------------------------------------------
 # ISOs. build/mica.iso is the user's menu (tools/grub.cfg); each Bochs test
@@ -191,7 +205,8 @@ $(BUILD)/fixtures/tiny-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	$(Q)nasm -f elf32 -o $@.o $<
 	$(Q)$(LD) -m elf_i386 -Ttext 0x100000 -z noexecstack -o $@ $@.o
 
-ISO_FILES := $(BUILD)/mica.elf $(BUILD)/guest.elf
+# The container images go along, for GRUB's `module /boot/apps.cpio`.
+ISO_FILES := $(BUILD)/mica.elf $(BUILD)/guest.elf $(BUILD)/apps.cpio $(BUILD)/tests.cpio
 TEST_ISO_FILES := $(ISO_FILES) $(FIXTURES)
 
 iso: $(BUILD)/mica.iso
@@ -257,7 +272,8 @@ help:
 	@echo "  make run      boot mica in Bochs (QEMU+KVM if nested VT-x is available); ends by itself"
 	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed'"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
-	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, build/user/, build/mica.iso"
+	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
+	@echo "  make images   the container images build/apps.cpio and build/tests.cpio (and build/user/)"
 	@echo "  make iso      build/mica.iso only"
 	@echo "  make qemu     boot the guest kernel bare in QEMU (software CPU)"
 	@echo "  make bochs    boot build/mica.iso in Bochs with the console on this terminal"
@@ -267,6 +283,6 @@ help:
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
-.PHONY: all deps iso unit run qemu qemu-nox bochs debug qemu-gdb test bench clean help
+.PHONY: all deps images iso unit run qemu qemu-nox bochs debug qemu-gdb test bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj -name '*.d' 2>/dev/null)
