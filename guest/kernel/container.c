@@ -17,6 +17,7 @@
 #include "lib/x86.h"
 
 struct container *container_table;
+unsigned container_events;
 
 void container_init(struct frame_pool *pool)
 {
@@ -113,6 +114,7 @@ bool container_may_spawn(struct container *c)
 
 void container_proc_ended(struct container *c, struct proc *p)
 {
+	container_events++;
 	if (p->pid != 1 || c->state != CONTAINER_RUNNING)
 		return;
 	/* Its first process is its life, as in Docker: the rest go too. */
@@ -124,6 +126,7 @@ void container_proc_ended(struct container *c, struct proc *p)
 
 void container_proc_reaped(struct container *c)
 {
+	container_events++;
 	if (c->state == CONTAINER_ENDED && c->nprocs == 0 && c->owner == NULL)
 		container_free(c);
 }
@@ -167,6 +170,8 @@ void container_charge_cpu(struct container *c, uint64_t tsc)
 
 void container_mark_ready(struct container *c)
 {
-	if (c->tsc_ready == 0)
+	if (c->tsc_ready == 0) {
 		c->tsc_ready = rdtsc();
+		container_events++;
+	}
 }

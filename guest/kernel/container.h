@@ -15,7 +15,7 @@ struct image;
 struct frame_pool;
 struct proc;
 
-#define NCONTAINERS             1024
+#define NCONTAINERS             2048
 #define CONTAINER_NAME_MAX      32
 
 /* What a container may use. 0 in a field means "no limit of its own":
@@ -98,6 +98,11 @@ void container_charge_cpu(struct container *c, uint64_t tsc);
 
 /* Mark (c) ready: called for its first console line starting "ready ". */
 void container_mark_ready(struct container *c);
+
+/* Counts every change the engine acts on: a container ready, a process
+ * ended or reaped. The scheduler gives the engine its turn when this
+ * changes or a tick passes, not between every two processes. */
+extern unsigned container_events;
 
 /* The table, NCONTAINERS entries, for ps and stats; from frames. */
 extern struct container *container_table;

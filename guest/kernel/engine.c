@@ -93,6 +93,7 @@ static enum { HOLD_NONE, HOLD_WAIT, HOLD_WAIT_READY, HOLD_SLEEP, HOLD_DENSITY } 
 static struct service *hold_svc;                /* NULL: every service */
 static uint64_t hold_until_tick;
 static unsigned density_count;
+static bool density_reported;
 static uint64_t density_free_before;
 
 /* ---- Replicas ---- */
@@ -399,10 +400,12 @@ static bool density_step(void)
 	struct service *s = hold_svc;
 	struct replica *last = NULL;
 
+	if (density_reported)
+		return settled(s);
 	for (unsigned i = 0; i < MAX_REPLICAS; i++)
 		if (replicas[i].svc == s && replicas[i].index == density_count)
 			last = &replicas[i];
-	if (last && !last->removing) {
+	if (last) {
 		if (last->c && !last->ready_noted)
 			return false;                   /* not ready yet */
 		if (last->c) {
@@ -425,11 +428,8 @@ static bool density_step(void)
 			     last->status);
 		}
 		kprintf("bench: container_density %u\n", density_count - 1);
+		density_reported = true;
 		service_scale(s, 0);
-		for (unsigned i = 0; i < MAX_REPLICAS; i++)
-			if (replicas[i].svc == s && replicas[i].c)
-				replicas[i].removing = true;
-		last->removing = true;
 		return false;
 	}
 	return settled(s);
@@ -591,6 +591,7 @@ static void cmd_run(char *rest, bool density)
 	     s->limits.cpu_pct ? s->limits.cpu_pct : 100, policy_names[s->policy]);
 	if (density) {
 		density_count = 1;
+		density_reported = false;
 		density_free_before = frame_pool_free_count(pool);
 		hold = HOLD_DENSITY;
 		hold_svc = s;

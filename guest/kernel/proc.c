@@ -376,7 +376,7 @@ struct proc *proc_spawn(struct container *c, struct proc *parent, const char *pa
 	build_kstack(p, entry, sp, argc);
 	p->heap_top = USER_HEAP;
 	p->pid = c->next_pid++;
-	p->state = PROC_RUNNABLE;
+	sched_add(p);
 	return p;
 
 fail:

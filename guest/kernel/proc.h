@@ -17,7 +17,7 @@ struct frame_pool;
 struct trap_frame;
 
 /* Room in the process table: every process of every container. */
-#define NPROC                   1024
+#define NPROC                   2048
 /* Each process's kernel stack: traps and system calls run on it. */
 #define KSTACK_PAGES            2
 #define KSTACK_SIZE             (KSTACK_PAGES * 4096)
@@ -60,6 +60,8 @@ struct proc {
 	uint64_t pages;                 /* frames it holds: user pages, tables, kernel stack */
 
 	uint64_t wake_tick;             /* PROC_SLEEPING */
+	struct proc *run_next;          /* the run queue (sched.c), while RUNNABLE */
+	struct proc *sleep_next, *sleep_prev; /* the sleepers (sched.c), while SLEEPING */
 	int wait_pid;                   /* PROC_WAITING: a pid, or -1 for any child */
 	bool killed;                    /* end at the next return to ring 3 */
 	int status;                     /* PROC_ZOMBIE: exit code or SYS_STATUS_* */

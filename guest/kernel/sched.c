@@ -1,8 +1,8 @@
 /*
  * sched.c - the container host's scheduler (see sched.h).
  *
- * Runs in ring 0 on the boot stack, as xv6's scheduler() does: pick the
- * next runnable process after the last one, switch to its address space
+ * Runs in ring 0 on the boot stack, as xv6's scheduler() does: take the
+ * first process of the run queue, switch to its address space
  * and kernel stack, and come back here when it yields, blocks, ends or is
  * preempted. A timer tick that lands in ring 3 preempts; the kernel itself
  * is never preempted (system calls run with interrupts off). CPU time is
@@ -22,7 +22,6 @@ uint64_t syscall_kstack_top;
 
 static struct proc *current;
 static struct context *scheduler_ctx;
-static unsigned last;                   /* table index of the last process run */
 static uint64_t switches, idle_tsc;
 
 struct proc *sched_current(void)
@@ -40,10 +39,59 @@ uint64_t sched_idle_tsc(void)
 	return idle_tsc;
 }
 
+/*
+ * The run queue: RUNNABLE processes, first in first out, so a pick costs
+ * the same with 2 processes or 2,000. The sleepers: a list scanned once per
+ * tick. A process is on at most one of them.
+ */
+static struct proc *run_head, *run_tail, *sleepers;
+static uint64_t sleepers_checked_tick;
+
+static void enqueue(struct proc *p)
+{
+	p->state = PROC_RUNNABLE;
+	p->run_next = NULL;
+	if (run_tail)
+		run_tail->run_next = p;
+	else
+		run_head = p;
+	run_tail = p;
+}
+
+static struct proc *dequeue(void)
+{
+	struct proc *p = run_head;
+
+	if (p) {
+		run_head = p->run_next;
+		if (run_head == NULL)
+			run_tail = NULL;
+	}
+	return p;
+}
+
+static void sleepers_remove(struct proc *p)
+{
+	if (p->sleep_prev)
+		p->sleep_prev->sleep_next = p->sleep_next;
+	else
+		sleepers = p->sleep_next;
+	if (p->sleep_next)
+		p->sleep_next->sleep_prev = p->sleep_prev;
+	p->sleep_next = p->sleep_prev = NULL;
+}
+
+void sched_add(struct proc *p)
+{
+	enqueue(p);
+}
+
 void sched_wake(struct proc *p)
 {
+	if (p->state == PROC_SLEEPING)
+		sleepers_remove(p);
 	if (p->state == PROC_SLEEPING || p->state == PROC_WAITING)
-		p->state = PROC_RUNNABLE;
+		enqueue(p);
 }
 
 /* Back to the scheduler; returns when this process is picked again. */
@@ -56,12 +104,26 @@ static void to_scheduler(void)
 
 void sched_yield(void)
 {
-	current->state = PROC_RUNNABLE;
+	enqueue(current);
 	to_scheduler();
 }
 
 void sched_block(void)
 {
+	to_scheduler();
+}
+
+void sched_sleep(uint64_t tick)
+{
+	struct proc *p = current;
+
+	p->wake_tick = tick;
+	p->state = PROC_SLEEPING;
+	p->sleep_prev = NULL;
+	p->sleep_next = sleepers;
+	if (sleepers)
+		sleepers->sleep_prev = p;
+	sleepers = p;
 	to_scheduler();
 }
 
@@ -76,22 +138,29 @@ static void on_tick(struct trap_frame *tf)
 		proc_exit(SYS_STATUS_KILLED);
 }
 
-/* The next process to run after index (last), waking sleepers whose tick
- * has come; NULL if none may run now. */
+/* The next process to run, waking sleepers whose tick has come; NULL if
+ * none may run now. A process whose container has used its CPU share
+ * goes to the back of the queue. */
 static struct proc *pick(uint64_t now)
 {
 	uint64_t tick = time_ticks();
 
-	for (unsigned n = 1; n <= NPROC; n++) {
-		unsigned i = (last + n) % NPROC;
-		struct proc *p = &proc_table[i];
-
-		if (p->state == PROC_SLEEPING && tick >= p->wake_tick)
-			p->state = PROC_RUNNABLE;
-		if (p->state != PROC_RUNNABLE || container_throttled(p->c, now))
-			continue;
-		last = i;
-		return p;
+	if (tick != sleepers_checked_tick) {
+		sleepers_checked_tick = tick;
+		for (struct proc *p = sleepers, *next; p; p = next) {
+			next = p->sleep_next;
+			if (tick >= p->wake_tick)
+				sched_wake(p);
+		}
+	}
+	for (struct proc *first = NULL, *p; (p = dequeue()) != NULL; ) {
+		if (!container_throttled(p->c, now))
+			return p;
+		enqueue(p);
+		if (first == p)
+			break;                  /* every queued process is throttled */
+		if (first == NULL)
+			first = p;
 	}
 	return NULL;
 }
@@ -133,13 +202,22 @@ void sched_init(void)
 
 void sched_run(void (*poll)(void), int (*done)(void))
 {
+	uint64_t polled_tick = UINT64_MAX;
+	unsigned polled_events = 0;
+
 	for (;;) {
 		struct proc *p;
 
 		cli();
-		poll();
-		if (done())
-			break;
+		/* The engine's turn when something it watches changed: a tick
+		 * passed (its timers), or a container event. */
+		if (time_ticks() != polled_tick || container_events != polled_events) {
+			polled_tick = time_ticks();
+			polled_events = container_events;
+			poll();
+			if (done())
+				break;
+		}
 		p = pick(rdtsc());
 		if (p) {
 			run(p);

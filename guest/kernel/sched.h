@@ -29,6 +29,12 @@ void sched_yield(void);
  * switch away until something makes it RUNNABLE again. */
 void sched_block(void);
 
+/* A new process joins the run queue. */
+void sched_add(struct proc *p);
+
+/* The current process sleeps until timer tick (tick). */
+void sched_sleep(uint64_t tick);
+
 /* Make a SLEEPING or WAITING process RUNNABLE. */
 void sched_wake(struct proc *p);
 

@@ -114,9 +114,7 @@ static long sys_sleep(struct proc *p, uint64_t ms, uint64_t b, uint64_t c, uint6
 		return -SYS_EINVAL;
 	/* Whole ticks, rounded up, and one more: the current tick is partly
 	 * gone already. */
-	p->wake_tick = time_ticks() + (ms * hz + 999) / 1000 + (ms ? 1 : 0);
-	p->state = PROC_SLEEPING;
-	sched_block();
+	sched_sleep(time_ticks() + (ms * hz + 999) / 1000 + (ms ? 1 : 0));
 	return 0;
 }
 
