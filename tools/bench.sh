@@ -28,7 +28,9 @@ for iso in build/iso-bench-*.iso; do
 	while read -r metric v; do
 		value[$metric]=$v
 		found=1
-	done < <(sed -n 's/^\(\[[^]]*\] \)\{0,1\}\(mica: \)\{0,1\}bench: //p' "$log"
+	done < <(sed -n 's/^\(\[[^]]*\] \)\{0,2\}\(mica: \)\{0,1\}bench: //p' "$log"
+		 # A lone container's spawn-to-ready time, from the container host's line.
+		 sed -n 's/^\(\[[^]]*\] \)\{0,1\}guest: container spawn-1 ready: \([0-9]*\) TSC.*/container_spawn_to_ready \2/p' "$log"
 		 sed -n 's/^\(\[[^]]*\] \)\{0,1\}result app=cpu .*cycles=\([0-9]*\).*/cpu_app_'"$name"' \2/p' "$log"
 		 # A lone VM's create-to-ready time: the ready column of mica's summary.
 		 awk -v n="$name" '$2 == "summary:" && $3 == "bench" { print "vm_create_to_ready_" n, $10 }' "$log")
@@ -46,6 +48,11 @@ done
 [ -n "${value[vm_frames_each]:-}" ] && row vm_frames_each "${value[vm_frames_each]}" "4 KiB frames (RAM, EPT tables, VMCS)"
 [ -n "${value[vm_density]:-}" ] &&
 	row vm_density "${value[vm_density]}" "2 MiB VMs in 512 MiB (limit: ${value[vm_density_limit]:-?}); ${value[vm_density_ran_ok]:-?} ran to exit code 0" 
+for metric in container_spawn_to_ready null_syscall process_switch; do
+	[ -n "${value[$metric]:-}" ] && row "$metric" "${value[$metric]}" instructions
+done
+[ -n "${value[container_density]:-}" ] &&
+	row container_density "${value[container_density]}" "minimal containers (bin/idle) ready at once in a 64 MiB container host"
 if [ -n "${value[cpu_app_cpu-bare]:-}" ] && [ -n "${value[cpu_app_cpu-vm]:-}" ]; then
 	row "cpu_app_bare_over_vm" "$(awk -v b="${value[cpu_app_cpu-bare]}" -v v="${value[cpu_app_cpu-vm]}" \
 		'BEGIN { printf "%.4f", b / v }')" "(1.0 = no overhead)"

@@ -32,7 +32,8 @@
  * At entry to a program (_start): RSP = the initial stack, 16-byte
  * aligned, holding argc (8 bytes), then argv[0] .. argv[argc - 1] and a
  * NULL (8 bytes each), then the strings. RDI = argc and RSI = argv too,
- * so _start may call main(argc, argv) directly. Other registers are zero.
+ * so _start may call main(argc, argv) directly. Other registers are zero;
+ * RFLAGS has IF set and DF clear.
  */
 #define USER_MAX_ARGS           16      /* argv[0] included */
 #define USER_ARG_MAX            128     /* bytes per argument, NUL included */
@@ -41,9 +42,16 @@
  * System calls: SYSCALL with the number in RAX and arguments in RDI, RSI,
  * RDX, R10, R8 (as Linux); the result comes back in RAX, negative errno
  * on failure. RCX and R11 are clobbered (SYSCALL's return RIP and
- * RFLAGS), every other register is preserved. Any pointer or length that
+ * RFLAGS), every other register is preserved. Arguments are 64-bit; a pid
+ * or fd is read as a C int of its low 32 bits. Any pointer or length that
  * does not lie wholly in the caller's own mapped user memory gives
  * -SYS_EFAULT; the kernel never faults on it.
+ *
+ * SYS_WRITE takes at most SYS_WRITE_MAX bytes a call; a fd other than 1
+ * and 2 gives -SYS_EBADF (files are read-only). SYS_SPAWN's argv is a
+ * NULL-terminated array of at most USER_MAX_ARGS strings, argv[0]
+ * included; a NULL argv means { path }, an empty one gives -SYS_EINVAL.
+ * SYS_EXIT's code is kept as its low 8 bits, as on Unix.
  */
 #define SYS_WRITE               0   /* (fd, buf, len) -> bytes written; fd 1 and 2: the console */
 #define SYS_EXIT                1   /* (code) -> does not return */
