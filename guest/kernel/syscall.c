@@ -66,7 +66,7 @@ static long sys_write(struct proc *p, uint64_t fd, uint64_t buf, uint64_t len, u
 	static char kbuf[SYS_WRITE_MAX];
 	int r;
 
-	if (fd != 1 && fd != 2)
+	if ((int)fd != 1 && (int)fd != 2)
 		return -SYS_EBADF;
 	if (!uaccess_range_ok(buf, len))
 		return -SYS_EFAULT;
@@ -210,7 +210,7 @@ static long sys_kill(struct proc *p, uint64_t upid, uint64_t b, uint64_t c, uint
 
 	/* Only the caller's container is searched: another container's
 	 * processes have no pid here. */
-	if (upid > INT32_MAX || q == NULL || q->state == PROC_ZOMBIE)
+	if (q == NULL || q->state == PROC_ZOMBIE)
 		return -SYS_ESRCH;
 	p->c->kills++;
 	proc_kill(q);
@@ -252,9 +252,11 @@ static long sys_open(struct proc *p, uint64_t upath, uint64_t b, uint64_t c, uin
 /* The open file behind (fd), or NULL. */
 static struct open_file *file(struct proc *p, uint64_t fd)
 {
-	if (fd < 3 || fd >= 3 + SYS_MAX_FDS || p->files[fd - 3].data == NULL)
+	int i = (int)fd - 3;
+
+	if (i < 0 || i >= SYS_MAX_FDS || p->files[i].data == NULL)
 		return NULL;
-	return &p->files[fd - 3];
+	return &p->files[i];
 }
 
 static long sys_read(struct proc *p, uint64_t fd, uint64_t buf, uint64_t len, uint64_t d,
