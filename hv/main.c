@@ -42,6 +42,13 @@ static bool is_data_module(const struct boot_module *m, char *target, size_t n)
 	return cmdline_get(m->cmdline, "for", target, n);
 }
 
+/* A module with `density` is no VM of the run: it is what mica's density
+ * count (`density=SIZE`) makes copies of, after the run. */
+static bool is_density_module(const struct boot_module *m)
+{
+	return cmdline_get(m->cmdline, "density", NULL, 0);
+}
+
 /* The name a VM module asks for, as vm_create() will choose it. */
 static void vm_name_of(const struct boot_module *m, unsigned id, char *name, size_t n)
 {
@@ -166,7 +173,7 @@ static unsigned run_guests(struct boot_info *bi)
 		struct vm *vm = &vms[n];
 		unsigned nmods;
 
-		if (is_data_module(m, target, sizeof(target)))
+		if (is_data_module(m, target, sizeof(target)) || is_density_module(m))
 			continue;
 		vm_name_of(m, id, name, sizeof(name));
 		nmods = modules_for(bi, name, mods, VM_MAX_MODULES + 1);
@@ -195,30 +202,42 @@ static unsigned run_guests(struct boot_info *bi)
 }
 
 /*
- * `density`: how many copies of the first module, as VMs, fit in this
- * machine's memory, and do they all run? Creates VMs until memory runs
- * out, runs them all at once, and prints the figures as "bench:" lines
- * (tools/bench.sh). Returns how many did not exit with 0.
+ * `density`: how many copies of a module, as VMs, fit in this machine's
+ * memory, and do they all run? Creates VMs until memory runs out, or with
+ * `density=SIZE` until the next would take the frames in use past SIZE,
+ * runs them all at once, and prints the figures as "bench:" lines
+ * (tools/bench.sh, tools/experiment.sh). The module is (m): the first
+ * one, or the one marked `density`. Returns how many did not exit with 0.
  */
 #define DENSITY_MAX 512
 static struct vm density_vms[DENSITY_MAX];
 
-static unsigned run_density(struct boot_info *bi)
+static unsigned run_density(struct boot_info *bi, const struct boot_module *m, uint64_t budget)
 {
 	static struct vm *all[DENSITY_MAX];
-	const struct boot_module *m = &bi->modules[0];
 	uint64_t free_before = frame_pool_free_count(&bi->frames), t0 = rdtsc();
 	struct sched_stats st = { 0, 0, 0, 0 };
+	const char *limit = "host memory";
 	unsigned n = 0, ok = 0;
 
-	while (n < DENSITY_MAX &&
-	       vm_create(&density_vms[n], n + 1, &bi->frames, (const void *)(uintptr_t)m->start,
-			 m->end - m->start, m->cmdline, NULL, 0) == 0) {
+	while (n < DENSITY_MAX) {
+		if (vm_create(&density_vms[n], n + 1, &bi->frames, (const void *)(uintptr_t)m->start,
+			      m->end - m->start, m->cmdline, NULL, 0) != 0)
+			break;
+		if (budget && (free_before - frame_pool_free_count(&bi->frames)) * FRAME_SIZE > budget) {
+			vm_destroy(&density_vms[n]);
+			limit = "the budget";
+			break;
+		}
 		all[n] = &density_vms[n];
 		n++;
 	}
+	if (n == DENSITY_MAX)
+		limit = "mica's table";
 	klog("bench: vm_density %u\n", n);
-	klog("bench: vm_density_limit %s\n", n == DENSITY_MAX ? "mica's table" : "host memory");
+	if (budget)
+		klog("bench: vm_density_budget_kib %lu\n", (unsigned long)(budget >> 10));
+	klog("bench: vm_density_limit %s\n", limit);
 	klog("bench: vm_frames_each %lu\n",
 	     (unsigned long)(n ? (free_before - frame_pool_free_count(&bi->frames)) / n : 0));
 	klog("bench: vm_create_each %lu\n", (unsigned long)(n ? (rdtsc() - t0) / n : 0));
@@ -228,6 +247,31 @@ static unsigned run_density(struct boot_info *bi)
 	klog("bench: vm_density_ran_ok %u\n", ok);
 	klog("bench: vm_switch %lu\n", (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
 	return n - ok;
+}
+
+/*
+ * mica's `density` option: bare, count copies of the first module in all
+ * memory (instead of a run); `density=SIZE`, count copies of the module
+ * marked `density` (else the first) within SIZE bytes, after the run.
+ * Returns true if the option is there, with (*budget) 0 for the bare
+ * form. A bad SIZE ends the boot with one line.
+ */
+static bool density_wanted(struct boot_info *bi, uint64_t *budget, const struct boot_module **m)
+{
+	char val[CMDLINE_VAL_MAX];
+
+	if (!cmdline_get(bi->cmdline, "density", val, sizeof(val)))
+		return false;
+	*budget = 0;
+	*m = &bi->modules[0];
+	if (val[0] != '\0' && (cmdline_parse_size(val, budget) || *budget < FRAME_SIZE)) {
+		klog("density=%s: give a size such as 16M\n", val);
+		machine_exit(EXIT_BAD_CONFIG);
+	}
+	for (unsigned i = 0; i < bi->nmodules; i++)
+		if (is_density_module(&bi->modules[i]))
+			*m = &bi->modules[i];
+	return true;
 }
 
 /* An NMI while mica itself runs (a watchdog, a front-panel button) is no
@@ -248,6 +292,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa);
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	struct boot_info *bi;
+	const struct boot_module *density_module;
+	uint64_t density_budget;
 	int status = EXIT_OK;
 
 	console_init();                 /* COM1: from here on we can speak */
@@ -272,8 +318,14 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		machine_exit(EXIT_NO_VTX);
 	if (vmx_on(&bi->frames) != 0)   /* VMX root operation */
 		machine_exit(EXIT_NO_VTX);
-	if ((cmdline_get(bi->cmdline, "density", NULL, 0) ? run_density(bi) : run_guests(bi)) &&
-	    status == EXIT_OK)
+	if (density_wanted(bi, &density_budget, &density_module)) {
+		/* `density=SIZE`: the run, then the count within SIZE. */
+		if (density_budget && run_guests(bi) && status == EXIT_OK)
+			status = EXIT_TEST_FAILED;
+		if (run_density(bi, density_module, density_budget) && status == EXIT_OK)
+			status = EXIT_TEST_FAILED;
+	} else if (run_guests(bi) && status == EXIT_OK) {
 		status = EXIT_TEST_FAILED;
+	}
 	machine_exit(status);
 }

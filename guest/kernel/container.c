@@ -21,7 +21,7 @@ unsigned container_events;
 
 void container_init(struct frame_pool *pool)
 {
-	container_table = kernel_tables(pool, NCONTAINERS * sizeof(struct container),
+	container_table = kernel_tables(pool, proc_slots * sizeof(struct container),
 					"container table");
 }
 static unsigned next_id = 1;
@@ -29,7 +29,7 @@ static unsigned next_id = 1;
 struct container *container_create(const char *name, const struct image *image,
 				   const struct container_limits *limits)
 {
-	for (unsigned i = 0; i < NCONTAINERS; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		struct container *c = &container_table[i];
 
 		if (c->state != CONTAINER_FREE)
@@ -46,7 +46,7 @@ struct container *container_create(const char *name, const struct image *image,
 		c->period_start = c->tsc_created;
 		return c;
 	}
-	klog("container %s: the container table is full (%d containers)\n", name, NCONTAINERS);
+	klog("container %s: the container table is full (%u containers)\n", name, proc_slots);
 	return NULL;
 }
 
@@ -80,7 +80,7 @@ int container_start(struct container *c, const char *path, int argc, char *const
 
 void container_stop(struct container *c)
 {
-	for (unsigned i = 0; i < NPROC; i++)
+	for (unsigned i = 0; i < proc_slots; i++)
 		if (proc_table[i].state != PROC_FREE && proc_table[i].c == c)
 			proc_kill(&proc_table[i]);
 }

@@ -15,7 +15,6 @@ struct image;
 struct frame_pool;
 struct proc;
 
-#define NCONTAINERS             2048
 #define CONTAINER_NAME_MAX      32
 
 /* What a container may use. 0 in a field means "no limit of its own":
@@ -104,7 +103,7 @@ void container_mark_ready(struct container *c);
  * changes or a tick passes, not between every two processes. */
 extern unsigned container_events;
 
-/* The table, NCONTAINERS entries, for ps and stats; from frames. */
+/* The table, as many entries as the process table (proc_slots), for ps and stats; from frames. */
 extern struct container *container_table;
 
 /* Take the table's memory from (pool). Called once, before the first

@@ -9,9 +9,9 @@
  * again by its restart policy with back-off when it ends. Commands:
  *
  *   run name=N image=I [replicas=R] [restart=never|on-failure|always]
- *       [max-restarts=M] [mem=SIZE] [procs=P] [cpu=PCT] [hostname=H]
+ *       [max-restarts=M] [backoff=MS] [mem=SIZE] [procs=P] [cpu=PCT] [hostname=H]
  *       -- PROGRAM [ARGS...]
- *   scale N R          stop N          ps          stats
+ *   scale N R          stop N          ps          stats       summary
  *   wait [N]           wait-ready [N]  sleep MS    echo TEXT...
  *   density name=N image=I [mem=SIZE] -- PROGRAM [ARGS...]
  */
@@ -33,7 +33,6 @@
 #include "lib/x86.h"
 
 #define MAX_SERVICES            32
-#define MAX_REPLICAS            NCONTAINERS
 #define SERVICE_NAME_MAX        24      /* leaves room for "-NNNN" in a container name */
 #define SCRIPT_LINE_MAX         512
 #define BACKOFF_FIRST_MS        10      /* the first restart waits this long, */
@@ -55,6 +54,7 @@ struct service {
 	enum restart_policy policy;
 	unsigned max_restarts;
 	unsigned replicas;                              /* wanted */
+	unsigned backoff_ms;                            /* before the first restart */
 	bool density;                                   /* made by `density` */
 };
 
@@ -78,7 +78,7 @@ struct replica {
 };
 
 static struct service *services;         /* MAX_SERVICES, from frames */
-static struct replica *replicas;         /* MAX_REPLICAS, from frames */
+static struct replica *replicas;         /* proc_slots, from frames */
 static struct frame_pool *pool;
 
 /* The script: a buffer of lines, and where the next line begins. */
@@ -133,7 +133,7 @@ static int replica_start(struct replica *r)
 
 static struct replica *replica_new(struct service *s, unsigned index)
 {
-	for (unsigned i = 0; i < MAX_REPLICAS; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		struct replica *r = &replicas[i];
 
 		if (r->svc == NULL) {
@@ -164,7 +164,7 @@ static bool replica_live(const struct replica *r)
 }
 
 /* (r)'s run ended with (status): restart it or not, by its policy, with
- * back-off: 10 ms, doubling up to a second. */
+ * back-off: backoff= ms (10 by default), doubling up to a second. */
 static void replica_decide(struct replica *r, int status)
 {
 	struct service *s = r->svc;
@@ -182,7 +182,7 @@ static void replica_decide(struct replica *r, int status)
 		r->ended = true;
 		return;
 	}
-	ms = BACKOFF_FIRST_MS << (r->restarts < 7 ? r->restarts : 7);
+	ms = (uint64_t)s->backoff_ms << (r->restarts < 7 ? r->restarts : 7);
 	if (ms > BACKOFF_MAX_MS)
 		ms = BACKOFF_MAX_MS;
 	r->restart_due = true;
@@ -215,7 +215,7 @@ static void replica_ended(struct replica *r)
 /* One look at every replica: ready lines, ends, restarts due. */
 static void poll_replicas(void)
 {
-	for (unsigned i = 0; i < MAX_REPLICAS; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		struct replica *r = &replicas[i];
 		struct container *c = r->c;
 
@@ -258,7 +258,7 @@ static unsigned service_live(const struct service *s)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < MAX_REPLICAS; i++)
+	for (unsigned i = 0; i < proc_slots; i++)
 		if (replicas[i].svc == s && replica_live(&replicas[i]) && !replicas[i].removing)
 			n++;
 	return n;
@@ -276,12 +276,15 @@ static unsigned service_scale(struct service *s, unsigned want)
 		bool taken = false;
 		struct replica *r;
 
-		for (unsigned i = 0; i < MAX_REPLICAS; i++)
+		for (unsigned i = 0; i < proc_slots; i++)
 			if (replicas[i].svc == s && replicas[i].index == index && !replicas[i].ended)
 				taken = true;
 		if (taken)
 			continue;
 		r = replica_new(s, index);
+		if (r == NULL)
+			klog("engine: %s-%u: no free replica slot (%u in use)\n", s->name, index,
+			     proc_slots);
 		if (r == NULL || replica_start(r)) {
 			if (r)
 				replica_decide(r, SYS_STATUS_FAULT);
@@ -289,8 +292,8 @@ static unsigned service_scale(struct service *s, unsigned want)
 		}
 		live++;
 	}
-	for (unsigned index = MAX_REPLICAS; live > want && index > 0; index--) {
-		for (unsigned i = 0; i < MAX_REPLICAS; i++) {
+	for (unsigned index = proc_slots; live > want && index > 0; index--) {
+		for (unsigned i = 0; i < proc_slots; i++) {
 			struct replica *r = &replicas[i];
 
 			if (r->svc != s || r->index != index || !replica_live(r) || r->removing)
@@ -310,7 +313,7 @@ static unsigned service_scale(struct service *s, unsigned want)
 /* Are all replicas of (s) (NULL: of every service) done for good? */
 static bool settled(const struct service *s)
 {
-	for (unsigned i = 0; i < MAX_REPLICAS; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		const struct replica *r = &replicas[i];
 
 		if (r->svc && (s == NULL || r->svc == s) && (r->c || r->restart_due))
@@ -323,7 +326,7 @@ static bool settled(const struct service *s)
  * line in its current run? */
 static bool all_ready(const struct service *s)
 {
-	for (unsigned i = 0; i < MAX_REPLICAS; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		const struct replica *r = &replicas[i];
 
 		if (r->svc && (s == NULL || r->svc == s) && !r->ended && !r->removing &&
@@ -339,7 +342,7 @@ static void print_ps(void)
 {
 	kprintf("ps: %-20s %5s %-8s %5s %9s %12s\n", "CONTAINER", "PID", "STATE", "PPID",
 		"KIB", "CPU_TSC");
-	for (unsigned i = 0; i < NPROC; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		static const char *const states[] = { "free", "runnable", "running", "sleeping",
 						      "waiting", "zombie" };
 		struct proc *p = &proc_table[i];
@@ -356,7 +359,7 @@ static void print_stats(void)
 {
 	kprintf("stats: %-20s %5s %9s %9s %12s %6s %6s %6s\n", "CONTAINER", "PROCS", "KIB",
 		"PEAK_KIB", "CPU_TSC", "FAULTS", "KILLS", "LIMITS");
-	for (unsigned i = 0; i < NCONTAINERS; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		struct container *c = &container_table[i];
 
 		if (c->state == CONTAINER_FREE)
@@ -376,16 +379,23 @@ static void print_summary(void)
 {
 	kprintf("summary: %-20s %-7s %8s %6s %9s %12s %12s %12s\n", "container", "outcome",
 		"restarts", "faults", "peak_kib", "cpu_tsc", "ready_tsc", "recover_tsc");
-	for (unsigned i = 0; i < MAX_REPLICAS; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		const struct replica *r = &replicas[i];
+		const struct container *c = r->c;
 		char name[CONTAINER_NAME_MAX];
+		uint64_t peak = r->peak_pages, cpu = r->cpu_tsc;
 
 		if (r->svc == NULL || r->svc->density)
 			continue;
+		/* A container still running counts with what it has used so far. */
+		if (c && c->peak_pages > peak)
+			peak = c->peak_pages;
+		if (c)
+			cpu += c->cpu_tsc;
 		replica_name(r, name, sizeof(name));
 		kprintf("summary: %-20s %-7s %8u %6u %9lu %12lu %12lu %12lu\n", name,
-			status_words(r->status), r->restarts, r->faults,
-			(unsigned long)(r->peak_pages * 4), (unsigned long)r->cpu_tsc,
+			c ? "running" : status_words(r->status), r->restarts, r->faults + (c ? c->faults : 0),
+			(unsigned long)(peak * 4), (unsigned long)cpu,
 			(unsigned long)r->first_ready_tsc, (unsigned long)r->recover_tsc);
 	}
 }
@@ -401,8 +411,8 @@ static bool density_step(void)
 	struct replica *last = NULL;
 
 	if (density_reported)
-		return settled(s);
-	for (unsigned i = 0; i < MAX_REPLICAS; i++)
+		goto done;
+	for (unsigned i = 0; i < proc_slots; i++)
 		if (replicas[i].svc == s && replicas[i].index == density_count)
 			last = &replicas[i];
 	if (last) {
@@ -432,7 +442,16 @@ static bool density_step(void)
 		service_scale(s, 0);
 		return false;
 	}
-	return settled(s);
+done:
+	if (!settled(s))
+		return false;
+	/* Done: its replicas and the service go, so that what the count
+	 * filled is free for the rest of the script. */
+	for (unsigned i = 0; i < proc_slots; i++)
+		if (replicas[i].svc == s)
+			replicas[i].svc = NULL;
+	s->used = false;
+	return true;
 }
 
 /* ---- The script ---- */
@@ -472,6 +491,7 @@ static int parse_service(char **rest, struct service *s, bool density)
 	s->image = image_find(DEFAULT_IMAGE);
 	s->replicas = 1;
 	s->max_restarts = DEFAULT_MAX_RESTARTS;
+	s->backoff_ms = BACKOFF_FIRST_MS;
 	s->density = density;
 	while ((w = word(rest)) != NULL && strcmp(w, "--") != 0) {
 		char *val = strchr(w, '=');
@@ -497,7 +517,7 @@ static int parse_service(char **rest, struct service *s, bool density)
 				return -1;
 			}
 		} else if (strcmp(w, "replicas") == 0 && !density && !cmdline_parse_uint(val, &n) &&
-			   n >= 1 && n <= MAX_REPLICAS) {
+			   n >= 1 && n <= proc_slots) {
 			s->replicas = (unsigned)n;
 		} else if (strcmp(w, "restart") == 0 && !density) {
 			unsigned k;
@@ -512,10 +532,13 @@ static int parse_service(char **rest, struct service *s, bool density)
 		} else if (strcmp(w, "max-restarts") == 0 && !cmdline_parse_uint(val, &n) &&
 			   n <= 1000) {
 			s->max_restarts = (unsigned)n;
+		} else if (strcmp(w, "backoff") == 0 && !cmdline_parse_uint(val, &n) &&
+			   n <= BACKOFF_MAX_MS) {
+			s->backoff_ms = (unsigned)n;
 		} else if (strcmp(w, "mem") == 0 && !cmdline_parse_size(val, &n) && n >= 4096) {
 			s->limits.max_pages = n / 4096;
 		} else if (strcmp(w, "procs") == 0 && !cmdline_parse_uint(val, &n) && n >= 1 &&
-			   n <= NPROC) {
+			   n <= proc_slots) {
 			s->limits.max_procs = (unsigned)n;
 		} else if (strcmp(w, "cpu") == 0 && !cmdline_parse_uint(val, &n) && n >= 1 &&
 			   n <= 100) {
@@ -525,7 +548,7 @@ static int parse_service(char **rest, struct service *s, bool density)
 		} else {
 			val[-1] = '=';
 			script_error(w, "unknown option or bad value (known: name, image, "
-				     "replicas, restart, max-restarts, mem, procs, cpu, hostname)");
+				     "replicas, restart, max-restarts, backoff, mem, procs, cpu, hostname)");
 			return -1;
 		}
 	}
@@ -635,7 +658,7 @@ static void run_line(char *line)
 		if ((s = named(&rest, false, &all)) == NULL)
 			return;
 		w = word(&rest);
-		if (w == NULL || cmdline_parse_uint(w, &n) || n > MAX_REPLICAS) {
+		if (w == NULL || cmdline_parse_uint(w, &n) || n > proc_slots) {
 			script_error(w ? w : "(nothing)", "scale takes a count of replicas");
 			return;
 		}
@@ -664,11 +687,13 @@ static void run_line(char *line)
 		print_ps();
 	} else if (strcmp(cmd, "stats") == 0) {
 		print_stats();
+	} else if (strcmp(cmd, "summary") == 0) {
+		print_summary();
 	} else if (strcmp(cmd, "echo") == 0) {
 		kprintf("%s\n", rest);
 	} else {
 		script_error(cmd, "unknown command (known: run, scale, stop, wait, "
-			     "wait-ready, sleep, ps, stats, echo, density)");
+			     "wait-ready, sleep, ps, stats, summary, echo, density)");
 	}
 }
 
@@ -836,7 +861,7 @@ int engine_main(struct boot_info *bi)
 	proc_init(pool);
 	container_init(pool);
 	services = kernel_tables(pool, MAX_SERVICES * sizeof(*services), "services");
-	replicas = kernel_tables(pool, MAX_REPLICAS * sizeof(*replicas), "replicas");
+	replicas = kernel_tables(pool, proc_slots * sizeof(*replicas), "replicas");
 	sched_init();
 	klog("container host: %u images, tables %lu KiB, %lu KiB free for containers\n", nimages,
 	     (unsigned long)((before - frame_pool_free_count(pool)) * 4),

@@ -31,7 +31,7 @@ const char kernel_name[] = "guest";
 const char *const guest_kernel_keys[] = {
 	"selftest", "test", "app", "hz",                        /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
-	"name", "mem", "restart", "max-restarts", "slice",      /* mica's */
+	"name", "mem", "restart", "max-restarts", "slice", "density", /* mica's */
 	NULL
 };
 static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", NULL };

@@ -38,6 +38,7 @@
 extern char proc_first_entry[];
 
 struct proc *proc_table;
+unsigned proc_slots;
 
 static struct frame_pool *pool;
 static uint64_t *kernel_pml4;
@@ -304,7 +305,7 @@ static void build_kstack(struct proc *p, uint64_t entry, uint64_t sp, int argc)
 
 static struct proc *alloc_slot(void)
 {
-	for (unsigned i = 0; i < NPROC; i++)
+	for (unsigned i = 0; i < proc_slots; i++)
 		if (proc_table[i].state == PROC_FREE)
 			return &proc_table[i];
 	return NULL;
@@ -338,8 +339,8 @@ struct proc *proc_spawn(struct container *c, struct proc *parent, const char *pa
 	}
 	p = alloc_slot();
 	if (p == NULL) {
-		klog("container %s: the process table is full (%d processes); spawn refused\n",
-		     c->name, NPROC);
+		klog("container %s: the process table is full (%u processes); spawn refused\n",
+		     c->name, proc_slots);
 		*err = SYS_EAGAIN;
 		return NULL;
 	}
@@ -430,7 +431,7 @@ void proc_console_write(struct proc *p, const char *buf, uint64_t len)
 
 struct proc *proc_find(const struct container *c, int pid)
 {
-	for (unsigned i = 0; i < NPROC; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		struct proc *p = &proc_table[i];
 
 		if (p->state != PROC_FREE && p->c == c && p->pid == pid)
@@ -482,7 +483,7 @@ void proc_exit(int status)
 	init = proc_find(c, 1);
 	if (init == p || (init && init->state == PROC_ZOMBIE))
 		init = NULL;
-	for (unsigned i = 0; i < NPROC; i++) {
+	for (unsigned i = 0; i < proc_slots; i++) {
 		struct proc *q = &proc_table[i];
 
 		if (q->state == PROC_FREE || q->parent != p)
@@ -563,7 +564,12 @@ void proc_init(struct frame_pool *p)
 	bool smep = leaf7.ebx & CPUID_7_EBX_SMEP, smap = leaf7.ebx & CPUID_7_EBX_SMAP;
 
 	pool = p;
-	proc_table = kernel_tables(p, NPROC * sizeof(struct proc), "process table");
+	proc_slots = frame_pool_free_count(p) * FRAME_SIZE / PROC_SLOT_MEMORY;
+	if (proc_slots < PROC_SLOTS_MIN)
+		proc_slots = PROC_SLOTS_MIN;
+	if (proc_slots > PROC_SLOTS_MAX)
+		proc_slots = PROC_SLOTS_MAX;
+	proc_table = kernel_tables(p, proc_slots * sizeof(struct proc), "process table");
 	kernel_pml4 = vm_current();
 	nx_bit = rdmsr(MSR_IA32_EFER) & EFER_NXE ? PTE_NX : 0;
 
@@ -580,7 +586,7 @@ void proc_init(struct frame_pool *p)
 		if (v != VEC_NMI && v != VEC_DF && v != VEC_MC)
 			trap_set_handler(v, on_exception);
 	syscall_init();
-	klog("processes: ring 3 under PML4 entry 1, %s, SMEP %s, SMAP %s, %d slots\n",
+	klog("processes: ring 3 under PML4 entry 1, %s, SMEP %s, SMAP %s, %u slots\n",
 	     nx_bit ? "NX" : "no NX (the CPU lacks it)", smep ? "on" : "absent",
-	     smap ? "on" : "absent", NPROC);
+	     smap ? "on" : "absent", proc_slots);
 }

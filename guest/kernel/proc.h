@@ -16,8 +16,13 @@ struct container;
 struct frame_pool;
 struct trap_frame;
 
-/* Room in the process table: every process of every container. */
-#define NPROC                   2048
+/* Room in the process table: every process of every container. It is
+ * sized by memory at start, one slot per PROC_SLOT_MEMORY bytes free (a
+ * minimal process takes about 48 KiB, more than one slot's worth), within these bounds, so that a
+ * small container host does not spend its memory on empty slots. */
+#define PROC_SLOTS_MIN          64
+#define PROC_SLOTS_MAX          2048
+#define PROC_SLOT_MEMORY        (32 * 1024)
 /* Each process's kernel stack: traps and system calls run on it. */
 #define KSTACK_PAGES            2
 #define KSTACK_SIZE             (KSTACK_PAGES * 4096)
@@ -77,9 +82,10 @@ struct proc {
 	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
-/* NPROC entries, taken from frames by proc_init(): a guest kernel that
- * runs no containers does not carry them. */
+/* proc_slots entries, taken from frames by proc_init(): a guest kernel
+ * that runs no containers does not carry them. */
 extern struct proc *proc_table;
+extern unsigned proc_slots;
 
 /* Set up what processes need once: SYSCALL (syscall.c), SMEP/SMAP where
  * the CPU has them, user-fault handlers, and the frame pool processes take

@@ -179,7 +179,7 @@ static long sys_wait(struct proc *p, uint64_t upid, uint64_t ustatus, uint64_t c
 	for (;;) {
 		bool have = false;
 
-		for (unsigned i = 0; i < NPROC; i++) {
+		for (unsigned i = 0; i < proc_slots; i++) {
 			struct proc *q = &proc_table[i];
 
 			if (q->state == PROC_FREE || q->parent != p || (pid != -1 && q->pid != pid))
@@ -316,9 +316,13 @@ static long sys_kernel_bug(struct proc *p, uint64_t a, uint64_t b, uint64_t c, u
 {
 	if (!kernel_bug_allowed)
 		return -SYS_EPERM;
+	unsigned running = 0;
+
+	for (unsigned i = 0; i < proc_slots; i++)
+		running += container_table[i].state == CONTAINER_RUNNING;
 	klog("kernel-bug: container %s, pid %d: corrupting the process table, as a kernel bug "
-	     "would\n", p->c->name, p->pid);
-	memset(proc_table, 0x4b, NPROC * sizeof(struct proc));
+	     "would (%u containers running)\n", p->c->name, p->pid, running);
+	memset(proc_table, 0x4b, proc_slots * sizeof(struct proc));
 	sched_yield();
 	panic("kernel-bug: the kernel survived its own corruption");
 }

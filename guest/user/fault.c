@@ -143,7 +143,7 @@ static const struct kind {
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
-static const char *const fault_keys[] = { "kind", NULL };
+static const char *const fault_keys[] = { "kind", "ready", NULL };
 
 int main(int argc, char **argv)
 {
@@ -157,6 +157,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NKINDS; i++) {
 		if (strcmp(kind, kinds[i].name) != 0)
 			continue;
+		/* `ready`: first the ready line a started app prints, so that
+		 * a restart's time to ready again can be measured. */
+		if (app_arg(argc, argv, "ready", NULL, 0))
+			app_ready("fault");
 		uprintf("fault: about to %s\n", kind);
 		kinds[i].fn();
 		uprintf("fault: %s survived\n", kind);
