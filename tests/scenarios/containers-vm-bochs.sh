@@ -8,7 +8,7 @@ declare -A SUM=([hello]=0x4340f9fc [cpu]=0x87cd2bce [mem]=0xed1f6b1f [clock]=0x0
 LOG=containers-vm-bochs.log
 boot_bochs "$LOG" 200 build/iso-containers-vm.iso
 check_line "$LOG" '^\[host\] guest: running under mica: console and exit through hypercalls$' host_detects_mica
-check_line "$LOG" '^\[host\] guest: processes: ring 3 under PML4 entry 1, NX, SMEP on, SMAP on, 2048 slots$' smep_smap_in_a_vm
+check_line "$LOG" '^\[host\] guest: processes: ring 3 under PML4 entry 1, NX, SMEP on, SMAP on, [0-9]+ slots$' smep_smap_in_a_vm
 for app in hello cpu mem clock; do
 	for i in 1 2 3 4; do
 		check_line "$LOG" "^\[host\] \[$app-$i\] result app=$app checksum=${SUM[$app]} tsc=[0-9]+" "${app}_${i}_checksum"
