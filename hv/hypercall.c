@@ -71,11 +71,26 @@ static int64_t hc_null(struct vm *vm, const uint64_t *args)
 	return HC_OK;
 }
 
+/* HC_STEAL_CLOCK(gpa u64 *): where to count the time off the CPU. */
+static int64_t hc_steal_clock(struct vm *vm, const uint64_t *args)
+{
+	uint64_t zero = 0;
+
+	if (args[0] & 7)
+		return HC_EINVAL;
+	if (args[0] && vm_copy_to_guest(vm, args[0], &zero, sizeof(zero)))
+		return HC_EFAULT;
+	vm->steal_clock = args[0];
+	vm->steal_tsc = 0;
+	return HC_OK;
+}
+
 static const hc_fn hypercalls[] = {
 	[HC_CONSOLE_WRITE] = hc_console_write,
 	[HC_EXIT] = hc_exit,
 	[HC_INFO] = hc_info,
 	[HC_NULL] = hc_null,
+	[HC_STEAL_CLOCK] = hc_steal_clock,
 };
 
 int64_t hc_dispatch(struct vm *vm, uint64_t nr, const uint64_t args[HC_MAX_ARGS])

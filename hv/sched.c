@@ -96,6 +96,14 @@ void sched_run(struct vm **vms, unsigned n, struct sched_stats *st)
 		 * due to wake: it should not wait a whole slice for its tick. */
 		vm->slice_end = now + vm->slice_tsc < wake ? now + vm->slice_tsc : wake;
 		guest_before = vm->tsc_guest;
+		if (vm->steal_clock && vm->tsc_left_cpu) {
+			/* The steal clock (hvabi.h): the time since its last
+			 * turn. A guest that moved or unmapped it loses it. */
+			vm->steal_tsc += now - vm->tsc_left_cpu;
+			if (vm_copy_to_guest(vm, vm->steal_clock, &vm->steal_tsc,
+					     sizeof(vm->steal_tsc)))
+				vm->steal_clock = 0;
+		}
 
 		vcpu_run(&vm->vcpu);
 		if (next != cur && cur >= 0 && vm->tsc_turn_entry) {
@@ -103,6 +111,7 @@ void sched_run(struct vm **vms, unsigned n, struct sched_stats *st)
 			st->switch_tsc += vm->tsc_turn_entry - left_at;
 		}
 		left_at = rdtsc();
+		vm->tsc_left_cpu = left_at;
 		vm->tsc_host += (left_at - now) - (vm->tsc_guest - guest_before);
 		cur = next;
 		if (vm->state != VM_RUNNING) {

@@ -92,6 +92,9 @@ struct vm {
 	uint64_t tsc_recovered;         /* crash or exit to ready again, last restart */
 	uint64_t tsc_guest;             /* time spent in the guest */
 	uint64_t tsc_host;              /* time mica spent on its exits */
+	gpa_t steal_clock;              /* HC_STEAL_CLOCK's counter, or 0 */
+	uint64_t steal_tsc;             /* what mica last wrote there */
+	uint64_t tsc_left_cpu;          /* its last turn ended, or 0 */
 };
 
 

@@ -10,6 +10,8 @@
  * hide from the accounting by yielding just before each tick.
  */
 #include "guest/kernel/container.h"
+#include "guest/kernel/hv.h"
+#include "hv/include/hvabi.h"
 #include "guest/kernel/proc.h"
 #include "guest/kernel/sched.h"
 #include "guest/kernel/time.h"
@@ -23,6 +25,9 @@ uint64_t syscall_kstack_top;
 static struct proc *current;
 static struct context *scheduler_ctx;
 static uint64_t switches, idle_tsc;
+/* Under mica, the time other VMs had the CPU (HC_STEAL_CLOCK): taken out
+ * of what a process is charged, so that a container's CPU time is its own. */
+static volatile uint64_t steal_tsc __attribute__((aligned(8)));
 
 struct proc *sched_current(void)
 {
@@ -168,7 +173,7 @@ static struct proc *pick(uint64_t now)
 /* Give the CPU to (p) until it comes back. */
 static void run(struct proc *p)
 {
-	uint64_t t;
+	uint64_t t, steal;
 
 	p->state = PROC_RUNNING;
 	current = p;
@@ -176,12 +181,13 @@ static void run(struct proc *p)
 	cpu_set_kernel_stack(syscall_kstack_top);
 	write_cr3((uint64_t)(uintptr_t)p->pml4);
 	__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t (*)[512])p->fpu));
+	steal = steal_tsc;
 	p->tsc_on_cpu = rdtsc();
 	switches++;
 
 	swtch(&scheduler_ctx, p->ctx);
 
-	t = rdtsc() - p->tsc_on_cpu;
+	t = rdtsc() - p->tsc_on_cpu - (steal_tsc - steal);
 	current = NULL;
 	p->cpu_tsc += t;
 	container_charge_cpu(p->c, t);
@@ -198,6 +204,8 @@ static void run(struct proc *p)
 void sched_init(void)
 {
 	time_set_tick_hook(on_tick);
+	if (hv_detect() && hv_call(HC_STEAL_CLOCK, (long)(uintptr_t)&steal_tsc, 0) == HC_OK)
+		klog("processes: CPU time net of other VMs' turns (mica's steal clock)\n");
 }
 
 void sched_run(void (*poll)(void), int (*done)(void))

@@ -31,6 +31,17 @@
 #define HC_EXIT                 2   /* (code) -> does not return */
 #define HC_INFO                 3   /* (gpa struct hvabi_info *) -> 0 */
 #define HC_NULL                 4   /* () -> 0: measures a round trip */
+#define HC_STEAL_CLOCK          5   /* (gpa of a u64, 8-aligned; 0: none) -> 0:
+				       the steal clock, below */
+
+/*
+ * The steal clock: once a guest gives mica the address of an 8-byte
+ * counter with HC_STEAL_CLOCK, mica adds to it, before each turn of the
+ * VM on the CPU, the TSC ticks since its last turn ended: the time other
+ * VMs (and mica for them) had the CPU. A guest subtracts it from TSC
+ * intervals to know its own CPU time, as Linux's steal time does under KVM.
+ * The counter only grows; mica writes it whole while the VM is stopped.
+ */
 
 /* Results. */
 #define HC_OK                   0
