@@ -608,9 +608,10 @@ static void cmd_run(char *rest, bool density)
 	}
 	*s = tmp;
 	s->used = true;
-	klog("engine: %s %s: %u x %s:%s, mem %lu KiB, procs %u, cpu %u%%, restart=%s\n",
-	     density ? "density" : "run", s->name, density ? 1 : s->replicas, s->image->name,
-	     s->args[0], (unsigned long)(s->limits.max_pages * 4), s->limits.max_procs,
+	klog("engine: %s %s: %u x %s:%s (%lu bytes), mem %lu KiB, procs %u, cpu %u%%, "
+	     "restart=%s\n", density ? "density" : "run", s->name, density ? 1 : s->replicas,
+	     s->image->name, s->args[0], (unsigned long)size,
+	     (unsigned long)(s->limits.max_pages * 4), s->limits.max_procs,
 	     s->limits.cpu_pct ? s->limits.cpu_pct : 100, policy_names[s->policy]);
 	if (density) {
 		density_count = 1;
@@ -866,6 +867,8 @@ int engine_main(struct boot_info *bi)
 	klog("container host: %u images, tables %lu KiB, %lu KiB free for containers\n", nimages,
 	     (unsigned long)((before - frame_pool_free_count(pool)) * 4),
 	     (unsigned long)(frame_pool_free_count(pool) * 4));
+	klog("container host: kernel objects: %lu bytes per process, %lu per container\n",
+	     (unsigned long)sizeof(struct proc), (unsigned long)sizeof(struct container));
 	syscall_allow_kernel_bug(cmdline_get(bi->cmdline, "kernel-bug", NULL, 0));
 	if (cmdline_get(bi->cmdline, "kernel-bug", NULL, 0))
 		klog("kernel-bug: on; any process may corrupt this kernel (SYS_KERNEL_BUG)\n");
