@@ -209,6 +209,11 @@ $(BUILD)/fixtures/tiny-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 ISO_FILES := $(BUILD)/mica.elf $(BUILD)/guest.elf $(BUILD)/apps.cpio $(BUILD)/tests.cpio
 TEST_ISO_FILES := $(ISO_FILES) $(FIXTURES)
 
+# The bare-metal baseline of `make run`: the guest kernel alone (tools/run.sh).
+$(BUILD)/baseline.iso: tools/baseline.cfg $(BUILD)/guest.elf tools/mkiso.sh
+	@[ "$(V)" = 1 ] || echo "  ISO     $@"
+	$(Q)sh tools/mkiso.sh $@ tools/baseline.cfg $(BUILD)/guest.elf
+
 iso: $(BUILD)/mica.iso
 $(BUILD)/mica.iso: tools/grub.cfg $(ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
@@ -239,8 +244,14 @@ unit: $(UNIT_BINS)
 
 # ---------------------------------------------------------------------------
 # Running.
-run: all
+run: all $(BUILD)/baseline.iso
 	$(Q)sh tools/run.sh
+
+# The experiment's figures as CSV and a chart (build/experiment.csv,
+# build/experiment.png), from the logs of the last `make run`.
+report: all $(BUILD)/baseline.iso
+	$(Q)[ -f $(BUILD)/run/experiment.log ] && [ -f $(BUILD)/run/baseline.log ] || sh tools/run.sh
+	$(Q)bash tools/report.sh
 
 qemu: all
 	$(Q)sh tools/qemu-run.sh --show $(BUILD)/guest32.elf ""
@@ -270,6 +281,7 @@ clean:
 help:
 	@echo "mica targets:"
 	@echo "  make run      boot mica in Bochs (QEMU+KVM if nested VT-x is available); ends by itself"
+	@echo "  make report   the last run's figures as build/experiment.csv and build/experiment.png"
 	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed'"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
 	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
@@ -283,6 +295,6 @@ help:
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
-.PHONY: all deps images iso unit run qemu qemu-nox bochs debug qemu-gdb test bench clean help
+.PHONY: all deps images iso unit run report qemu qemu-nox bochs debug qemu-gdb test bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj -name '*.d' 2>/dev/null)

@@ -1,22 +1,74 @@
 #!/bin/sh
-# run.sh - boot mica and show its console: what `make run` does.
+# run.sh - `make run`: the experiment of docs/experiments.md, VMs against
+# containers on one machine, with the same workloads and the same clock.
 #
-# With KVM and nested VT-x (tools/kvm-check.sh), QEMU boots build/mica32.elf
-# with the modules in MICA_RUN_MODULES. Elsewhere Bochs, which emulates VT-x,
-# boots build/mica.iso and its GRUB menu's default entry.
+#   1. the baseline: the guest kernel alone, no hypervisor, runs the cpu app
+#      (build/baseline.iso, tools/baseline.cfg)      -> build/run/baseline.log
+#   2. the experiment: mica boots the default entry of tools/grub.cfg: four
+#      unikernel VMs of the cpu app beside a container host running four
+#      containers of it, and the rest of the measurements -> build/run/experiment.log
+#   3. tools/experiment.sh turns the two logs into the table on the terminal
+#      and build/experiment.csv (`make report` adds the chart)
 #
-#   MICA_RUN_MODULES  modules for the QEMU path, "FILE ARGS" entries separated
-#                     by ';' (default: the three VMs of build/mica.iso); each
-#                     module's command line is "FILE ARGS", as QEMU gives it
+# While a boot runs, the terminal shows its milestones (VMs created and
+# ended, the container host's phases), not the whole console: the logs
+# hold everything.
 #
-# Exit status: that of tools/qemu-run.sh or tools/bochs-run.sh: the kernel's
-# exit code (0..122), 124 time limit reached, 125 no exit code or failure.
+# With KVM and nested VT-x (tools/kvm-check.sh) both boots use QEMU+KVM
+# (build/*32.elf with the modules below, or those of MICA_RUN_MODULES:
+# "FILE ARGS" entries separated by ';'); elsewhere Bochs, which emulates
+# VT-x, boots the ISOs.
+#
+# Exit status: 0 when the table is complete; else that of the failed step.
 set -u
 cd "$(dirname "$0")/.." || exit 125
+mkdir -p build/run
+base=build/run/baseline.log
+exp=build/run/experiment.log
+
+# The experiment's modules for the QEMU path: the entry of tools/grub.cfg.
+default_modules="build/guest.elf name=vm-1 app=cpu rounds=1 mem=2M;
+build/guest.elf name=vm-2 app=cpu rounds=1 mem=2M;
+build/guest.elf name=vm-3 app=cpu rounds=1 mem=2M;
+build/guest.elf name=vm-4 app=cpu rounds=1 mem=2M;
+build/guest.elf name=vm-crash test=crash-once restart=on-failure mem=2M;
+build/guest.elf name=vm-bench test=bench-exits mem=2M;
+build/guest.elf name=containers mem=16M containers script=tests:run/experiment.run kernel-bug;
+build/apps.cpio for=containers image=apps;
+build/tests.cpio for=containers image=tests;
+build/guest.elf app=cpu rounds=1 mem=2M density"
+
+# The milestones worth a line on the terminal while a boot runs.
+MILESTONES='^(mica: vm [^:]*: (created|exited|crashed|restarted)|mica: bench: vm_density |'\
+'\[containers\] (experiment:|guest: (density:|kernel-bug:|panic:))|(\[[^]]*\] ){0,2}result app=)'
+
+# Run "$@" (a launcher writing LOG) and show LOG's milestones meanwhile.
+# Returns the launcher's status.
+watch() { # LOG COMMAND...
+	log=$1
+	shift
+	: > "$log"
+	"$@" > build/run/launcher.out 2>&1 &
+	pid=$!
+	tail -n +1 -f "$log" 2>/dev/null | grep --line-buffered -aE "$MILESTONES" | sed -u 's/^/  | /' &
+	tailpid=$!
+	wait $pid
+	status=$?
+	sleep 1
+	kill $tailpid 2>/dev/null
+	pkill -P $$ tail 2>/dev/null
+	wait $tailpid 2>/dev/null
+	# A launcher that could not run at all says why there.
+	if [ $status -ge 124 ]; then
+		cat build/run/launcher.out
+	fi
+	return $status
+}
 
 if reason=$(sh tools/kvm-check.sh); then
-	set -- build/mica32.elf ""
-	modules=${MICA_RUN_MODULES-build/guest.elf name=hello app=hello; build/guest.elf name=cpu app=cpu; build/guest.elf name=clock app=clock seconds=2}
+	echo "mica: QEMU with KVM and nested VT-x"
+	set -- build/mica32.elf "density=16M"
+	modules=${MICA_RUN_MODULES-$default_modules}
 	set -f
 	old_ifs=$IFS
 	IFS=';'
@@ -30,8 +82,25 @@ if reason=$(sh tools/kvm-check.sh); then
 	done
 	IFS=$old_ifs
 	set +f
-	exec sh tools/qemu-run.sh --show --kvm "$@"
+	echo "mica: [1/2] the baseline: the guest kernel alone runs the cpu app"
+	watch "$base" sh tools/qemu-run.sh --kvm --timeout 120 --log "$base" build/guest32.elf "app=cpu rounds=1"
+	[ $? -eq 0 ] || { echo "mica: the baseline failed; see $base"; exit 1; }
+	echo "mica: [2/2] the experiment: VMs and containers side by side under mica"
+	watch "$exp" sh tools/qemu-run.sh --kvm --timeout 600 --log "$exp" "$@"
+else
+	echo "mica: KVM with nested VT-x is not available here ($reason); booting in Bochs, which emulates VT-x (slower; its TSC counts instructions)"
+	echo "mica: [1/2] the baseline: the guest kernel alone runs the cpu app"
+	watch "$base" sh tools/bochs-run.sh --timeout 300 --log "$base" --bochs-log build/run/baseline.bochs.log build/baseline.iso
+	[ $? -eq 0 ] || { echo "mica: the baseline failed; see $base"; exit 1; }
+	echo "mica: [2/2] the experiment: VMs and containers side by side under mica"
+	watch "$exp" sh tools/bochs-run.sh --timeout 900 --log "$exp" --bochs-log build/run/experiment.bochs.log build/mica.iso
 fi
-
-echo "mica: KVM with nested VT-x is not available here ($reason); booting in Bochs, which emulates VT-x (slower)"
-exec sh tools/bochs-run.sh --show --timeout 300 build/mica.iso
+status=$?
+# mica ends with 1 when a VM failed, and one does on purpose: the container
+# host brings itself down with its kernel bug. Anything else is a failure.
+if [ $status -ne 0 ] && [ $status -ne 1 ]; then
+	echo "mica: the experiment did not finish (status $status); see $exp"
+	exit $status
+fi
+echo
+bash tools/experiment.sh "$base" "$exp" build/experiment.csv
