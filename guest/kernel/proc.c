@@ -339,8 +339,9 @@ struct proc *proc_spawn(struct container *c, struct proc *parent, const char *pa
 	}
 	p = alloc_slot();
 	if (p == NULL) {
-		klog("container %s: the process table is full (%u processes); spawn refused\n",
-		     c->name, proc_slots);
+		if (c->limit_hits++ == 0)
+			klog("container %s: the process table is full (%u processes); spawn refused\n",
+			     c->name, proc_slots);
 		*err = SYS_EAGAIN;
 		return NULL;
 	}
