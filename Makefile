@@ -59,7 +59,7 @@ LIB_SRCS  := $(wildcard lib/*.c) $(wildcard lib/*.S)
 HV_SRCS   := $(wildcard hv/*.c) $(wildcard hv/*.S) $(wildcard hv/vmx/*.S) \
 	$(filter-out hv/vmx/asm-offsets.c,$(wildcard hv/vmx/*.c))
 GUEST_SRCS := $(wildcard guest/kernel/*.c) $(wildcard guest/kernel/*.S) \
-	$(wildcard guest/apps/*.c) $(wildcard tests/guest/*.c)
+	$(wildcard guest/apps/*.c) $(wildcard tests/guest/*.c) $(wildcard tests/guest/*.S)
 
 obj = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
 

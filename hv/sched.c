@@ -114,6 +114,11 @@ void sched_run(struct vm **vms, unsigned n, struct sched_stats *st)
 		vm->tsc_left_cpu = left_at;
 		vm->tsc_host += (left_at - now) - (vm->tsc_guest - guest_before);
 		cur = next;
+		/* `cpu-limit=`: a guest that spins forever (a fuzzed one, say)
+		 * ends with a reason instead of holding its slot for ever. */
+		if (vm->state == VM_RUNNING && vm->cpu_limit_tsc &&
+		    vm->tsc_guest + vm->tsc_host >= vm->cpu_limit_tsc)
+			vm_crash(vm, "CPU limit of %u ms reached (cpu-limit=)", vm->cpu_limit_ms);
 		if (vm->state != VM_RUNNING) {
 			stopped(vm, st);
 			left_at = rdtsc();      /* a restart is not switch time */

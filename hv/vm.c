@@ -349,7 +349,8 @@ static int build_mbi(struct vm *vm, const char *cmdline, const struct vm_module 
 
 /* ---- Lifecycle ----------------------------------------------------------- */
 
-/* `restart=`, `max-restarts=`, `slice=`: how the VM is run and revived. */
+/* `restart=`, `max-restarts=`, `slice=`, `cpu-limit=`: how the VM is run
+ * and revived. */
 static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];
@@ -383,6 +384,15 @@ static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t
 		}
 	}
 	vm->slice_tsc = clock_tsc_hz() / 1000 * slice_ms;
+	vm->cpu_limit_tsc = 0;
+	if (cmdline_get(cmdline, "cpu-limit", val, sizeof(val))) {
+		if (cmdline_parse_uint(val, &v) || v < 1 || v > 3600000) {
+			fmt_snprintf(err, n, "cpu-limit=%s: give milliseconds from 1 to 3600000", val);
+			return -1;
+		}
+		vm->cpu_limit_tsc = clock_tsc_hz() / 1000 * v;
+		vm->cpu_limit_ms = (unsigned)v;
+	}
 	return 0;
 }
 

@@ -72,6 +72,8 @@ struct vm {
 
 	/* Scheduling (hv/sched.c). */
 	uint64_t slice_tsc;             /* `slice=`: TSC ticks per turn on the CPU */
+	uint64_t cpu_limit_tsc;         /* `cpu-limit=`: CPU time it may have, or 0 */
+	unsigned cpu_limit_ms;
 	uint64_t slice_end;             /* this turn ends at this TSC */
 	bool halted;                    /* waiting, with interrupts on, */
 	uint64_t wake_at;               /* ... for this TSC (its next device event) */

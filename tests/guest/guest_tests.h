@@ -32,6 +32,9 @@ void guest_test_probe(struct boot_info *bi);
 /* An unhandled exception: the kernel must dump registers and panic. */
 void guest_test_exception(void);
 
+/* The guest fuzzer (tests/guest/fuzz.c): one random hostile case per life
+ * of the VM. Ends the VM; does not return. */
+void guest_fuzz(struct boot_info *bi) __attribute__((noreturn));
 /* Benchmark: TSC cost of a CPUID exit and of a null hypercall round trip,
  * printed as "bench: NAME VALUE" lines. */
 void guest_bench_exits(void);
