@@ -29,7 +29,7 @@ const char kernel_name[] = "guest";
  * (docs/apps.md), which the chosen app checks itself.
  */
 const char *const guest_kernel_keys[] = {
-	"selftest", "test", "app", "hz", "seed",                /* the kernel's */
+	"selftest", "test", "app", "hz", "seed", "lines",                /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
 	"name", "mem", "restart", "max-restarts", "slice", "density",
 	"cpu-limit",                                            /* mica's */
@@ -72,6 +72,8 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		guest_test_crash_once();
 	else if (strcmp(name, "fuzz") == 0)
 		guest_fuzz(bi);
+	else if (strcmp(name, "flood") == 0)
+		guest_flood(bi);
 	else if (strcmp(name, "probe") == 0)
 		guest_test_probe(bi);
 	else if (strcmp(name, "bench-exits") == 0) {
@@ -79,7 +81,7 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, probe, fpu, bench-exits, fuzz)\n", name);
+		     "exception, crash-once, probe, fpu, bench-exits, fuzz, flood)\n", name);
 	return 1;
 }
 

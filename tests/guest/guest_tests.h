@@ -35,6 +35,8 @@ void guest_test_exception(void);
 /* The guest fuzzer (tests/guest/fuzz.c): one random hostile case per life
  * of the VM. Ends the VM; does not return. */
 void guest_fuzz(struct boot_info *bi) __attribute__((noreturn));
+/* Console flood (tests/guest/flood.c): numbered, hashed lines, then exit. */
+void guest_flood(struct boot_info *bi) __attribute__((noreturn));
 /* Benchmark: TSC cost of a CPUID exit and of a null hypercall round trip,
  * printed as "bench: NAME VALUE" lines. */
 void guest_bench_exits(void);
