@@ -1,0 +1,145 @@
+#!/bin/bash
+# timeout: 120
+# The experiment's parser (tools/experiment.sh) and report (tools/report.sh)
+# on the logs of a real run, tests/fixtures/experiment/: no emulator. Every
+# row has its figures, some exactly as the fixture logs say; the CSV has its
+# header and one row per figure; a log without one line makes the parser
+# say "missing" and fail, and so do a VM whose checksum differs and a
+# container host without mica's steal clock. The report draws its chart.
+source "$(dirname "$0")/../lib.sh"
+
+FIX=tests/fixtures/experiment
+W=$OUT/$SCENARIO
+rm -rf "$W"
+mkdir -p "$W"
+CSV=$W/experiment.csv
+
+bash tools/experiment.sh "$FIX/baseline.log" "$FIX/experiment.log" "$CSV" >"$W/table" 2>"$W/stderr"
+STATUS=$?
+check_status 0 exit_0_every_figure_found
+check_no_line "$W/table" 'missing' no_figure_missing
+
+# Each row of the table, with a figure in the VM column or the container
+# column (a few rows have only one).
+while IFS='|' read -r name label; do
+	if grep -qE "^$label +([0-9][0-9.]*|[0-9]+ of [0-9]+|[0-9+.]+) " "$W/table"; then
+		result PASS "row_$name"
+	else
+		result FAIL "row_$name" "no line /^$label +NUMBER/ in $W/table"
+	fi
+done <<'EOF'
+start_latency_p50|start latency, create to ready: p50
+start_latency_max|  max
+memory_per_instance|memory per instance, charged
+memory_split|  made of
+least_memory|least memory each ran in
+ran_ok|  ran to the end, ok
+density|density in [0-9]+ KiB
+density_ran|  ran at once
+crossing_cost|crossing cost, round trip
+switch_cost|switch cost
+switch_cost_run|  VM switch in the run
+cpu_time|CPU taken by the cpu app: p50
+cpu_ratio|  bare / instance
+checksum|  checksum as bare, 0x[0-9a-f]+
+blast_kernel|blast radius: a kernel fails
+blast_app|  an app fails
+recovery|recovery, crash to ready again
+image_size|image size
+EOF
+
+# Figures exactly as the fixture logs have them (or as they follow from them).
+while read -r name want; do
+	check_line "$CSV" "^$want$" "csv_$name"
+done <<'EOF'
+null_vmcall crossing_cost,vm,226,tsc
+null_syscall crossing_cost,container,92,tsc
+vm_switch switch_cost,vm,429,tsc
+process_switch switch_cost,container,230,tsc
+vm_density density,vm,7,instances
+container_density density,container,288,instances
+vm_frames memory_per_instance,vm,2068,KiB
+container_memory memory_per_instance,container,305.25,KiB
+vm_ready_p50 start_latency_p50,vm,6532537,tsc
+container_ready_max start_latency_max,container,7297595,tsc
+bare_cycles cpu_time,bare,5026052,tsc
+vm_cpu_p50 cpu_time,vm,5335668,tsc
+vm_ratio cpu_ratio,vm,0.942,ratio
+container_ratio cpu_ratio,container,1.014,ratio
+vm_checksums checksum_same,vm,4,instances
+container_checksums checksum_same,container,4,instances
+vm_blast blast_kernel_crash,vm,1,instances
+vm_blast_of blast_kernel_crash_of,vm,6,instances
+kernel_bug_blast blast_kernel_bug,container,4,instances
+process_blast blast_process_crash,container,1,instances
+vm_recovery recovery,vm,4076056,tsc
+container_recovery recovery,container,1048835,tsc
+vm_image image_size,vm,408536,bytes
+container_program image_size,container,20984,bytes
+EOF
+check_line "$W/table" '^  limit +the budget +out of memory ' density_limits
+
+# The CSV: its header, then one row per figure, each a number.
+if [[ $(head -n 1 "$CSV" 2>/dev/null) == metric,model,value,unit ]]; then
+	result PASS csv_header
+else
+	result FAIL csv_header "first line of $CSV: $(head -n 1 "$CSV" 2>/dev/null)"
+fi
+rows=$(tail -n +2 "$CSV" 2>/dev/null | wc -l)
+if [[ $rows == 49 ]]; then
+	result PASS csv_49_rows
+else
+	result FAIL csv_49_rows "$rows rows in $CSV"
+fi
+tail -n +2 "$CSV" >"$W/csv-rows"
+check_no_line "$W/csv-rows" '^[^,]+,[^,]+,(missing|[^,]*[^0-9.,][^,]*),[^,]+$' csv_values_are_numbers
+
+# edited NAME SED_SCRIPT: the parser on the experiment log edited by
+# SED_SCRIPT; its table, stderr and CSV are $W/NAME.{table,stderr,csv}.
+edited() {
+	sed "$2" "$FIX/experiment.log" >"$W/$1.log"
+	bash tools/experiment.sh "$FIX/baseline.log" "$W/$1.log" "$W/$1.csv" \
+		>"$W/$1.table" 2>"$W/$1.stderr"
+	STATUS=$?
+}
+
+# A log without the null system call's line: "missing", exit status 1.
+edited no-syscall '/\[syscall-1\] bench: null_syscall /d'
+check_status 1 line_removed_exit_1
+check_line "$W/no-syscall.table" '^crossing cost, round trip +226 +missing ' line_removed_says_missing
+check_line "$W/no-syscall.stderr" 'missing: crossing_cost\(container\)$' line_removed_named
+check_line "$W/no-syscall.csv" '^crossing_cost,container,missing,tsc$' line_removed_csv_missing
+
+# A VM whose cpu app got another checksum: exit status 1, and it says so.
+edited bad-sum 's/^\(\[vm-3\] result app=cpu checksum=\)0x[0-9a-f]*/\10xdeadbeef/'
+check_status 1 checksum_differs_exit_1
+check_line "$W/bad-sum.table" '^  checksum as bare, 0x87cd2bce +3 of 4 +4 of 4 ' checksum_differs_3_of_4
+check_line "$W/bad-sum.stderr" "checksum differs from bare in 1 of 4 VMs$" checksum_differs_said
+
+# The container host without its steal clock: no container CPU time.
+edited no-steal "/guest: processes: CPU time net of other VMs' turns/d"
+check_status 1 no_steal_clock_exit_1
+check_line "$W/no-steal.table" '^CPU taken by the cpu app: p50 +5335668 +missing ' no_steal_clock_no_cpu_time
+
+# The report: no logs, one line; the fixture logs, a CSV and a PNG chart.
+bash tools/report.sh "$W/none/baseline.log" "$W/none/experiment.log" "$W/none" >"$W/report-none.out" 2>&1
+STATUS=$?
+check_status 1 report_without_logs_exit_1
+if [[ $(wc -l <"$W/report-none.out") == 1 ]] && grep -q '^report: no .*baseline.log' "$W/report-none.out"; then
+	result PASS report_without_logs_one_line
+else
+	result FAIL report_without_logs_one_line "it said: $(head -c 300 "$W/report-none.out")"
+fi
+if command -v gnuplot >/dev/null; then
+	bash tools/report.sh "$FIX/baseline.log" "$FIX/experiment.log" "$W/report" >"$W/report.out" 2>&1
+	STATUS=$?
+	check_status 0 report_exit_0
+	check_line "$W/report.out" "^report: wrote $W/report/experiment.png$" report_says_png
+	if [[ $(head -c 8 "$W/report/experiment.png" 2>/dev/null | od -An -c | tr -d ' ') == '211PNG\r\n032\n' ]]; then
+		result PASS report_png_is_png
+	else
+		result FAIL report_png_is_png "$W/report/experiment.png is no PNG"
+	fi
+else
+	result SKIP report_chart "no gnuplot (apt-get install gnuplot-nox)"
+fi

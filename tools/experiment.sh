@@ -1,0 +1,413 @@
+#!/bin/bash
+# experiment.sh - the figures of `make run`, the experiment: unikernel VMs
+# beside containers on one machine (docs/experiments.md). Reads the serial
+# log of the bare baseline boot and that of mica's boot (tests/iso/
+# experiment.cfg: K=4 VMs of the cpu app beside a container host VM running
+# 4 containers of it), prints one row per claim of the VM-versus-container
+# literature, VMs and containers side by side, and writes every figure as
+# CSV. Each cell comes from a line of a log; a figure not found prints
+# "missing". Under Bochs RDTSC counts instructions: "TSC" means instructions.
+#
+# usage: tools/experiment.sh BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]
+#        (CSV_OUT defaults to build/experiment.csv; its rows are
+#        metric,model,value,unit, always in the same order)
+#
+# Exit status: 0 every figure found; 1 a figure missing, the cpu app's
+# checksums differ, or a log cannot be read.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+	echo "usage: $0 BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]" >&2
+	exit 1
+fi
+csv=${3:-$root/build/experiment.csv}
+K=4     # VMs and containers of the cpu app (tests/iso/experiment.cfg)
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+# The logs without carriage returns and terminal escapes (GRUB clears the
+# screen before it boots).
+for f in "$1" "$2"; do
+	if [ ! -r "$f" ]; then
+		echo "experiment: cannot read $f" >&2
+		exit 1
+	fi
+done
+sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$1" >"$tmp/bare"
+sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$2" >"$tmp/run"
+B=$tmp/bare
+L=$tmp/run
+
+# ---- Reading the logs ----
+
+# after PREFIX [FILE]: the rest of the first line that starts with PREFIX
+# (a plain string, not a pattern). Names carry the VM's prefix: "mica: ",
+# "[vm-1] ", "[containers] [cpu-1] ".
+after() {
+	awk -v p="$1" 'index($0, p) == 1 { print substr($0, length(p) + 1); exit }' "${2:-$L}"
+}
+
+# num TEXT SED_PATTERN: the \1 of SED_PATTERN in TEXT, if it is a number.
+num() {
+	printf '%s\n' "$1" | sed -n "s/$2/\1/p" | grep -E '^[0-9]+$' | head -n 1
+}
+
+# table PREFIX HEADER_WORD ROW...: the first summary table printed with
+# PREFIX ("mica: summary: ", "[containers] summary: ") that has every ROW,
+# as "name col=value col=value ..." lines. A table starts at its header,
+# whose first word is HEADER_WORD; the container host prints its table on
+# the `summary` command and again at its end.
+table() {
+	local prefix=$1 head=$2
+	shift 2
+	awk -v p="$prefix" -v head="$head" -v need="$*" '
+		index($0, p) != 1 { next }
+		{ n = split(substr($0, length(p) + 1), f, " ") }
+		f[1] == head { t++; for (i = 1; i <= n; i++) col[t, i] = f[i]; cols[t] = n; next }
+		t && n == cols[t] {
+			line = f[1]
+			for (i = 2; i <= n; i++) line = line " " col[t, i] "=" f[i]
+			row[t, f[1]] = line; names[t] = names[t] " " f[1]
+		}
+		END {
+			k = split(need, want, " ")
+			for (i = 1; i <= t; i++) {
+				for (j = 1; j <= k; j++) if (!((i, want[j]) in row)) break
+				if (j <= k) continue
+				m = split(names[i], all, " ")
+				for (j = 1; j <= m; j++) if (!seen[all[j]]++) print row[i, all[j]]
+				exit
+			}
+		}' "$L"
+}
+
+# cell TABLE_FILE ROW COLUMN: one value of a table() table.
+cell() {
+	awk -v r="$2" -v c="$3" '$1 == r { for (i = 2; i <= NF; i++) if (index($i, c "=") == 1)
+		{ print substr($i, length(c) + 2); exit } }' "$1"
+}
+
+# median V...: the middle value (mean of the two middle ones for an even
+# count); empty if a value is missing.
+median() {
+	local v
+	for v in "$@"; do [ -n "$v" ] || return 0; done
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.15g\n", m }'
+}
+
+# maximum V...
+maximum() {
+	local v
+	for v in "$@"; do [ -n "$v" ] || return 0; done
+	printf '%s\n' "$@" | sort -n | tail -n 1
+}
+
+# ---- The figures ----
+
+declare -A V            # "metric model" -> value
+missing=
+# put METRIC MODEL VALUE: record a figure; an empty VALUE is missing.
+put() {
+	if [ -n "$3" ]; then
+		V[$1 $2]=$3
+	else
+		V[$1 $2]=missing
+		missing="$missing $1($2)"
+	fi
+}
+get() { echo "${V[$1 $2]:-missing}"; }
+
+vms=() cpus=()
+for i in $(seq 1 $K); do vms+=("vm-$i"); cpus+=("cpu-$i"); done
+table "mica: summary: " vm "${vms[@]}" >"$tmp/mica"
+table "[containers] summary: " container "${cpus[@]}" >"$tmp/ctr"
+
+column_of() { # TABLE_FILE COLUMN ROW...: the column's value for each row
+	local t=$1 c=$2
+	shift 2
+	for r in "$@"; do cell "$t" "$r" "$c"; done
+}
+# "mica: summary:" rows: outcome code restarts guest_tsc mica_tsc ram_kib
+# ready_tsc recover_tsc; "[containers] summary:" rows: outcome restarts
+# faults peak_kib cpu_tsc ready_tsc recover_tsc.
+mapfile -t vm_ready < <(column_of "$tmp/mica" ready_tsc "${vms[@]}")
+mapfile -t ctr_ready < <(column_of "$tmp/ctr" ready_tsc "${cpus[@]}")
+[ ${#vm_ready[@]} = $K ] || vm_ready=("")
+[ ${#ctr_ready[@]} = $K ] || ctr_ready=("")
+
+# Start latency, create to ready: wall-clock TSC with other VMs running.
+put start_latency_p50 vm "$(median "${vm_ready[@]}")"
+put start_latency_p50 container "$(median "${ctr_ready[@]}")"
+put start_latency_max vm "$(maximum "${vm_ready[@]}")"
+put start_latency_max container "$(maximum "${ctr_ready[@]}")"
+
+# Memory per instance. A VM: the frames mica charged it (density phase),
+# and the split mica prints at its end; the FPU area is the rest.
+frames=$(num "$(after "mica: bench: vm_frames_each ")" '^\([0-9]*\)$')
+mem=$(after "mica: vm vm-1: memory: ")
+ram=$(num "$mem" '^\([0-9]*\) KiB RAM,.*')
+ept=$(num "$mem" '.* \([0-9]*\) KiB EPT tables.*')
+vmcs=$(num "$mem" '.* \([0-9]*\) KiB VMCS.*')
+put memory_per_instance vm "${frames:+$((frames * 4))}"
+put memory_ram vm "$ram"
+put memory_ept_tables vm "$ept"
+put memory_vmcs vm "$vmcs"
+rest=
+[ -n "$frames" ] && [ -n "$ram" ] && [ -n "$ept" ] && [ -n "$vmcs" ] &&
+	rest=$((frames * 4 - ram - ept - vmcs))
+put memory_fpu_area vm "$rest"
+# A container: its peak (pages, page tables, kernel stack) and its kernel
+# objects: one process and one container.
+mapfile -t peaks < <(column_of "$tmp/ctr" peak_kib "${cpus[@]}")
+[ ${#peaks[@]} = $K ] || peaks=("")
+peak=$(median "${peaks[@]}")
+objs=$(after "[containers] guest: container host: kernel objects: ")
+proc_b=$(num "$objs" '^\([0-9]*\) bytes per process.*')
+ctr_b=$(num "$objs" '.*, \([0-9]*\) per container$')
+put memory_peak container "$peak"
+put kernel_objects_process container "$proc_b"
+put kernel_objects_container container "$ctr_b"
+put kernel_objects container "$([ -n "$proc_b" ] && [ -n "$ctr_b" ] &&
+	awk -v a="$proc_b" -v b="$ctr_b" 'BEGIN { printf "%.15g\n", (a + b) / 1024 }')"
+put memory_per_instance container "$([ -n "$peak" ] && [ "$(get kernel_objects container)" != missing ] &&
+	awk -v k="$peak" -v o="$(get kernel_objects container)" 'BEGIN { printf "%.15g\n", k + o }')"
+
+# Least memory each ran in, and did each run: exit code 0 / outcome ok.
+mapfile -t rams < <(column_of "$tmp/mica" ram_kib "${vms[@]}")
+[ ${#rams[@]} = $K ] || rams=("")
+put least_memory vm "$(maximum "${rams[@]}")"
+put least_memory container "$(maximum "${peaks[@]}")"
+ran=$(awk -v rows="${vms[*]}" 'BEGIN { split(rows, r, " "); for (i in r) want[r[i]] = 1 }
+	want[$1] && $2 == "outcome=ok" && $3 == "code=0"' "$tmp/mica" | wc -l)
+[ -s "$tmp/mica" ] || ran=
+put ran_ok vm "$ran"
+ran=$(awk -v rows="${cpus[*]}" 'BEGIN { split(rows, r, " "); for (i in r) want[r[i]] = 1 }
+	want[$1] && $2 == "outcome=ok"' "$tmp/ctr" | wc -l)
+[ -s "$tmp/ctr" ] || ran=
+put ran_ok container "$ran"
+
+# Density in a fixed budget.
+put density vm "$(num "$(after "mica: bench: vm_density ")" '^\([0-9]*\)$')"
+put density_budget vm "$(num "$(after "mica: bench: vm_density_budget_kib ")" '^\([0-9]*\)$')"
+put density_ran_ok vm "$(num "$(after "mica: bench: vm_density_ran_ok ")" '^\([0-9]*\)$')"
+vm_limit=$(after "mica: bench: vm_density_limit ")
+put density container "$(num "$(after "[containers] bench: container_density ")" '^\([0-9]*\)$')"
+put density_budget container "$(num "$(after "mica: vm containers: memory: ")" '^\([0-9]*\) KiB RAM.*')"
+host=$(after "[containers] guest: container host: ")
+put density_free container "$(num "$host" '.*, \([0-9]*\) KiB free for containers$')"
+ctr_limit=$(after "[containers] guest: density: " | sed -n 's/^[^;]*; \(container [0-9]* \)/\1/p')
+[ -n "$vm_limit" ] || missing="$missing density_limit(vm)"
+[ -n "$ctr_limit" ] || missing="$missing density_limit(container)"
+
+# Crossing and switch costs.
+put crossing_cost vm "$(num "$(after "[vm-bench] bench: null_vmcall_round_trip ")" '^\([0-9]*\)$')"
+put crossing_cost container "$(num "$(after "[containers] [syscall-1] bench: null_syscall ")" '^\([0-9]*\)$')"
+put switch_cost vm "$(num "$(after "mica: bench: vm_switch ")" '^\([0-9]*\)$')"
+sw=$(grep -m1 '^mica: summary: [0-9]* VM switches, ' "$L")
+put switch_cost_run vm "$(num "$sw" '.* VM switches, \([0-9]*\) TSC each.*')"
+put switches_run vm "$(num "$sw" '^mica: summary: \([0-9]*\) VM switches.*')"
+put switch_cost container "$(num "$(after "[containers] [switch-1] bench: process_switch ")" '^\([0-9]*\)$')"
+
+# CPU-bound throughput against bare metal: the CPU each instance took.
+bare_line=$(after "result app=cpu " "$B")
+put cpu_time bare "$(num "$bare_line" '.* cycles=\([0-9]*\).*')"
+mapfile -t vm_cpu < <(for r in "${vms[@]}"; do
+	in_guest=$(cell "$tmp/mica" "$r" guest_tsc) in_mica=$(cell "$tmp/mica" "$r" mica_tsc)
+	[ -n "$in_guest" ] && [ -n "$in_mica" ] && echo $((in_guest + in_mica)) || echo
+done)
+# A process's CPU time is its own only net of other VMs' turns: the
+# container host says when mica's steal clock is on.
+mapfile -t ctr_cpu < <(column_of "$tmp/ctr" cpu_tsc "${cpus[@]}")
+[ ${#ctr_cpu[@]} = $K ] || ctr_cpu=("")
+if [ -z "$(after "[containers] guest: processes: CPU time net of other VMs' turns")" ]; then
+	ctr_cpu=("")
+	missing="$missing steal_clock(container)"
+fi
+put cpu_time vm "$(median "${vm_cpu[@]}")"
+put cpu_time container "$(median "${ctr_cpu[@]}")"
+for m in vm container; do
+	b=$(get cpu_time bare) x=$(get cpu_time $m)
+	r=
+	[ "$b" != missing ] && [ "$x" != missing ] && r=$(awk -v b="$b" -v x="$x" 'BEGIN { printf "%.3f\n", b / x }')
+	put cpu_ratio $m "$r"
+done
+# The cpu app's checksum: the same in every instance as bare?
+sum=$(printf '%s\n' "$bare_line" | sed -n 's/^checksum=\(0x[0-9a-f]*\) .*/\1/p')
+same() { # OUTER NAME...: how many "OUTER[NAME] result app=cpu" lines carry $sum
+	local outer=$1 n=0 r s
+	shift
+	for r in "$@"; do
+		s=$(after "${outer}[$r] result app=cpu " | sed -n 's/^checksum=\(0x[0-9a-f]*\) .*/\1/p')
+		[ -n "$s" ] && [ "$s" = "$sum" ] && n=$((n + 1))
+	done
+	echo $n
+}
+put checksum_same vm "$([ -n "$sum" ] && same "" "${vms[@]}")"
+put checksum_same container "$([ -n "$sum" ] && same "[containers] " "${cpus[@]}")"
+
+# Blast radius. A guest kernel crashes: vm-crash, plus any other VM (not the
+# container host, whose end is the kernel bug's doing) that is not "ok".
+crash=$(after "mica: vm vm-crash: crashed: ")
+others=$(awk '$1 != "vm-crash" && $1 != "containers" && $2 != "outcome=ok"' "$tmp/mica" | wc -l)
+of=$(awk '$1 != "containers"' "$tmp/mica" | wc -l)
+put blast_kernel_crash vm "$([ -n "$crash" ] && [ -s "$tmp/mica" ] && echo $((1 + others)))"
+put blast_kernel_crash_of vm "$([ -s "$tmp/mica" ] && echo "$of")"
+# The shared kernel's bug: every container running in it, if its VM ended.
+bug=$(after "[containers] guest: kernel-bug: container ")
+running=$(num "$bug" '.* (\([0-9]*\) containers running)$')
+host_out=$(cell "$tmp/mica" containers outcome)
+host_code=$(cell "$tmp/mica" containers code)
+down=
+[ -n "$running" ] && [ -n "$host_out" ] && { [ "$host_out" != ok ] && down=$running || down=0; }
+put blast_kernel_bug container "$down"
+put blast_kernel_bug_of container "$running"
+# One process crashes: crash-1, plus any web-N not still running.
+fault=$(after "[containers] guest: container crash-1: pid 1 (bin/fault) killed: ")
+webs=$(awk '$1 ~ /^web-/' "$tmp/ctr" | wc -l)
+hurt=$(awk '$1 ~ /^web-/ && $2 != "outcome=running" && $2 != "outcome=ok"' "$tmp/ctr" | wc -l)
+put blast_process_crash container "$([ -n "$fault" ] && [ "$webs" -gt 0 ] && echo $((1 + hurt)))"
+put blast_process_crash_of container "$([ "$webs" -gt 0 ] && echo $((1 + webs)))"
+
+# Recovery, crash to ready again.
+put recovery vm "$(cell "$tmp/mica" vm-crash recover_tsc)"
+put recovery container "$(cell "$tmp/ctr" crash-1 recover_tsc)"
+
+# Image size: the guest kernel module; the container's program and image.
+module=$(awk -v n="name=vm-1" 'index($0, "mica: module ") == 1 &&
+	(index($0, "'\''" n " ") || index($0, " " n " ") || index($0, " " n "'\''"))' "$L" | head -n 1)
+put image_size vm "$(num "$module" '.*, \([0-9]*\) bytes at .*')"
+eng=$(after "[containers] guest: engine: run cpu: ")
+put image_size container "$(num "$eng" '^[0-9]* x [^ ]* (\([0-9]*\) bytes).*')"
+archive=$(after "[containers] guest: image apps: ")
+put image_archive container "$(num "$archive" '.*, \([0-9]*\) bytes$')"
+put image_archive_entries container "$(num "$archive" '^\([0-9]*\) entries,.*')"
+
+# ---- The table ----
+
+row() { # CLAIM VM CONTAINERS UNIT
+	printf '%-36s %-14s %-14s %s\n' "$1" "$2" "$3" "$4"
+}
+# join SEP FIGURE...: the figures joined by SEP, or "missing" if one is.
+join() {
+	local sep=$1 out="" f
+	shift
+	for f in "$@"; do
+		[ "$f" != missing ] || { echo missing; return; }
+		out=${out:+$out$sep}$f
+	done
+	echo "$out"
+}
+g() { get "$@"; }
+
+echo "the experiment: $K unikernel VMs against $K containers of the cpu app, one boot of mica"
+echo "TSC: instructions under Bochs; \"wall clock\" counts other VMs' turns on the one CPU too"
+echo
+row "claim" "VMs" "containers" "unit: what"
+row "start latency, create to ready: p50" "$(g start_latency_p50 vm)" "$(g start_latency_p50 container)" "TSC, wall clock, of $K each"
+row "  max" "$(g start_latency_max vm)" "$(g start_latency_max container)" "TSC, wall clock"
+row "memory per instance, charged" "$(g memory_per_instance vm)" "$(g memory_per_instance container)" "KiB"
+row "  made of" "$(join + "$(g memory_ram vm)" "$(g memory_ept_tables vm)" "$(g memory_vmcs vm)" "$(g memory_fpu_area vm)")" \
+	"$(join + "$(g memory_peak container)" "$(g kernel_objects container)")" \
+	"KiB: RAM+EPT+VMCS+FPU area; peak+kernel objects"
+row "least memory each ran in" "$(g least_memory vm)" "$(g least_memory container)" "KiB: RAM as configured; peak"
+row "  ran to the end, ok" "$(join " of " "$(g ran_ok vm)" $K)" "$(join " of " "$(g ran_ok container)" $K)" "instances"
+row "density in $(g density_budget vm) KiB" "$(g density vm)" "$(g density container)" \
+	"instances (containers: $(g density_free container) KiB free in a $(g density_budget container) KiB host VM)"
+row "  ran at once" "$(join " of " "$(g density_ran_ok vm)" "$(g density vm)") ok" "$(g density container) ready" "instances"
+row "  limit" "${vm_limit:-missing}" "$(echo "${ctr_limit:-missing}" | sed 's/^container [0-9]* not made: //; s/ (.*//')" "what ran out"
+row "crossing cost, round trip" "$(g crossing_cost vm)" "$(g crossing_cost container)" "TSC: null hypercall; null system call"
+row "switch cost" "$(g switch_cost vm)" "$(g switch_cost container)" "TSC: VM switch (density phase); process switch"
+row "  VM switch in the run" "$(g switch_cost_run vm)" "" "TSC on average, $(g switches_run vm) switches"
+row "CPU taken by the cpu app: p50" "$(g cpu_time vm)" "$(g cpu_time container)" "TSC (bare: $(g cpu_time bare)); VM: with its kernel's boot"
+row "  bare / instance" "$(g cpu_ratio vm)" "$(g cpu_ratio container)" "1.000: as fast as bare"
+row "  checksum as bare, ${sum:-missing}" "$(join " of " "$(g checksum_same vm)" $K)" "$(join " of " "$(g checksum_same container)" $K)" "instances"
+row "blast radius: a kernel fails" "$(join " of " "$(g blast_kernel_crash vm)" "$(g blast_kernel_crash_of vm)")" \
+	"$(join " of " "$(g blast_kernel_bug container)" "$(g blast_kernel_bug_of container)")" \
+	"instances affected: a guest kernel crashes; the host's kernel bug"
+row "  an app fails" "$(join " of " "$(g blast_kernel_crash vm)" "$(g blast_kernel_crash_of vm)")" \
+	"$(join " of " "$(g blast_process_crash container)" "$(g blast_process_crash_of container)")" \
+	"instances affected (a unikernel's app is its kernel)"
+row "recovery, crash to ready again" "$(g recovery vm)" "$(g recovery container)" "TSC, wall clock, restart=on-failure"
+row "image size" "$(g image_size vm)" "$(g image_size container)" \
+	"bytes: guest kernel module; program (image: $(g image_archive container), $(g image_archive_entries container) files)"
+echo
+echo "kernel objects: $(g kernel_objects_process container) bytes a process, $(g kernel_objects_container container) a container"
+echo "a kernel fails: vm-crash, $(g blast_kernel_crash_of vm) VMs besides the container host: ${crash:-missing}"
+echo "  containers running at the kernel bug: $(g blast_kernel_bug_of container); the host VM: ${host_out:-missing}, code ${host_code:-missing}"
+echo "an app fails: crash-1 beside web-1..; $(g blast_process_crash_of container) containers"
+echo "density: VMs: ${vm_limit:-missing}; containers: ${ctr_limit:-missing}"
+
+# ---- The CSV ----
+
+mkdir -p "$(dirname "$csv")" || exit 1
+{
+	echo "metric,model,value,unit"
+	while read -r metric model unit; do
+		echo "$metric,$model,$(get "$metric" "$model"),$unit"
+	done <<'EOF'
+start_latency_p50 vm tsc
+start_latency_p50 container tsc
+start_latency_max vm tsc
+start_latency_max container tsc
+memory_per_instance vm KiB
+memory_per_instance container KiB
+memory_ram vm KiB
+memory_ept_tables vm KiB
+memory_vmcs vm KiB
+memory_fpu_area vm KiB
+memory_peak container KiB
+kernel_objects_process container bytes
+kernel_objects_container container bytes
+kernel_objects container KiB
+least_memory vm KiB
+least_memory container KiB
+ran_ok vm instances
+ran_ok container instances
+density vm instances
+density container instances
+density_budget vm KiB
+density_budget container KiB
+density_free container KiB
+density_ran_ok vm instances
+crossing_cost vm tsc
+crossing_cost container tsc
+switch_cost vm tsc
+switch_cost container tsc
+switch_cost_run vm tsc
+switches_run vm switches
+cpu_time bare tsc
+cpu_time vm tsc
+cpu_time container tsc
+cpu_ratio vm ratio
+cpu_ratio container ratio
+checksum_same vm instances
+checksum_same container instances
+blast_kernel_crash vm instances
+blast_kernel_crash_of vm instances
+blast_kernel_bug container instances
+blast_kernel_bug_of container instances
+blast_process_crash container instances
+blast_process_crash_of container instances
+recovery vm tsc
+recovery container tsc
+image_size vm bytes
+image_size container bytes
+image_archive container bytes
+image_archive_entries container files
+EOF
+} >"$csv" || exit 1
+
+status=0
+if [ -n "$missing" ]; then
+	echo "experiment: missing:$missing" >&2
+	status=1
+fi
+for m in vm:VMs container:containers; do
+	n=$(get checksum_same "${m%%:*}")
+	if [ "$n" != missing ] && [ "$n" != $K ]; then
+		echo "experiment: the cpu app's checksum differs from bare in $((K - n)) of $K ${m#*:}" >&2
+		status=1
+	fi
+done
+exit $status
