@@ -271,6 +271,11 @@ qemu-gdb: debug
 test: all unit $(TEST_ISOS)
 	$(Q)sh tests/run.sh
 
+# Fuzzing in numbers: FUZZ_GUESTS, FUZZ_SYSCALLS, FUZZ_CASES, FUZZ_SEED
+# (tools/fuzz.sh); short fixed-seed sets run in `make test`.
+fuzz: all unit
+	$(Q)bash tools/fuzz.sh
+
 BENCH_ISOS := $(filter $(BUILD)/iso-bench-%,$(TEST_ISOS))
 bench: all $(BENCH_ISOS)
 	$(Q)bash tools/bench.sh
@@ -281,6 +286,7 @@ clean:
 help:
 	@echo "mica targets:"
 	@echo "  make run      boot mica in Bochs (QEMU+KVM if nested VT-x is available); ends by itself"
+	@echo "  make fuzz     1,000 fuzzed guests, 100,000 fuzzed system calls, fuzzed parsers"
 	@echo "  make report   the last run's figures as build/experiment.csv and build/experiment.png"
 	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed'"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
@@ -295,6 +301,6 @@ help:
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
-.PHONY: all deps images iso unit run report qemu qemu-nox bochs debug qemu-gdb test bench clean help
+.PHONY: all deps images iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj -name '*.d' 2>/dev/null)

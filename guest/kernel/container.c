@@ -88,7 +88,8 @@ void container_stop(struct container *c)
 int container_charge(struct container *c, int64_t n)
 {
 	if (n > 0 && c->limits.max_pages && c->pages + (uint64_t)n > c->limits.max_pages) {
-		if (c->limit_hits++ == 0)
+		c->limit_hits++;
+		if (!c->mem_noted && (c->mem_noted = true))
 			klog("container %s: memory limit of %lu KiB reached; allocation refused\n",
 			     c->name, (unsigned long)(c->limits.max_pages * 4));
 		return -1;
@@ -104,7 +105,8 @@ bool container_may_spawn(struct container *c)
 	if (c->state != CONTAINER_RUNNING)
 		return false;                   /* ending: no new processes */
 	if (c->limits.max_procs && c->nprocs >= c->limits.max_procs) {
-		if (c->limit_hits++ == 0)
+		c->limit_hits++;
+		if (!c->procs_noted && (c->procs_noted = true))
 			klog("container %s: process limit of %u reached; spawn refused\n", c->name,
 			     c->limits.max_procs);
 		return false;

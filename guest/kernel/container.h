@@ -46,7 +46,8 @@ struct container {
 
 	uint64_t period_start, period_tsc; /* CPU share: this period's start and use */
 	uint64_t cpu_tsc;               /* CPU time of all its processes, ever */
-	bool throttled_noted;           /* the throttle line was printed this period */
+	bool throttled_noted;           /* the throttle line was printed (once a container) */
+	bool mem_noted, procs_noted, table_noted; /* each limit's line, once a container */
 
 	uint64_t tsc_created, tsc_ready, tsc_ended; /* ready: its first "ready " line */
 	unsigned faults, kills;         /* processes ended by a fault, by SYS_KILL */

@@ -456,11 +456,22 @@ done:
 
 /* ---- The script ---- */
 
+/* After a bad line: stop reading the script, and stop what it started (a
+ * service with restart=always would otherwise run on). */
+static void script_abort(void)
+{
+	exit_code = EXIT_BAD_CONFIG;
+	script = script_end;
+	for (unsigned i = 0; i < MAX_SERVICES; i++)
+		if (services[i].used)
+			service_scale(&services[i], 0);
+}
+
+/* A bad line: say which and why, then script_abort(). */
 static void script_error(const char *what, const char *why)
 {
 	klog("%s line %u: %s: %s\n", script_name, script_lineno, what, why);
-	exit_code = EXIT_BAD_CONFIG;
-	script = script_end;                    /* stop reading the script */
+	script_abort();
 }
 
 /* Next blank-separated word of (*s), NUL-terminated in place; NULL at the
@@ -512,8 +523,7 @@ static int parse_service(char **rest, struct service *s, bool density)
 				image_list(known, sizeof(known));
 				klog("%s line %u: image=%s: no such image (images: %s)\n",
 				     script_name, script_lineno, val, known);
-				exit_code = EXIT_BAD_CONFIG;
-				script = script_end;
+				script_abort();
 				return -1;
 			}
 		} else if (strcmp(w, "replicas") == 0 && !density && !cmdline_parse_uint(val, &n) &&
@@ -597,8 +607,7 @@ static void cmd_run(char *rest, bool density)
 	if (image_lookup(tmp.image, tmp.args[0], &data, &size)) {
 		klog("%s line %u: %s: no such program in image %s\n", script_name, script_lineno,
 		     tmp.args[0], tmp.image->name);
-		exit_code = EXIT_BAD_CONFIG;
-		script = script_end;
+		script_abort();
 		return;
 	}
 	s = service_new();

@@ -339,7 +339,8 @@ struct proc *proc_spawn(struct container *c, struct proc *parent, const char *pa
 	}
 	p = alloc_slot();
 	if (p == NULL) {
-		if (c->limit_hits++ == 0)
+		c->limit_hits++;
+		if (!c->table_noted && (c->table_noted = true))
 			klog("container %s: the process table is full (%u processes); spawn refused\n",
 			     c->name, proc_slots);
 		*err = SYS_EAGAIN;

@@ -196,8 +196,9 @@ static bool holds_image(uint64_t region)
 
 /*
  * vm_is_writable() and vm_is_executable() give each part of the layout
- * its rights; the whole of [0, 4 GiB), and nothing above, is identity-
- * mapped, with 4 KiB pages exactly in the 2 MiB regions the image touches.
+ * its rights; the whole of [4 KiB, 4 GiB), and nothing above or below, is
+ * identity-mapped, with 4 KiB pages exactly in the 2 MiB regions the image
+ * (or the unmapped page 0) touches.
  */
 bool selftest_vm_page_tables_walk(void)
 {
@@ -232,9 +233,13 @@ bool selftest_vm_page_tables_walk(void)
 				  want[i].what, want[i].va, vm_is_writable(want[i].va),
 				  vm_is_executable(want[i].va), mapped ? size : 0);
 	}
+	/* Page 0 is left out, so that a null pointer faults. */
+	ok = ok && vm_translate(vm_current(), 0, NULL, NULL, NULL) != 0;
 	for (uint64_t r = 0; ok && r < IDENTITY_LIMIT; r += PAGE_2M) {
-		ok = vm_translate(vm_current(), r, &pa, NULL, &size) == 0 && pa == r &&
-		     size == (holds_image(r) ? PAGE_4K : PAGE_2M);
+		uint64_t va = r ? r : PAGE_4K;
+
+		ok = vm_translate(vm_current(), va, &pa, NULL, &size) == 0 && pa == va &&
+		     size == (holds_image(r) || r == 0 ? PAGE_4K : PAGE_2M);
 		if (!ok)
 			ktap_diag("2 MiB region at 0x%lx: wrong mapping", r);
 	}

@@ -238,11 +238,13 @@ int vm_init(struct boot_info *bi)
 	uint64_t free_before = frame_pool_free_count(p), frames;
 	uint64_t image_start = (uintptr_t)__image_start, text_end = (uintptr_t)__text_end;
 	uint64_t rodata_end = (uintptr_t)__rodata_end, image_end = (uintptr_t)__image_end;
-	/* In address order, so that vm_map() reaches each 2 MiB region that
+	/* Page 0 stays unmapped, so that a null pointer faults, in the kernel
+	 * and in a process alike. In address order, so that vm_map() reaches
+	 * each 2 MiB region that
 	 * holds part of the image with 4 KiB steps, and every other one at
 	 * a 2 MiB boundary with 2 MiB left: it picks the page sizes. */
 	const struct { uint64_t start, end, flags; } layout[] = {
-		{ 0,           image_start,    PTE_W | PTE_NX },  /* low memory */
+		{ PAGE_4K,     image_start,    PTE_W | PTE_NX },  /* low memory */
 		{ image_start, text_end,       0 },               /* text */
 		{ text_end,    rodata_end,     PTE_NX },          /* read-only data */
 		{ rodata_end,  image_end,      PTE_W | PTE_NX },  /* data, bss, stack */
@@ -275,10 +277,10 @@ int vm_init(struct boot_info *bi)
 	write_cr3((uint64_t)(uintptr_t)pml4);
 
 	if (nx)
-		klog("paging: 4 GiB identity-mapped, kernel text read-only, data no-execute "
+		klog("paging: 4 GiB identity-mapped but page 0, kernel text read-only, data no-execute "
 		     "(%lu page-table frames)\n", frames);
 	else
-		klog("paging: 4 GiB identity-mapped, kernel text read-only, no-execute "
+		klog("paging: 4 GiB identity-mapped but page 0, kernel text read-only, no-execute "
 		     "unavailable: CPU lacks NX (%lu page-table frames)\n", frames);
 	return 0;
 

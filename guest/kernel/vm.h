@@ -15,7 +15,8 @@ struct frame_pool;
 
 /*
  * Build the kernel's page tables from (bi)'s frame allocator and switch to
- * them: [0, 4 GiB) identity-mapped; kernel text read-only and executable,
+ * them: [4 KiB, 4 GiB) identity-mapped, page 0 left out so that a null
+ * pointer faults; kernel text read-only and executable,
  * read-only data read-only, everything else (data, bss, stack, the rest of
  * memory and MMIO) writable; all but the text no-execute when the CPU has
  * NX. 2 MiB pages, except 4 KiB pages in each 2 MiB region holding a page
