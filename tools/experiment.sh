@@ -169,7 +169,7 @@ put memory_peak container "$peak"
 put kernel_objects_process container "$proc_b"
 put kernel_objects_container container "$ctr_b"
 put kernel_objects container "$([ -n "$proc_b" ] && [ -n "$ctr_b" ] &&
-	awk -v a="$proc_b" -v b="$ctr_b" 'BEGIN { printf "%.15g\n", (a + b) / 1024 }')"
+	awk -v a="$proc_b" -v b="$ctr_b" 'BEGIN { printf "%.2f\n", (a + b) / 1024 }')"
 put memory_per_instance container "$([ -n "$peak" ] && [ "$(get kernel_objects container)" != missing ] &&
 	awk -v k="$peak" -v o="$(get kernel_objects container)" 'BEGIN { printf "%.15g\n", k + o }')"
 

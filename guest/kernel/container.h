@@ -54,6 +54,8 @@ struct container {
 	unsigned limit_hits;            /* spawns or pages refused by a limit */
 
 	void *owner;                    /* the engine's replica slot, or NULL */
+	bool quiet;                     /* its output is counted, not printed */
+	uint64_t quiet_bytes;
 };
 
 /* Make a container, empty (no process yet). Returns it, or NULL with one

@@ -118,6 +118,7 @@ static int replica_start(struct replica *r)
 	if (s->hostname[0])
 		strlcpy(r->c->hostname, s->hostname, sizeof(r->c->hostname));
 	r->c->owner = r;
+	r->c->quiet = s->density;
 	r->ready_noted = false;
 	for (int i = 0; i < s->argc; i++)
 		argv[i] = s->args[i];
@@ -203,9 +204,10 @@ static void replica_ended(struct replica *r)
 	r->faults += c->faults;
 	if (c->peak_pages > r->peak_pages)
 		r->peak_pages = c->peak_pages;
-	klog("container %s exited: status %d (%s), %lu KiB at most, CPU %lu TSC\n", c->name,
-	     status, status_words(status), (unsigned long)(c->peak_pages * 4),
-	     (unsigned long)c->cpu_tsc);
+	if (!c->quiet)
+		klog("container %s exited: status %d (%s), %lu KiB at most, CPU %lu TSC\n",
+		     c->name, status, status_words(status), (unsigned long)(c->peak_pages * 4),
+		     (unsigned long)c->cpu_tsc);
 	c->owner = NULL;
 	container_free(c);
 	r->c = NULL;
@@ -227,9 +229,10 @@ static void poll_replicas(void)
 				r->first_ready_tsc = c->tsc_ready - c->tsc_created;
 			else
 				r->recover_tsc = c->tsc_ready - r->stopped_tsc;
-			klog("container %s ready: %lu TSC after its start%s\n", c->name,
-			     (unsigned long)(c->tsc_ready - c->tsc_created),
-			     r->restarts ? " (restarted)" : "");
+			if (!c->quiet)
+				klog("container %s ready: %lu TSC after its start%s\n", c->name,
+				     (unsigned long)(c->tsc_ready - c->tsc_created),
+				     r->restarts ? " (restarted)" : "");
 		}
 		if (c && c->state == CONTAINER_ENDED && c->nprocs == 0)
 			replica_ended(r);
