@@ -10,6 +10,11 @@
 #include "hv/vm.h"
 #include "lib/console.h"
 #include "lib/string.h"
+#include "lib/x86.h"
+#include "hv/clock.h"
+
+/* How long a guest whose console write found no room waits: 1 ms. */
+#define CONSOLE_WAIT_TSC        (clock_tsc_hz() / 1000)
 
 typedef int64_t (*hc_fn)(struct vm *vm, const uint64_t *args);
 
@@ -28,6 +33,15 @@ static int64_t hc_console_write(struct vm *vm, const uint64_t *args)
 	room = room > VUART_QUEUE_RESERVE ? (room - VUART_QUEUE_RESERVE) / per_byte : 0;
 	if (len > room)
 		len = room;
+	if (len == 0 && args[1] > 0) {
+		/* The console is full: the guest will ask again. Rather than
+		 * let it spin on the CPU meanwhile (its CPU time, and the other
+		 * VMs'), it waits off the CPU, as in HLT, for a millisecond of
+		 * draining. */
+		vm->halted = true;
+		vm->wake_at = rdtsc() + CONSOLE_WAIT_TSC;
+		return 0;
+	}
 	while (done < len) {
 		/* One piece per host page: the buffer may span several. */
 		uint64_t chunk = EPT_PAGE_4K - ((buf + done) & (EPT_PAGE_4K - 1));

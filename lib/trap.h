@@ -44,4 +44,45 @@ void trap_dump(const struct trap_frame *tf);
 void trap_dispatch(struct trap_frame *tf);
 #endif
 
+#ifdef __ASSEMBLER__
+/* Push and pop the general-purpose registers of struct trap_frame, in its
+ * order (r15 lowest): lib/trapentry.S and the container host's SYSCALL
+ * entry (guest/kernel/entry.S) build the same frame. */
+	.macro TRAP_PUSH_REGS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	.endm
+
+	.macro TRAP_POP_REGS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	.endm
+#endif
+
 #endif /* LIB_TRAP_H */

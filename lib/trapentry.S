@@ -32,21 +32,7 @@ trap_stub_\v:
 	.endr
 
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	TRAP_PUSH_REGS
 	cld
 	mov %rsp, %rdi
 	/* Align the stack for C: the frame may sit at any 8-byte offset. */
@@ -54,21 +40,7 @@ trap_common:
 	and $-16, %rsp
 	call trap_dispatch
 	mov %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	TRAP_POP_REGS
 	add $16, %rsp                   /* vector and error code */
 	iretq
 

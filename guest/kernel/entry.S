@@ -14,47 +14,10 @@
  * (nor SWAPGS) because SYSCALL leaves interrupts off (IA32_FMASK clears IF).
  */
 #include "lib/cpu.h"
+#include "lib/trap.h"
 
 /* Not an IDT vector: marks a trap_frame built by syscall_entry. */
 #define SYSCALL_FRAME_VECTOR 0x100
-
-/* Save and restore struct trap_frame's registers (lib/trap.h), in the
- * order lib/trapentry.S uses. */
-	.macro PUSH_REGS
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	.endm
-
-	.macro POP_REGS
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	.endm
 
 	.text
 
@@ -83,7 +46,7 @@ swtch:
 proc_first_entry:
 	call proc_first_run             /* a process killed before it ran ends here */
 	cli
-	POP_REGS
+	TRAP_POP_REGS
 	add $16, %rsp                   /* vector and error code */
 	iretq
 
@@ -100,14 +63,14 @@ syscall_entry:
 	pushq %rcx                      /* rip */
 	pushq $0                        /* error code */
 	pushq $SYSCALL_FRAME_VECTOR
-	PUSH_REGS
+	TRAP_PUSH_REGS
 	cld
 	mov %rsp, %rdi                  /* 22 words pushed: still 16-byte aligned */
 	call syscall_dispatch
 	/* Interrupts stay off from here: the last instructions run in ring 0
 	 * on the user's stack. */
 	cli
-	POP_REGS
+	TRAP_POP_REGS
 	add $16, %rsp
 	popq %rcx                       /* rip */
 	add $8, %rsp                    /* cs */

@@ -21,21 +21,19 @@
 #include "guest/apps/applib.h"
 #include "guest/user/ulib.h"
 #include "lib/fmt.h"
+#include "lib/rand.h"
 
 #define REPORT_EVERY    10000
 #define MAX_CHILDREN    4
 
 static const char *const sysfuzz_keys[] = { "seed", "n", NULL };
 
-/* xorshift64* (Vigna): small, and the same sequence for the same seed. */
+/* The same sequence for the same seed (lib/rand.h). */
 static uint64_t state;
 
 static uint64_t rnd(void)
 {
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 0x2545f4914f6cdd1dULL;
+	return rand_next(&state);
 }
 
 static char buf[4096];          /* a buffer of its own, for valid pointers */

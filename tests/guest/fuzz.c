@@ -31,6 +31,7 @@
 #include "lib/cmdline.h"
 #include "lib/console.h"
 #include "lib/frame.h"
+#include "lib/rand.h"
 #include "lib/string.h"
 #include "lib/trap.h"
 #include "lib/x86.h"
@@ -49,15 +50,12 @@ static const char *const kind_names[NKINDS] = {
 
 void fuzz_leave_long_mode(uint32_t code, int real) __attribute__((noreturn));
 
-/* xorshift64* (Vigna): the same case for the same seed and life. */
+/* The same case for the same seed and life (lib/rand.h). */
 static uint64_t state;
 
 static uint64_t rnd(void)
 {
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 0x2545f4914f6cdd1dULL;
+	return rand_next(&state);
 }
 
 /* Where an operation goes on when it faults: set just before it by the
