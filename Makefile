@@ -206,13 +206,22 @@ $(BUILD)/fixtures/tiny-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	$(Q)$(LD) -m elf_i386 -Ttext 0x100000 -z noexecstack -o $@ $@.o
 
 # The container images go along, for GRUB's `module /boot/apps.cpio`.
-ISO_FILES := $(BUILD)/mica.elf $(BUILD)/guest.elf $(BUILD)/apps.cpio $(BUILD)/tests.cpio
+# The ISOs carry the kernels without symbols or debug information: smaller,
+# the same bytes wherever the tree was built (debug information names the
+# build's paths), and the same kind of file as the images' stripped programs,
+# which the experiment compares them with. build/*.elf keep theirs.
+$(BUILD)/strip/%.elf: $(BUILD)/%.elf
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  STRIP   $@"
+	$(Q)$(STRIP) -o $@ $<
+
+ISO_FILES := $(BUILD)/strip/mica.elf $(BUILD)/strip/guest.elf $(BUILD)/apps.cpio $(BUILD)/tests.cpio
 TEST_ISO_FILES := $(ISO_FILES) $(FIXTURES)
 
 # The bare-metal baseline of `make run`: the guest kernel alone (tools/run.sh).
-$(BUILD)/baseline.iso: tools/baseline.cfg $(BUILD)/guest.elf tools/mkiso.sh
+$(BUILD)/baseline.iso: tools/baseline.cfg $(BUILD)/strip/guest.elf tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
-	$(Q)sh tools/mkiso.sh $@ tools/baseline.cfg $(BUILD)/guest.elf
+	$(Q)sh tools/mkiso.sh $@ tools/baseline.cfg $(BUILD)/strip/guest.elf
 
 iso: $(BUILD)/mica.iso
 $(BUILD)/mica.iso: tools/grub.cfg $(ISO_FILES) tools/mkiso.sh

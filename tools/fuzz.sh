@@ -66,7 +66,7 @@ hold=$(( GUESTS / 40 + 2 ))
 	echo "	boot"
 	echo "}"
 } > "$DIR/guests.cfg"
-sh tools/mkiso.sh "$DIR/guests.iso" "$DIR/guests.cfg" build/mica.elf build/guest.elf > /dev/null || exit 1
+sh tools/mkiso.sh "$DIR/guests.iso" "$DIR/guests.cfg" build/strip/mica.elf build/strip/guest.elf > /dev/null || exit 1
 echo "fuzz: $GUESTS guests under mica in Bochs (this takes a while)"
 sh tools/bochs-run.sh --timeout 3600 --log "$DIR/guests.log" --bochs-log "$DIR/guests.bochs.log" \
 	"$DIR/guests.iso"

@@ -93,6 +93,7 @@ static enum { HOLD_NONE, HOLD_WAIT, HOLD_WAIT_READY, HOLD_SLEEP, HOLD_DENSITY } 
 static struct service *hold_svc;                /* NULL: every service */
 static uint64_t hold_until_tick;
 static unsigned density_count;
+static uint64_t density_quiet_bytes;            /* what its containers printed */
 static bool density_reported;
 static uint64_t density_free_before;
 
@@ -440,6 +441,11 @@ static bool density_step(void)
 			     "ready (status %d)\n", density_count - 1, s->args[0], density_count,
 			     last->status);
 		}
+		for (unsigned i = 0; i < proc_slots; i++)
+			if (replicas[i].svc == s && replicas[i].c)
+				density_quiet_bytes += replicas[i].c->quiet_bytes;
+		klog("density: their console output, %lu bytes, was counted, not printed\n",
+		     (unsigned long)density_quiet_bytes);
 		kprintf("bench: container_density %u\n", density_count - 1);
 		density_reported = true;
 		service_scale(s, 0);
@@ -628,6 +634,7 @@ static void cmd_run(char *rest, bool density)
 	if (density) {
 		density_count = 1;
 		density_reported = false;
+		density_quiet_bytes = 0;
 		density_free_before = frame_pool_free_count(pool);
 		hold = HOLD_DENSITY;
 		hold_svc = s;
