@@ -116,6 +116,15 @@ static void report_malformed(char *err, size_t errlen, const char *tok, const ch
 		     len > QUOTE_MAX ? "..." : "", why);
 }
 
+/* An error quotes the command line: its control characters become '?',
+ * so that the error stays one line and cannot drive a terminal. */
+static void printable(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			*s = '?';
+}
+
 int cmdline_check(const char *line, const char *const known[], char *err, size_t errlen)
 {
 	const char *cursor = cmdline_args(line);
@@ -131,6 +140,8 @@ int cmdline_check(const char *line, const char *const known[], char *err, size_t
 			return 0;
 		if (r < 0) {
 			report_malformed(err, errlen, tok, cursor);
+			if (errlen)
+				printable(err);
 			return -1;
 		}
 		if (is_known(key, known))
@@ -143,8 +154,10 @@ int cmdline_check(const char *line, const char *const known[], char *err, size_t
 				append(err, errlen, ", ");
 			append(err, errlen, known[i]);
 		}
-		if (errlen > 0)
+		if (errlen > 0) {
 			append(err, errlen, known != NULL && known[0] != NULL ? ")" : "none)");
+			printable(err);
+		}
 		return -1;
 	}
 }

@@ -46,9 +46,11 @@ int memmap_add_reserved(struct memmap *m, uint64_t base, uint64_t len)
 	return add(m->reserved, &m->nreserved, base, len);
 }
 
-/* The lowest address >= (pa) where (len) bytes overlap no reserved range,
- * moving past each range that is in the way until none is. */
-static uint64_t skip_reserved(const struct memmap *m, uint64_t pa, uint64_t len)
+/* The lowest page-aligned address >= (pa) where (len) bytes overlap no
+ * reserved range, moving past each range in the way until none is, into
+ * (*out). False if none is left below 2^64. Every sum is checked: maps
+ * from firmware (or a hostile loader) may reach the top of the space. */
+static bool skip_reserved(const struct memmap *m, uint64_t pa, uint64_t len, uint64_t *out)
 {
 	bool moved = true;
 
@@ -57,15 +59,16 @@ static uint64_t skip_reserved(const struct memmap *m, uint64_t pa, uint64_t len)
 		for (unsigned i = 0; i < m->nreserved; i++) {
 			const struct mem_range *r = &m->reserved[i];
 
-			if (pa < r->end && pa + len > r->base) {
-				if (r->end > UINT64_MAX - PAGE_SIZE)
-					return UINT64_MAX - len;  /* nothing fits past it */
+			if (pa < r->end && (r->base <= pa || r->base - pa < len)) {
+				if (r->end > UINT64_MAX - (PAGE_SIZE - 1))
+					return false;   /* nothing fits past it */
 				pa = ALIGN_UP(r->end, PAGE_SIZE);
 				moved = true;
 			}
 		}
 	}
-	return pa;
+	*out = pa;
+	return true;
 }
 
 int memmap_plan(struct memmap *m, char *err, size_t errlen)
@@ -95,11 +98,14 @@ int memmap_plan(struct memmap *m, char *err, size_t errlen)
 	m->bitmap_bytes = ALIGN_UP(frame_bitmap_words(m->top / PAGE_SIZE) * 8, PAGE_SIZE);
 	for (unsigned i = 0; i < m->nusable; i++) {
 		const struct mem_range *r = &m->usable[i];
-		uint64_t base = ALIGN_UP(r->base < MEMMAP_LOW_LIMIT ? MEMMAP_LOW_LIMIT : r->base, PAGE_SIZE);
-		uint64_t end = r->end < m->limit ? r->end : m->limit;
-		uint64_t pa = skip_reserved(m, base, m->bitmap_bytes);
+		uint64_t start = r->base < MEMMAP_LOW_LIMIT ? MEMMAP_LOW_LIMIT : r->base;
+		uint64_t end = r->end < m->limit ? r->end : m->limit, pa;
 
-		if (pa + m->bitmap_bytes <= end) {
+		/* A range starting in the last page would align up to 0. */
+		if (start > UINT64_MAX - (PAGE_SIZE - 1) ||
+		    !skip_reserved(m, ALIGN_UP(start, PAGE_SIZE), m->bitmap_bytes, &pa))
+			continue;
+		if (pa <= end && m->bitmap_bytes <= end - pa) {
 			m->bitmap_pa = pa;
 			if (memmap_add_reserved(m, pa, m->bitmap_bytes)) {
 				fmt_snprintf(err, errlen, "memory map has more than %d ranges",

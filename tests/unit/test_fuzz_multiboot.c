@@ -441,32 +441,6 @@ static u128 union_bytes(const struct memmap *m, bool *overlap)
 	return total;
 }
 
-/*
- * Three known bugs of memmap_plan, left out until lib/memmap.c is fixed
- * (reproducers in the commit message); such cases are counted as "left
- * out (known bug)".
- * 1: it rounds a usable range's start up to a page with ALIGN_UP, which
- * wraps to 0 for a start in the last page below 2^64, and the bitmap can
- * then go to physical 0: where a map has such a range, a plan that is not
- * the reference's is not checked further.
- * 2: skip_reserved's "pa + len > r->base" and memmap_plan's
- * "pa + bitmap_bytes <= end" wrap past 2^64, so a place just past a
- * reserved range that ends near 2^64, or in a usable range that starts
- * there, is taken although it is not below the limit: a plan whose bitmap
- * reaches 2^64 is not checked further.
- * 3: when a reserved range reaches the last page, skip_reserved answers
- * UINT64_MAX - len, which memmap_plan takes when the limit and a usable
- * range reach UINT64_MAX: a bitmap ending at UINT64_MAX, unaligned and
- * reserved, is not checked further either (no caller has such a limit).
- */
-static bool known_bug_align_wrap(const struct memmap *m)
-{
-	for (unsigned i = 0; i < m->nusable; i++)
-		if (m->usable[i].base > UINT64_MAX - PAGE + 1)
-			return true;
-	return false;
-}
-
 /* memmap_plan on (m), checked; then, for a small enough top, memmap_fill
  * into a fresh exact-size bitmap, checked on sample frames. */
 static void plan_checked(struct memmap *m)
@@ -476,15 +450,8 @@ static void plan_checked(struct memmap *m)
 	size_t errlen = errlens[fuzz_below(4)];
 	char *err = fuzz_copy(NULL, errlen, 0);
 
-	bool bug1 = known_bug_align_wrap(m);
-
 	before = *m;
 	int rc = memmap_plan(m, err, errlen);
-
-	if (rc == 0 && (u128)m->bitmap_pa + m->bitmap_bytes >= ((u128)1 << 64) - 1) {
-		fuzz_count("left out (known bugs 2, 3)", 1);
-		return;
-	}
 
 	/* what every outcome fills in */
 	u128 top = 0;
@@ -533,10 +500,6 @@ static void plan_checked(struct memmap *m)
 		best = lowest_fit(&before, &before.usable[i], bytes);
 	bool fits = best <= ((u128)1 << 64) && before.nreserved < MEMMAP_MAX_RANGES;
 
-	if (bug1 && (rc != (fits ? 0 : -1) || (rc == 0 && m->bitmap_pa != best))) {
-		fuzz_count("left out (known bug 1)", 1);
-		return;
-	}
 	if (!fits) {
 		FUZZ_CHECK(rc == -1);
 		fuzz_count(before.nreserved == MEMMAP_MAX_RANGES ? "table full" : "no room", 1);
