@@ -60,10 +60,10 @@ vm_density density,vm,7,instances
 container_density density,container,287,instances
 vm_frames memory_per_instance,vm,2068,KiB
 container_memory memory_per_instance,container,305\.27,KiB
-vm_ready_p50 start_latency_p50,vm,6590236,tsc
-container_ready_max start_latency_max,container,7293453,tsc
+vm_ready_p50 start_latency_p50,vm,6558923,tsc
+container_ready_max start_latency_max,container,7293304,tsc
 bare_cycles cpu_time,bare,5026004,tsc
-vm_cpu_p50 cpu_time,vm,5339538\.5,tsc
+vm_cpu_p50 cpu_time,vm,5339516\.5,tsc
 vm_ratio cpu_ratio,vm,0\.941,ratio
 container_ratio cpu_ratio,container,1\.014,ratio
 vm_checksums checksum_same,vm,4,instances
@@ -72,9 +72,9 @@ vm_blast blast_kernel_crash,vm,1,instances
 vm_blast_of blast_kernel_crash_of,vm,6,instances
 kernel_bug_blast blast_kernel_bug,container,4,instances
 process_blast blast_process_crash,container,1,instances
-vm_recovery recovery,vm,4092981,tsc
-container_recovery recovery,container,63810,tsc
-vm_image image_size,vm,436552,bytes
+vm_recovery recovery,vm,4090607,tsc
+container_recovery recovery,container,63822,tsc
+vm_image image_size,vm,90720,bytes
 container_program image_size,container,20984,bytes
 EOF
 check_line "$W/table" '^  limit +the budget +out of memory ' density_limits
@@ -119,7 +119,7 @@ check_line "$W/bad-sum.stderr" "checksum differs from bare in 1 of 4 VMs$" check
 # The container host without its steal clock: no container CPU time.
 edited no-steal "/guest: processes: CPU time net of other VMs' turns/d"
 check_status 1 no_steal_clock_exit_1
-check_line "$W/no-steal.table" '^CPU taken by the cpu app: p50 +5339538\.5 +missing ' no_steal_clock_no_cpu_time
+check_line "$W/no-steal.table" '^CPU taken by the cpu app: p50 +5339516\.5 +missing ' no_steal_clock_no_cpu_time
 
 # The report: no logs, one line; the fixture logs, a CSV and a PNG chart.
 bash tools/report.sh "$W/none/baseline.log" "$W/none/experiment.log" "$W/none" >"$W/report-none.out" 2>&1
