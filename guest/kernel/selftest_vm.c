@@ -22,7 +22,7 @@
 #define INSN_RET        0xc3
 #define INSN_INT3       0xcc
 #define CODE_BYTES      16
-#define IDENTITY_LIMIT  0x100000000ULL  /* vm_init() maps [0, 4 GiB) */
+#define IDENTITY_LIMIT  0x100000000ULL  /* vm_init() maps [4 KiB, 4 GiB) */
 #define THREE_GIB       0xc0000000ULL   /* far above RAM: MMIO space */
 #define UNMAPPED        0x8000000000ULL /* 512 GiB: canonical, never mapped */
 

@@ -17,7 +17,7 @@
 #include "lib/x86.h"
 #include "lib/x86_regs.h"
 
-#define IDENTITY_LIMIT  0x100000000ULL  /* the kernel maps [0, 4 GiB), as boot.S did */
+#define IDENTITY_LIMIT  0x100000000ULL  /* the kernel maps up to 4 GiB, as boot.S did (page 0 left out) */
 #define PHYS_LIMIT      (1ULL << PHYS_ADDR_BITS_MAX)
 
 /* Leaf bits a caller of vm_map() may ask for. */
