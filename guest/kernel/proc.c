@@ -84,31 +84,17 @@ static uint64_t *table(uint64_t entry)
 	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR_MASK);
 }
 
-static unsigned idx(uint64_t va, int level)
+/* vm_walk's allocator for a process's tables: charged to its container. */
+static uint64_t charged_table(void *p)
 {
-	return (va >> (PAGE_SHIFT + PT_INDEX_BITS * level)) & (PT_ENTRIES - 1);
+	return proc_alloc_page(p);
 }
 
 /* The page-table entry for user page (va), making the tables on the way
  * if (create). NULL if absent, or if a table could not be had. */
 static uint64_t *walk(struct proc *p, uint64_t va, bool create)
 {
-	uint64_t *t = p->pml4;
-
-	for (int level = PT_LEVELS - 1; level > 0; level--) {
-		uint64_t *e = &t[idx(va, level)];
-
-		if (!(*e & PTE_P)) {
-			uint64_t pa;
-
-			if (!create || (pa = proc_alloc_page(p)) == 0)
-				return NULL;
-			/* Upper levels allow everything; the leaf decides. */
-			*e = pa | PTE_P | PTE_W | PTE_U;
-		}
-		t = table(*e);
-	}
-	return &t[idx(va, 0)];
+	return vm_walk(p->pml4, va, 0, PTE_U, create ? charged_table : NULL, p);
 }
 
 /* Map a fresh zeroed page at user (va) with (flags) (PTE_W, PTE_NX), or

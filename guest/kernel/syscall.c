@@ -5,8 +5,7 @@
  * off: a system call is never preempted, only blocked (sleep, wait, yield)
  * by switching to the scheduler. Every user pointer goes through
  * uaccess.c; every handler returns a result or a negative SYS_E* code and
- * never trusts an argument. One table pairs each number with its handler
- * and name, as the exit table does in mica.
+ * never trusts an argument. One table maps each number to its handler.
  */
 #include "guest/include/sysabi.h"
 #include "guest/kernel/container.h"
@@ -330,26 +329,23 @@ static long sys_kernel_bug(struct proc *p, uint64_t a, uint64_t b, uint64_t c, u
 typedef long (*syscall_fn)(struct proc *p, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 			   uint64_t e);
 
-static const struct {
-	const char *name;
-	syscall_fn fn;
-} calls[SYS_NCALLS] = {
-	[SYS_WRITE]      = { "write", sys_write },
-	[SYS_EXIT]       = { "exit", sys_exit },
-	[SYS_GETPID]     = { "getpid", sys_getpid },
-	[SYS_YIELD]      = { "yield", sys_yield },
-	[SYS_SLEEP]      = { "sleep", sys_sleep },
-	[SYS_CLOCK]      = { "clock", sys_clock },
-	[SYS_SPAWN]      = { "spawn", sys_spawn },
-	[SYS_WAIT]       = { "wait", sys_wait },
-	[SYS_KILL]       = { "kill", sys_kill },
-	[SYS_MMAP]       = { "mmap", sys_mmap },
-	[SYS_OPEN]       = { "open", sys_open },
-	[SYS_READ]       = { "read", sys_read },
-	[SYS_CLOSE]      = { "close", sys_close },
-	[SYS_HOSTNAME]   = { "hostname", sys_hostname },
-	[SYS_GETPPID]    = { "getppid", sys_getppid },
-	[SYS_KERNEL_BUG] = { "kernel_bug", sys_kernel_bug },
+static const syscall_fn calls[SYS_NCALLS] = {
+	[SYS_WRITE] = sys_write,
+	[SYS_EXIT] = sys_exit,
+	[SYS_GETPID] = sys_getpid,
+	[SYS_YIELD] = sys_yield,
+	[SYS_SLEEP] = sys_sleep,
+	[SYS_CLOCK] = sys_clock,
+	[SYS_SPAWN] = sys_spawn,
+	[SYS_WAIT] = sys_wait,
+	[SYS_KILL] = sys_kill,
+	[SYS_MMAP] = sys_mmap,
+	[SYS_OPEN] = sys_open,
+	[SYS_READ] = sys_read,
+	[SYS_CLOSE] = sys_close,
+	[SYS_HOSTNAME] = sys_hostname,
+	[SYS_GETPPID] = sys_getppid,
+	[SYS_KERNEL_BUG] = sys_kernel_bug,
 };
 
 void syscall_dispatch(struct trap_frame *tf)
@@ -358,8 +354,8 @@ void syscall_dispatch(struct trap_frame *tf)
 	uint64_t nr = tf->rax;
 
 	ncalls++;
-	if (nr < SYS_NCALLS && calls[nr].fn)
-		tf->rax = (uint64_t)calls[nr].fn(p, tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8);
+	if (nr < SYS_NCALLS && calls[nr])
+		tf->rax = (uint64_t)calls[nr](p, tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8);
 	else
 		tf->rax = (uint64_t)-SYS_ENOSYS;
 	/* A kill that came while it slept or waited ends it here, on its way

@@ -78,18 +78,19 @@ static bool canonical_range(uint64_t va, uint64_t len)
 	return last >= va && canonical(va) && canonical(last) && !((va ^ last) >> 63);
 }
 
+/* vm_walk's allocator for vm_map: a zeroed table from the pool (ctx). */
+static uint64_t pool_table(void *ctx)
+{
+	return new_table(ctx);
+}
+
 uint64_t *vm_create(struct frame_pool *p)
 {
 	return table(new_table(p));
 }
 
-/*
- * The entry for (va) in its table at (level), making the tables above it
- * on the way. (user) is PTE_U or 0. Returns NULL if a frame runs out or a
- * large page already covers (va).
- */
-static uint64_t *walk_create(uint64_t *pml4, uint64_t va, int level, uint64_t user,
-			     struct frame_pool *p)
+uint64_t *vm_walk(uint64_t *pml4, uint64_t va, int level, uint64_t user,
+		  uint64_t (*alloc)(void *ctx), void *ctx)
 {
 	uint64_t *t = pml4;
 
@@ -97,7 +98,7 @@ static uint64_t *walk_create(uint64_t *pml4, uint64_t va, int level, uint64_t us
 		uint64_t *e = &t[idx(va, l)];
 
 		if (!(*e & PTE_P)) {
-			uint64_t pa = new_table(p);
+			uint64_t pa = alloc ? alloc(ctx) : 0;
 
 			if (!pa)
 				return NULL;
@@ -132,7 +133,7 @@ int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len, uint64_t flag
 	while (len) {
 		bool big = len >= PAGE_2M && !((va | pa) & (PAGE_2M - 1));
 		uint64_t size = big ? PAGE_2M : PAGE_4K;
-		uint64_t *e = walk_create(pml4, va, big ? 1 : 0, leaf & PTE_U, p);
+		uint64_t *e = vm_walk(pml4, va, big ? 1 : 0, leaf & PTE_U, pool_table, p);
 
 		if (!e || (*e & PTE_P))
 			return -1;

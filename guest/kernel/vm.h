@@ -49,6 +49,18 @@ int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len, uint64_t flag
 	   struct frame_pool *p);
 
 /*
+ * The entry for (va) in its table at (level) (0: the 4 KiB page table, 1:
+ * the page directory) of (pml4), making the tables above it on the way
+ * with (alloc)(ctx), which returns a zeroed frame or 0 (NULL: make none).
+ * Upper entries allow write, and (user) (PTE_U or 0), so that the leaf
+ * alone decides. Returns NULL if a table is missing and could not be made,
+ * or a large page covers (va). vm_map() is built on it; the container
+ * host's processes walk their own address spaces with it.
+ */
+uint64_t *vm_walk(uint64_t *pml4, uint64_t va, int level, uint64_t user,
+		  uint64_t (*alloc)(void *ctx), void *ctx);
+
+/*
  * Walk (pml4) for (va). Returns 0 and fills in, where not NULL: (pa) the
  * physical address, (rights) what the walk grants per SDM "Access Rights"
  * (PTE_P; PTE_W and PTE_U if every level has them; PTE_NX if any level

@@ -10,10 +10,10 @@
  * real-mode segment. The 16-bit part must run below 64 KiB, so it is
  * copied to FUZZ_TRAMPOLINE first.
  */
+#include "lib/msr.h"
+
 #define FUZZ_TRAMPOLINE 0x6000          /* the 16-bit trampoline's copy */
 #define FUZZ_STACK      0x7000          /* a stack for the random code */
-#define MSR_EFER        0xc0000080
-#define EFER_LME        0x100
 
 /* In .data, and with the accessed bits set: the CPU sets them when it
  * loads a selector, and a write to a read-only GDT in the middle of an
@@ -62,7 +62,7 @@ fuzz_leave_long_mode:
 	mov %cr0, %eax                  /* paging off: long mode ends */
 	and $0x7fffffff, %eax
 	mov %eax, %cr0
-	mov $MSR_EFER, %ecx
+	mov $MSR_IA32_EFER, %ecx
 	rdmsr
 	and $~EFER_LME, %eax
 	wrmsr
