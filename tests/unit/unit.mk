@@ -59,3 +59,9 @@ UNIT_DEPS_fuzz_multiboot := tests/unit/fuzz.c lib/multiboot.c lib/memmap.c lib/f
 # The pattern rule lists only a test's sources; these share headers too.
 $(patsubst %,$(BUILD)/unit/test_%,fuzz_elf fuzz_archive fuzz_cmdline fuzz_multiboot): \
 	tests/unit/fuzz.h lib/rand.h
+
+# guest/kernel/uaccess.c (included by the test, for its static page check)
+# over real page tables made and walked by guest/kernel/vm.c.
+UNIT_TESTS += uaccess
+UNIT_DEPS_uaccess := guest/kernel/vm.c lib/frame.c lib/string.c
+$(BUILD)/unit/test_uaccess: guest/kernel/uaccess.c
