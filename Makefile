@@ -136,7 +136,7 @@ UCRT0 := $(BUILD)/uobj/guest/user/crt0.o
 # The apps of guest/apps/, each from its own unchanged source with main from
 # guest/user/appmain.c; then the test and bench programs, one file each.
 USER_APPS  := hello cpu mem clock
-USER_TESTS := idle probe fault forkbomb memhog spin cat pids kbug bench sysfuzz
+USER_TESTS := idle probe fault forkbomb memhog spin cat pids kbug bench sysfuzz neighbour
 USER_PROGS := $(patsubst %,$(BUILD)/user/%.elf,$(USER_APPS) $(USER_TESTS))
 
 $(BUILD)/uobj/%.o: %.c | $(BUILD)/.deps-ok
@@ -174,7 +174,7 @@ $(BUILD)/user/%.elf:
 APPS_IMAGE_PROGS  := $(patsubst %,$(BUILD)/user/%.elf,$(USER_APPS) idle)
 TESTS_IMAGE_PROGS := $(USER_PROGS)
 
-images: $(BUILD)/apps.cpio $(BUILD)/tests.cpio
+images: $(BUILD)/apps.cpio $(BUILD)/tests.cpio $(BUILD)/neighbour.cpio
 
 $(BUILD)/apps.cpio: $(APPS_IMAGE_PROGS) $(shell find guest/user/images/apps) tools/mkimage.sh
 	@[ "$(V)" = 1 ] || echo "  CPIO    $@"
@@ -183,6 +183,11 @@ $(BUILD)/apps.cpio: $(APPS_IMAGE_PROGS) $(shell find guest/user/images/apps) too
 $(BUILD)/tests.cpio: $(TESTS_IMAGE_PROGS) $(shell find guest/user/images/tests) tools/mkimage.sh
 	@[ "$(V)" = 1 ] || echo "  CPIO    $@"
 	$(Q)STRIP=$(STRIP) sh tools/mkimage.sh $@ guest/user/images/tests $(TESTS_IMAGE_PROGS)
+
+# The isolation tests' bystander: a file no other image has.
+$(BUILD)/neighbour.cpio: $(BUILD)/user/neighbour.elf $(shell find guest/user/images/neighbour) tools/mkimage.sh
+	@[ "$(V)" = 1 ] || echo "  CPIO    $@"
+	$(Q)STRIP=$(STRIP) sh tools/mkimage.sh $@ guest/user/images/neighbour $(BUILD)/user/neighbour.elf
 
 # ---------------------------------------------------------------------------
 # ISOs. build/mica.iso is the user's menu (tools/grub.cfg); each Bochs test

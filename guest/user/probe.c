@@ -11,6 +11,11 @@
  *   probe CHECK: ok                          one line per check below
  *   probe CHECK: FAIL (got X, want Y)        X, Y a number or "-ENAME"
  *   probe: N checks, M failed
+ * With neighbour-pid=P and neighbour-file=PATH it aims two more checks at
+ * a container beside it (neighbour.c): kill of P, a pid live in that
+ * container only, must give ESRCH; open of PATH, a file of that
+ * container's image only, must give ENOENT. The neighbour's own output
+ * shows whether it was touched.
  * With peek=ADDR (hex, "0x" optional) it does nothing but load 8 bytes
  * from ADDR in ring 3, and prints
  *   probe peek ADDR: loading
@@ -96,6 +101,14 @@ static long open_module(void)    { return sys_open("/boot/apps.cpio"); }
 static long open_other(void)     { return sys_open("../apps/bin/cpu"); }
 
 static long kill_missing(void)   { return sys_kill(999); }
+
+/* A neighbour's live pid and its image's file (neighbour-pid=,
+ * neighbour-file=): real names, only not this container's. */
+static long neighbour_pid;
+static char neighbour_file[CMDLINE_VAL_MAX];
+
+static long kill_neighbour(void) { return sys_kill(neighbour_pid); }
+static long open_neighbour(void) { return sys_open(neighbour_file); }
 
 /* Pid 0 is the first process's parent: outside the container. */
 static long kill_zero(void)      { return sys_kill(0); }
@@ -191,7 +204,13 @@ static const struct check {
 	{ "syscall-minus1",     syscall_minus1,     -SYS_ENOSYS },
 };
 
+static const struct check neighbour_checks[] = {
+	{ "kill-neighbour",     kill_neighbour,     -SYS_ESRCH },
+	{ "open-neighbour",     open_neighbour,     -SYS_ENOENT },
+};
+
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
+#define NNEIGHBOUR (sizeof(neighbour_checks) / sizeof(neighbour_checks[0]))
 
 /* (v) as the FAIL line shows it: "-ENAME" for a known error, else the
  * number. */
@@ -223,34 +242,51 @@ static int peek(const char *val)
 	return 0;
 }
 
-static const char *const probe_keys[] = { "peek", NULL };
+static const char *const probe_keys[] = { "peek", "neighbour-pid", "neighbour-file", NULL };
+
+/* Run (c); print its line. Returns 1 if it failed. */
+static unsigned run_check(const struct check *c)
+{
+	char got[24], want[24];
+	long v = c->run();
+
+	if (v == c->want) {
+		uprintf("probe %s: ok\n", c->name);
+		return 0;
+	}
+	uprintf("probe %s: FAIL (got %s, want %s)\n", c->name, show(v, got, sizeof(got)),
+		show(c->want, want, sizeof(want)));
+	return 1;
+}
 
 int main(int argc, char **argv)
 {
-	char err[APP_ERR_MAX], val[CMDLINE_VAL_MAX], got[24], want[24];
+	char err[APP_ERR_MAX], val[CMDLINE_VAL_MAX];
 	char name[SYS_HOSTNAME_MAX];
 	unsigned failed = 0;
+	size_t n = NCHECKS;
+	uint64_t pid;
+	bool neighbour = app_arg(argc, argv, "neighbour-pid", NULL, 0) ||
+			 app_arg(argc, argv, "neighbour-file", NULL, 0);
 
-	if (app_check_keys(argc, argv, probe_keys, err, sizeof(err)) < 0)
+	if (app_check_keys(argc, argv, probe_keys, err, sizeof(err)) < 0 ||
+	    app_arg_uint(argc, argv, "neighbour-pid", 0, 2, 1u << 30, &pid, err, sizeof(err)) < 0)
 		return app_bad_args("probe", err);
 	if (app_arg(argc, argv, "peek", val, sizeof(val)))
 		return peek(val);
+	if (neighbour && (!app_arg(argc, argv, "neighbour-file", neighbour_file,
+				   sizeof(neighbour_file)) || pid == 0))
+		return app_bad_args("probe", "neighbour-pid= and neighbour-file= go together");
+	neighbour_pid = (long)pid;
 
 	uprintf("probe pid=%ld ppid=%ld\n", sys_getpid(), sys_getppid());
 	long r = sys_hostname(name, sizeof(name));
 	uprintf("probe hostname=%s\n", r >= 0 ? name : sys_strerror(r));
 
-	for (size_t i = 0; i < NCHECKS; i++) {
-		long v = checks[i].run();
-
-		if (v == checks[i].want) {
-			uprintf("probe %s: ok\n", checks[i].name);
-			continue;
-		}
-		failed++;
-		uprintf("probe %s: FAIL (got %s, want %s)\n", checks[i].name,
-			show(v, got, sizeof(got)), show(checks[i].want, want, sizeof(want)));
-	}
-	uprintf("probe: %zu checks, %u failed\n", NCHECKS, failed);
+	for (size_t i = 0; i < NCHECKS; i++)
+		failed += run_check(&checks[i]);
+	for (size_t i = 0; neighbour && i < NNEIGHBOUR; i++, n++)
+		failed += run_check(&neighbour_checks[i]);
+	uprintf("probe: %zu checks, %u failed\n", n, failed);
 	return failed == 0 ? 0 : 1;
 }
