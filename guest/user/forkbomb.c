@@ -15,6 +15,16 @@
  * Each process exits with the number of processes of its subtree, itself
  * included, so that the first can count them all. An exit status has 8
  * bits, so a count stops at 255: P is exact up to levels=4.
+ *
+ * With `wide` it measures what a process limit allowed instead: the first
+ * process spawns children that sleep until killed, one after another until
+ * a spawn is refused, lets them run, then kills and reaps each. A child
+ * reaped as killed was alive when the kill came, so all of them and the
+ * first lived at once. Output:
+ *   forkbomb: child pid N up                each child, once it runs
+ *   forkbomb: pid 1 spawn refused: EAGAIN   (or another error's name)
+ *   forkbomb: P processes at once           P = 1 + the children killed
+ * Exit code 0 if every child was reaped as killed, else 1.
  */
 #include <stdbool.h>
 
@@ -27,8 +37,43 @@
 #define FORKBOMB_LEVELS         4
 #define FORKBOMB_LEVELS_MAX     8
 #define STATUS_MAX              255
+#define WIDE_MAX                4096    /* children at most, with no limit */
+#define CHILD_SLEEP_MS          60000   /* far longer than the test */
+#define SETTLE_MS               50      /* time for every child to run */
 
-static const char *const forkbomb_keys[] = { "levels", "child", NULL };
+static const char *const forkbomb_keys[] = { "levels", "child", "wide", NULL };
+
+/* `wide`: how many processes the container let live at once. */
+static int wide(bool child)
+{
+	char *child_argv[] = { FORKBOMB_PATH, "wide", "child", NULL };
+	long pids[WIDE_MAX], n = 0, killed = 0;
+	int status;
+
+	if (child) {
+		uprintf("forkbomb: child pid %ld up\n", sys_getpid());
+		sys_sleep(CHILD_SLEEP_MS);
+		return 0;
+	}
+	while (n < WIDE_MAX) {
+		long pid = sys_spawn(FORKBOMB_PATH, child_argv);
+
+		if (pid < 0) {
+			uprintf("forkbomb: pid %ld spawn refused: %s\n", sys_getpid(),
+				sys_strerror(pid));
+			break;
+		}
+		pids[n++] = pid;
+	}
+	sys_sleep(SETTLE_MS);
+	for (long i = 0; i < n; i++)
+		sys_kill(pids[i]);
+	for (long i = 0; i < n; i++)
+		if (sys_wait(pids[i], &status) == pids[i] && status == SYS_STATUS_KILLED)
+			killed++;
+	uprintf("forkbomb: %ld processes at once\n", 1 + killed);
+	return killed == n ? 0 : 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -43,6 +88,9 @@ int main(int argc, char **argv)
 		return app_bad_args("forkbomb", err);
 
 	bool first = !app_arg(argc, argv, "child", NULL, 0);
+
+	if (app_arg(argc, argv, "wide", NULL, 0))
+		return wide(!first);
 	char *child_argv[] = { FORKBOMB_PATH, "child", levels_arg, NULL };
 
 	fmt_snprintf(levels_arg, sizeof(levels_arg), "levels=%lu", levels > 0 ? levels - 1 : 0);

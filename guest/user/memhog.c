@@ -1,6 +1,8 @@
 /*
  * memhog.c - takes memory until the kernel refuses (guest ring 3), to
- * show a container's memory limit holding: SYS_MMAP 64 KiB at a time,
+ * show a container's memory limit holding: SYS_MMAP a page at a time, so
+ * that N is all the limit left for it (a refused larger call would keep
+ * the pages it mapped before the refusal out of the count),
  * checking that every word of the fresh pages reads zero (nothing of
  * another process may show through) and writing each page, so that the
  * memory is really there and not only promised.
@@ -12,8 +14,8 @@
  */
 #include "guest/user/ulib.h"
 
-#define MEMHOG_CHUNK    (64 * 1024)
 #define PAGE            4096
+#define MEMHOG_CHUNK    PAGE
 
 int main(int argc, char **argv)
 {
