@@ -60,6 +60,10 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return guest_test_vmx(cmdline);
 	if (strcmp(name, "fpu") == 0)
 		return guest_test_fpu(cmdline);
+	if (strcmp(name, "hostile") == 0)
+		return guest_test_hostile(cmdline);
+	if (strcmp(name, "bystander") == 0)
+		return guest_test_bystander(cmdline);
 	if (strcmp(name, "ept-violation") == 0)
 		guest_test_ept_violation();
 	else if (strcmp(name, "triple-fault") == 0)
@@ -81,7 +85,7 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, probe, fpu, bench-exits, fuzz, flood)\n", name);
+		     "exception, crash-once, probe, fpu, hostile, bystander, bench-exits, fuzz, flood)\n", name);
 	return 1;
 }
 

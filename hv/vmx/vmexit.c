@@ -247,7 +247,7 @@ static int vmcs_msr_field(uint32_t msr)
  * while it runs, and hv/vmx/vmx_vcpu.c switches them with the vCPU. */
 static bool passthrough(uint32_t msr)
 {
-	for (unsigned i = 0; i < VMX_GUEST_MSRS; i++)
+	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
 		if (vmx_guest_msrs[i] == msr)
 			return true;
 	return false;
@@ -308,7 +308,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 	} else if (passthrough(msr)) {
 		/* mica loads these into the real registers: a value the CPU
 		 * refuses would fault in mica, not in the guest. */
-		if ((msr == MSR_IA32_FMASK && (val >> 32)) ||
+		if (((msr == MSR_IA32_FMASK || msr == MSR_IA32_TSC_AUX) && (val >> 32)) ||
 		    (msr != MSR_IA32_STAR && msr != MSR_IA32_FMASK && !canonical(val)))
 			return inject_gp();
 		wrmsr(msr, val);

@@ -124,7 +124,13 @@ static struct vcpu *cpu_owner;
 
 const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS] = {
 	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE,
+	MSR_IA32_TSC_AUX,       /* RDTSCP's ECX: each VM's own, as KVM keeps it */
 };
+
+unsigned vmx_guest_msr_count(void)
+{
+	return vmx.procbased2 & PROCBASED2_ENABLE_RDTSCP ? VMX_GUEST_MSRS : VMX_GUEST_MSRS - 1;
+}
 
 /* Every state component this CPU supports in XCR0: CPUID.(0DH,0):EDX:EAX. */
 static uint64_t xcr0_all(void)
@@ -180,12 +186,12 @@ static void switch_cpu_state(struct vcpu *v)
 		struct vmx_vcpu *o = &cpu_owner->arch;
 
 		o->cr2 = read_cr2();
-		for (unsigned i = 0; i < VMX_GUEST_MSRS; i++)
+		for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
 			o->msrs[i] = rdmsr(vmx_guest_msrs[i]);
 		save_fpu(o);
 	}
 	write_cr2(a->cr2);
-	for (unsigned i = 0; i < VMX_GUEST_MSRS; i++)
+	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
 		wrmsr(vmx_guest_msrs[i], a->msrs[i]);
 	load_fpu(a);
 	if (vmx.xsave)

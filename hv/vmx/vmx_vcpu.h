@@ -15,9 +15,13 @@
 struct vcpu;
 struct frame_pool;
 
-/* MSRs a guest owns outright while it runs (mica uses none of them). */
-#define VMX_GUEST_MSRS 5
+/* MSRs a guest owns outright while it runs (mica uses none of them): the
+ * first vmx_guest_msr_count() of vmx_guest_msrs; the last, IA32_TSC_AUX,
+ * only where guests have RDTSCP (it exists with RDTSCP or RDPID, and mica
+ * shows them only with the enable-RDTSCP control). */
+#define VMX_GUEST_MSRS 6
 extern const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS];
+unsigned vmx_guest_msr_count(void);
 
 struct vmx_vcpu {
 	struct vcpu_regs regs;

@@ -25,6 +25,13 @@ struct boot_info;
  * sleep while other VMs run, and check it. Returns 0 if intact. */
 unsigned guest_test_fpu(const char *cmdline);
 
+/* Neighbours under mica: the hostile side writes IA32_TSC_AUX and every
+ * CMOS byte for a while; the bystander beside it holds a TSC_AUX value of
+ * its own and reads the CMOS ports meanwhile, and reports KTAP. Each
+ * returns its failures. */
+unsigned guest_test_hostile(const char *cmdline);
+unsigned guest_test_bystander(const char *cmdline);
+
 /* Isolation: fill all of the VM's free memory with a pattern, then write
  * just above its RAM. Under mica that write must stop the VM alone. */
 void guest_test_probe(struct boot_info *bi);

@@ -2,8 +2,9 @@
  * test_vmx.c - guest-side tests of mica's VM-exit handlers, run by the
  * guest kernel when its command line says `test=vmx` (under mica) and the
  * negative scenarios `test=ept-violation`, `test=triple-fault`,
- * `test=halt`. Results are KTAP on the guest's COM1, which mica prints
- * with the VM's name in front.
+ * `test=halt`; and the two sides of a neighbour test, `test=hostile` and
+ * `test=bystander`. Results are KTAP on the guest's COM1, which mica
+ * prints with the VM's name in front.
  *
  * Runs in the guest kernel, ring 0, 64-bit mode, in VMX non-root.
  */
@@ -28,6 +29,12 @@
 #define UART_SCRATCH            0x3ff
 #define BOGUS_MSR               0x12345678u
 #define FAR_BEYOND_RAM          0x40000000ULL   /* 1 GiB: identity-mapped, not RAM */
+#define CMOS_INDEX              0x70    /* the MC146818 RTC/NVRAM: index (bit 7: NMI off) */
+#define CMOS_DATA               0x71    /*   and the byte it selects */
+#define CMOS_BYTES              128
+#define HOSTILE_MS              1500    /* how long the hostile VM writes */
+#define BYSTANDER_ROUNDS        12      /* checks of the bystander, */
+#define BYSTANDER_ROUND_MS      50      /*   this far apart */
 
 static volatile int fault_vector = NO_FAULT;
 static volatile uint64_t fault_resume;
@@ -135,6 +142,18 @@ static bool wrmsr_star_roundtrip(void)
 	return ok;
 }
 
+static bool has_tsc_aux(void);
+
+/* IA32_TSC_AUX's bits 63:32 are reserved: a write of them must fault in
+ * the guest, never reach the real register in mica. */
+static bool tsc_aux_reserved_gp(void)
+{
+	if (!has_tsc_aux())
+		return TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(0), "d"(0)) == VEC_GP;
+	return TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(1), "d"(1)) == VEC_GP &&
+	       TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(1), "d"(0)) == NO_FAULT;
+}
+
 static bool xsetbv_checked(void)
 {
 	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE))
@@ -203,6 +222,7 @@ static const struct {
 	{ "rdmsr_efer_long_mode", rdmsr_efer_long_mode },
 	{ "msr_outside_allow_list_gp", rdmsr_unknown_gp },
 	{ "wrmsr_star_roundtrip", wrmsr_star_roundtrip },
+	{ "wrmsr_tsc_aux_reserved_bits_gp", tsc_aux_reserved_gp },
 	{ "xsetbv_checked", xsetbv_checked },
 	{ "wbinvd_invd_continue", cache_flushes },
 	{ "cr4_vmxe_refused_gp", cr4_vmxe_refused },
@@ -224,6 +244,139 @@ unsigned guest_test_vmx(const char *cmdline)
 		ktap_result(tests[i].run(), "%s", tests[i].name);
 	trap_set_handler(VEC_GP, old_gp);
 	trap_set_handler(VEC_UD, old_ud);
+	return ktap_end();
+}
+
+/* ---- Neighbours: state a guest reaches by plain instructions ---- */
+
+/* Has this (virtual) CPU IA32_TSC_AUX? SDM Vol. 4, "Architectural MSRs":
+ * it exists when RDTSCP or RDPID does. */
+static bool has_tsc_aux(void)
+{
+	return (cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EXT_EDX_RDTSCP) ||
+	       (cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ecx & CPUID_7_ECX_RDPID));
+}
+
+/* TRY for RDMSR of IA32_TSC_AUX and for RDTSCP, which write RAX, RCX and
+ * RDX when they do not fault: the fault vector, or NO_FAULT with the
+ * value (RDTSCP: ECX) in (*v). */
+static int try_rdmsr_tsc_aux(uint32_t *v)
+{
+	uint32_t lo = 0, hi = 0;
+
+	fault_vector = NO_FAULT;
+	__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"
+			 "movq %%r11, fault_resume(%%rip)\n\t"
+			 "rdmsr\n1:\n\t"
+			 "movq $0, fault_resume(%%rip)"
+			 : "+a"(lo), "+d"(hi) : "c"(MSR_IA32_TSC_AUX) : "r11", "memory");
+	*v = lo;
+	return fault_vector;
+}
+
+static int try_rdtscp(uint32_t *v)
+{
+	uint32_t lo = 0, hi = 0, aux = 0;
+
+	fault_vector = NO_FAULT;
+	__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"
+			 "movq %%r11, fault_resume(%%rip)\n\t"
+			 "rdtscp\n1:\n\t"
+			 "movq $0, fault_resume(%%rip)"
+			 : "+a"(lo), "+d"(hi), "+c"(aux) : : "r11", "memory");
+	*v = aux;
+	return fault_vector;
+}
+
+static uint64_t now_ms(void)
+{
+	return time_ns() / 1000000;
+}
+
+/*
+ * The hostile side: for HOSTILE_MS, write IA32_TSC_AUX (a new value each
+ * round, 0xbad00000 + round) and every CMOS byte (index, then data 0xa5).
+ * Whatever of it reached the machine, the bystander beside it would see.
+ */
+unsigned guest_test_hostile(const char *cmdline)
+{
+	trap_handler_fn old_gp = trap_set_handler(VEC_GP, on_fault);
+	uint64_t end = now_ms() + HOSTILE_MS, rounds = 0, refused = 0;
+
+	klog("test: hostile: writing IA32_TSC_AUX and the CMOS for %d ms\n", HOSTILE_MS);
+	while (now_ms() < end) {
+		uint32_t v = 0xbad00000u + (uint32_t)rounds;
+
+		refused += TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(v), "d"(0)) != NO_FAULT;
+		for (unsigned i = 0; i < CMOS_BYTES; i++) {
+			outb(CMOS_INDEX, (uint8_t)i);
+			outb(CMOS_DATA, 0xa5);
+		}
+		rounds++;
+	}
+	trap_set_handler(VEC_GP, old_gp);
+	klog("test: hostile: %lu rounds, %lu TSC_AUX writes refused\n", (unsigned long)rounds,
+	     (unsigned long)refused);
+	return 0;
+}
+
+/*
+ * The bystander: IA32_TSC_AUX set to a value of its own (from its name),
+ * then, every BYSTANDER_ROUND_MS while the hostile VM runs, read back by
+ * RDMSR and RDTSCP; and the CMOS ports read as mica answers them: no
+ * device of mica's claims 0x70 and 0x71 (hv/vdev.c), so both read as all
+ * ones, like an empty ISA bus, whatever any VM wrote there. Under mica
+ * only: bare, a PC's real RTC answers.
+ */
+unsigned guest_test_bystander(const char *cmdline)
+{
+	trap_handler_fn old_gp = trap_set_handler(VEC_GP, on_fault);
+	trap_handler_fn old_ud = trap_set_handler(VEC_UD, on_fault);
+	char name[CMDLINE_VAL_MAX] = "";
+	uint32_t own = 0x811c9dc5u, got;
+	bool aux = has_tsc_aux();
+	unsigned bad_rdmsr = 0, bad_rdtscp = 0, bad_index = 0, bad_data = 0;
+
+	cmdline_get(cmdline, "name", name, sizeof(name));
+	for (const char *c = name; *c; c++)
+		own = (own ^ (uint8_t)*c) * 0x01000193u;
+	klog("test: bystander: IA32_TSC_AUX %s, own value 0x%x\n", aux ? "present" : "absent",
+	     own);
+	if (aux && TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(own), "d"(0)) != NO_FAULT &&
+	    bad_rdmsr++ == 0)
+		klog("test: bystander: WRMSR IA32_TSC_AUX faulted\n");
+	for (unsigned r = 0; r < BYSTANDER_ROUNDS; r++) {
+		int f;
+
+		/* With TSC_AUX: its own value back; without: #GP and #UD. */
+		f = try_rdmsr_tsc_aux(&got);
+		if ((aux ? f != NO_FAULT || got != own : f != VEC_GP) && bad_rdmsr++ == 0)
+			klog("test: bystander: RDMSR IA32_TSC_AUX: %s 0x%x, own 0x%x\n",
+			     f == NO_FAULT ? "value" : "fault, vector", f == NO_FAULT ? got : (unsigned)f,
+			     own);
+		f = try_rdtscp(&got);
+		if ((aux ? f != NO_FAULT || got != own : f != VEC_UD) && bad_rdtscp++ == 0)
+			klog("test: bystander: RDTSCP: %s 0x%x, own 0x%x\n",
+			     f == NO_FAULT ? "ECX" : "fault, vector", f == NO_FAULT ? got : (unsigned)f,
+			     own);
+		if ((got = inb(CMOS_INDEX)) != 0xff && bad_index++ == 0)
+			klog("test: bystander: port 0x70 reads 0x%x\n", got);
+		for (unsigned i = 0; i < CMOS_BYTES; i++) {
+			outb(CMOS_INDEX, (uint8_t)i);
+			if ((got = inb(CMOS_DATA)) != 0xff && bad_data++ == 0)
+				klog("test: bystander: CMOS byte 0x%x reads 0x%x\n", i, got);
+		}
+		time_sleep_ms(BYSTANDER_ROUND_MS);
+	}
+	trap_set_handler(VEC_GP, old_gp);
+	trap_set_handler(VEC_UD, old_ud);
+	klog("test: bystander: %d rounds done\n", BYSTANDER_ROUNDS);
+
+	ktap_begin(4);
+	ktap_result(bad_rdmsr == 0, "tsc_aux_rdmsr_%s", aux ? "keeps_own_value" : "absent_gp");
+	ktap_result(bad_rdtscp == 0, "tsc_aux_rdtscp_%s", aux ? "keeps_own_value" : "absent_ud");
+	ktap_result(bad_index == 0, "cmos_index_port_reads_ones");
+	ktap_result(bad_data == 0, "cmos_data_port_reads_ones");
 	return ktap_end();
 }
 

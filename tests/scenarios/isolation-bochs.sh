@@ -3,6 +3,10 @@
 # VM writes a pattern over all of its own memory and then probes just
 # above its RAM, and another writes far outside it. Each offender is
 # stopped alone by an EPT violation; the canaries find their memory intact.
+# State reached by plain instructions: a hostile VM writes IA32_TSC_AUX and
+# every CMOS byte in a loop while a bystander VM holds a TSC_AUX of its own
+# (read back by RDMSR and RDTSCP) and reads ports 0x70/0x71 as mica
+# answers them (all ones: no device of mica's claims them).
 source "$(dirname "$0")/../lib.sh"
 
 LOG=isolation-bochs.log
@@ -19,5 +23,23 @@ check_no_line "$LOG" '^mica: panic' mica_never_panics
 # Registers too: two VMs keep their own SSE values while the other runs.
 check_line "$LOG" '^\[fpu1\] guest: test: SSE registers intact after sleeping' fpu1_registers_intact
 check_line "$LOG" '^\[fpu2\] guest: test: SSE registers intact after sleeping' fpu2_registers_intact
+# The neighbours: the bystander's KTAP, and the hostile VM writing all the
+# while (its start before the bystander's checks end, its end after they
+# began).
+check_ktap "$LOG"
+check_line "$LOG" '^\[hostile\] guest: test: hostile: [1-9][0-9]* rounds, 0 TSC_AUX writes refused$' hostile_wrote
+span=$(tr -d '\r' <"$OUT/$LOG" | awk '
+	/^\[hostile\] guest: test: hostile: writing/ { hs = NR }
+	/^\[hostile\] guest: test: hostile: [0-9]+ rounds/ { he = NR }
+	/^\[bystander\] guest: test: bystander: IA32_TSC_AUX/ { bs = NR }
+	/^\[bystander\] guest: test: bystander: [0-9]+ rounds done/ { be = NR }
+	END { print (hs && he && bs && be && hs < be && he > bs) ? "overlap" : hs "," he "," bs "," be }')
+if [[ $span == overlap ]]; then
+	result PASS hostile_ran_beside_bystander
+else
+	result FAIL hostile_ran_beside_bystander "lines hostile start,end and bystander start,end: $span"
+fi
+check_line "$LOG" '^mica: vm bystander: exited with code 0$' bystander_exit_0
+check_line "$LOG" '^mica: vm hostile: exited with code 0$' hostile_exit_0
 check_frames_returned "$LOG" every_frame_returned
 check_status 1 exit_code_1
