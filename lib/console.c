@@ -84,9 +84,12 @@ void console_init(void)
 	sink = uart_sink;
 }
 
-void console_set_sink(console_sink_fn s)
+console_sink_fn console_set_sink(console_sink_fn s)
 {
+	console_sink_fn old = sink;
+
 	sink = s;
+	return old;
 }
 
 void console_write(const char *buf, size_t len)

@@ -55,8 +55,8 @@ size_t console_room(void);
 /* Wait until every queued byte is sent. */
 void console_flush(void);
 
-/* Replace the console's output with (sink). */
-void console_set_sink(console_sink_fn sink);
+/* Replace the console's output with (sink); returns the one it replaces. */
+console_sink_fn console_set_sink(console_sink_fn sink);
 
 /* Write (len) bytes of (buf) as they are. */
 void console_write(const char *buf, size_t len);

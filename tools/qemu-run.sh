@@ -12,6 +12,10 @@
 #   --kvm         demand KVM with nested VT-x (fail if it is not usable)
 #   --no-kvm      use QEMU's software CPU (TCG, -cpu max), which has no VT-x
 #   --mem M       memory in MiB (default 256)
+#   --icount      the software CPU's clocks count instructions (8 ns each,
+#                 -icount shift=3) instead of following the host's: a
+#                 guest's measure of its CPU share then does not move with
+#                 the host's load, as under Bochs
 #
 # By default KVM (-enable-kvm -cpu host) is used when tools/kvm-check.sh says
 # nested VT-x works here, and TCG otherwise. QEMU refuses ELF64 images: boot
@@ -35,6 +39,7 @@ log=$tools/../build/qemu-serial.log
 gdb=
 kvm=auto
 mem=256
+icount=0
 
 LAUNCHER=qemu
 . "$(dirname "$0")/launcher-lib.sh"
@@ -54,6 +59,7 @@ while [ $# -gt 0 ]; do
 		;;
 	--kvm) kvm=yes ;;
 	--no-kvm) kvm=no ;;
+	--icount) icount=1; kvm=no ;;
 	-h | --help) usage 0 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1 (see $0 --help)" ;;
@@ -117,6 +123,7 @@ if [ $kvm = yes ]; then
 	set -- "$@" -enable-kvm -cpu host
 else
 	set -- "$@" -cpu max
+	[ $icount = 0 ] || set -- "$@" -icount shift=3,sleep=off
 fi
 [ -z "$gdb" ] || set -- "$@" -S -gdb "tcp::$gdb"
 

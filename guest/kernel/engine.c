@@ -18,11 +18,13 @@
 #include "guest/include/sysabi.h"
 #include "guest/kernel/container.h"
 #include "guest/kernel/engine.h"
+#include "guest/kernel/hv.h"
 #include "guest/kernel/image.h"
 #include "guest/kernel/proc.h"
 #include "guest/kernel/sched.h"
 #include "guest/kernel/syscall.h"
 #include "guest/kernel/time.h"
+#include "guest/kernel/tty.h"
 #include "guest/kernel/uk.h"
 #include "lib/boot_info.h"
 #include "lib/cmdline.h"
@@ -883,6 +885,7 @@ int engine_main(struct boot_info *bi)
 	services = kernel_tables(pool, MAX_SERVICES * sizeof(*services), "services");
 	replicas = kernel_tables(pool, proc_slots * sizeof(*replicas), "replicas");
 	sched_init();
+	tty_init(hv_detect());          /* processes' lines: tty.c */
 	klog("container host: %u images, tables %lu KiB, %lu KiB free for containers\n", nimages,
 	     (unsigned long)((before - frame_pool_free_count(pool)) * 4),
 	     (unsigned long)(frame_pool_free_count(pool) * 4));

@@ -9,6 +9,7 @@
 #include "lib/console.h"
 #include "lib/cpuid.h"
 #include "lib/string.h"
+#include "lib/uart.h"
 #include "lib/x86.h"
 
 long hv_call(long nr, long a0, long a1)
@@ -33,20 +34,43 @@ bool hv_detect(void)
 	return memcmp(sig, HVABI_SIGNATURE, sizeof(sig)) == 0;
 }
 
-/* mica takes what its console has room for and says how much: the rest
- * goes again, after a pause, as on a slow serial line. */
+/* A call mica refused (HC_ENOSYS from a mica without it, HC_EFAULT for a
+ * buffer it cannot reach): (buf) goes out through the VM's own UART,
+ * which ends on the same console, rather than be dropped. */
+static void uart_fallback(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		uart_putc(UART_COM1, buf[i]);
+}
+
+size_t hv_console_try(const char *buf, size_t len)
+{
+	long done;
+
+	if (len > HC_CONSOLE_MAX)
+		len = HC_CONSOLE_MAX;
+	done = hv_call(HC_CONSOLE_WRITE, (long)buf, (long)len);
+	if (done >= 0)
+		return (size_t)done < len ? (size_t)done : len;
+	if (len > UART_FIFO_SIZE)
+		len = UART_FIFO_SIZE;
+	uart_fallback(buf, len);
+	return len;
+}
+
+/* The kernel's console under mica: mica takes what its console has room
+ * for and says how much; the rest goes again, after a pause, as on a slow
+ * serial line (a call that took nothing has kept the VM off the CPU a
+ * while already). Every byte goes out. */
 static void hc_console(const char *buf, size_t len)
 {
 	while (len) {
-		size_t n = len < HC_CONSOLE_MAX ? len : HC_CONSOLE_MAX;
-		long done = hv_call(HC_CONSOLE_WRITE, (long)buf, (long)n);
+		size_t done = hv_console_try(buf, len);
 
-		if (done < 0)
-			return;         /* a bad buffer: nothing more to do */
 		if (done == 0)
 			pause();
 		buf += done;
-		len -= (size_t)done;
+		len -= done;
 	}
 }
 

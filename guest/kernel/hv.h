@@ -6,6 +6,7 @@
 #define GUEST_KERNEL_HV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* True when CPUID says a hypervisor is present and it signs "MicaMicaMica". */
 bool hv_detect(void);
@@ -13,6 +14,12 @@ bool hv_detect(void);
 /* VMCALL hypercall (nr) with arguments (a0) in RDI and (a1) in RSI
  * (hv/include/hvabi.h); returns RAX. Only under mica: elsewhere #UD. */
 long hv_call(long nr, long a0, long a1);
+
+/* Under mica: one HC_CONSOLE_WRITE of up to (len) bytes of (buf). Returns
+ * how many mica took: fewer than asked, or 0 while its console is busy
+ * (write the rest again later). A call mica refuses sends up to 16 bytes
+ * through the VM's UART instead, so no byte is ever dropped. */
+size_t hv_console_try(const char *buf, size_t len);
 
 /* Under mica: send the console through HC_CONSOLE_WRITE (one exit per
  * line instead of one per byte) and end runs with HC_EXIT. */

@@ -18,6 +18,7 @@
 #include "guest/kernel/proc.h"
 #include "guest/kernel/sched.h"
 #include "guest/kernel/syscall.h"
+#include "guest/kernel/tty.h"
 #include "guest/kernel/vm.h"
 #include "lib/console.h"
 #include "lib/cpu.h"
@@ -398,7 +399,7 @@ void proc_console_flush(struct proc *p)
 	if (p->c->quiet)
 		p->c->quiet_bytes += p->line_len + 1;
 	else
-		kprintf("[%s] %.*s\n", p->c->name, (int)p->line_len, p->line);
+		tty_put_line(p, p->line, p->line_len);
 	p->line_len = 0;
 }
 

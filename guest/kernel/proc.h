@@ -137,11 +137,13 @@ int proc_mmap(struct proc *p, uint64_t len, uint64_t *addr);
  * frames, with (*err) set to SYS_ENOMEM. */
 uint64_t proc_alloc_page(struct proc *p);
 
-/* Console output of (p): buffered into lines, each printed with the
- * container's name as prefix. */
+/* Console output of (p), the current process: buffered into lines, each
+ * printed whole with the container's name as prefix (tty.c). Returns once
+ * every complete line has gone out; may block meanwhile. */
 void proc_console_write(struct proc *p, const char *buf, uint64_t len);
 
-/* Print what is left of (p)'s last line. */
+/* Print what is left of (p)'s last line, (p) being the current process;
+ * may block, as proc_console_write. */
 void proc_console_flush(struct proc *p);
 
 /* (bytes) of zeroed kernel memory from (p), for a table the container

@@ -5,7 +5,8 @@
  * first process of the run queue, switch to its address space
  * and kernel stack, and come back here when it yields, blocks, ends or is
  * preempted. A timer tick that lands in ring 3 preempts; the kernel itself
- * is never preempted (system calls run with interrupts off). CPU time is
+ * is preempted only where it asks (sched_preempt_point: the console
+ * write's chunks), since system calls run with interrupts off. CPU time is
  * charged to containers by the TSC, at every switch, so a process cannot
  * hide from the accounting by yielding just before each tick.
  */
@@ -25,6 +26,7 @@ uint64_t syscall_kstack_top;
 static struct proc *current;
 static struct context *scheduler_ctx;
 static uint64_t switches, idle_tsc;
+static uint64_t turn_tick;              /* the tick at which current got the CPU */
 /* Under mica, the time other VMs had the CPU (HC_STEAL_CLOCK): taken out
  * of what a process is charged, so that a container's CPU time is its own. */
 static volatile uint64_t steal_tsc __attribute__((aligned(8)));
@@ -118,6 +120,16 @@ void sched_block(void)
 	to_scheduler();
 }
 
+void sched_preempt_point(void)
+{
+	/* STI takes effect after the next instruction: a tick waiting in
+	 * the PIC is taken at the NOP, in ring 0, where on_tick only counts
+	 * it. */
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+	if (time_ticks() != turn_tick)
+		sched_yield();
+}
+
 void sched_sleep(uint64_t tick)
 {
 	struct proc *p = current;
@@ -182,6 +194,7 @@ static void run(struct proc *p)
 	write_cr3((uint64_t)(uintptr_t)p->pml4);
 	__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t (*)[512])p->fpu));
 	steal = steal_tsc;
+	turn_tick = time_ticks();
 	p->tsc_on_cpu = rdtsc();
 	switches++;
 

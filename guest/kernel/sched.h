@@ -29,6 +29,12 @@ void sched_yield(void);
  * switch away until something makes it RUNNABLE again. */
 void sched_block(void);
 
+/* A preemption point for a long system call of the current process (the
+ * console write): let a pending tick in, and if a tick has come since the
+ * process got the CPU, yield as a tick in ring 3 would. Interrupts are
+ * off again when it returns. */
+void sched_preempt_point(void);
+
 /* A new process joins the run queue. */
 void sched_add(struct proc *p);
 

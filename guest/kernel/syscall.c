@@ -2,8 +2,9 @@
  * syscall.c - the container host's system calls (see syscall.h).
  *
  * Runs in ring 0 on the calling process's kernel stack, with interrupts
- * off: a system call is never preempted, only blocked (sleep, wait, yield)
- * by switching to the scheduler. Every user pointer goes through
+ * off: a system call is preempted only where it asks (the console write,
+ * between chunks: tty.c), or blocked (sleep, wait, yield) by switching to
+ * the scheduler. Every user pointer goes through
  * uaccess.c; every handler returns a result or a negative SYS_E* code and
  * never trusts an argument. One table maps each number to its handler.
  */
@@ -59,11 +60,15 @@ void syscall_init(void)
 
 /* ---- The calls; (p) is the caller, a..e its arguments ---- */
 
+/* Bytes of a write copied in at a time: the copy is on the writer's own
+ * kernel stack, since it may block in the middle (tty.c). */
+#define WRITE_PIECE     256
+
 static long sys_write(struct proc *p, uint64_t fd, uint64_t buf, uint64_t len, uint64_t d,
 		      uint64_t e)
 {
-	static char kbuf[SYS_WRITE_MAX];
-	int r;
+	char piece[WRITE_PIECE];
+	uint64_t done = 0;
 
 	if ((int)fd != 1 && (int)fd != 2)
 		return -SYS_EBADF;
@@ -71,11 +76,18 @@ static long sys_write(struct proc *p, uint64_t fd, uint64_t buf, uint64_t len, u
 		return -SYS_EFAULT;
 	if (len > SYS_WRITE_MAX)
 		len = SYS_WRITE_MAX;
-	r = uaccess_copy_in(p, kbuf, buf, len);
-	if (r)
-		return r;
-	proc_console_write(p, kbuf, len);
-	return (long)len;
+	/* Each whole line goes out before the next piece is read; a kill
+	 * that came meanwhile ends the write at a piece's end. */
+	while (done < len && !p->killed) {
+		uint64_t n = len - done < WRITE_PIECE ? len - done : WRITE_PIECE;
+		int r = uaccess_copy_in(p, piece, buf + done, n);
+
+		if (r)
+			return done ? (long)done : r;
+		proc_console_write(p, piece, n);
+		done += n;
+	}
+	return (long)done;
 }
 
 static long sys_exit(struct proc *p, uint64_t code, uint64_t b, uint64_t c, uint64_t d,
