@@ -59,3 +59,7 @@ UNIT_DEPS_fuzz_multiboot := tests/unit/fuzz.c lib/multiboot.c lib/memmap.c lib/f
 # The pattern rule lists only a test's sources; these share headers too.
 $(patsubst %,$(BUILD)/unit/test_%,fuzz_elf fuzz_archive fuzz_cmdline fuzz_multiboot): \
 	tests/unit/fuzz.h lib/rand.h
+
+# hv/vlapic.c: the virtual local APIC, through its registers.
+UNIT_TESTS += vlapic
+UNIT_DEPS_vlapic := hv/vlapic.c lib/string.c
