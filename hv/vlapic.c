@@ -272,10 +272,12 @@ static void send_ipi(struct vlapic *a, uint32_t icr)
 		break;
 	}
 	if (mode == APIC_DM_FIXED || mode == APIC_DM_LOWEST) {
-		/* SDM "Error Handling": an illegal vector is caught on sending,
-		 * and the message does not go out. */
+		/* SDM "Error Handling": an illegal vector is never delivered.
+		 * A self IPI counts as received ("...or via a self IPI", as
+		 * Bochs reports it); a message that goes out, as sent. */
 		if (vector < APIC_FIRST_LEGAL_VECTOR) {
-			error(a, APIC_ESR_SEND_ILLEGAL_VECTOR);
+			error(a, (icr & APIC_ICR_SHORTHAND_MASK) == APIC_ICR_SELF ?
+				 APIC_ESR_RECEIVE_ILLEGAL_VECTOR : APIC_ESR_SEND_ILLEGAL_VECTOR);
 			return;
 		}
 		if (self)

@@ -419,8 +419,13 @@ static void test_esr_illegal_vector(void **state)
 	wr(&a, APIC_ICR_LOW, APIC_ICR_SELF | APIC_DM_FIXED | 0x05);
 	assert_int_equal(rd(&a, APIC_ESR), 0);          /* not before the write */
 	assert_int_equal(vlapic_pending(&a), -1);
-	assert_int_equal(esr(&a), APIC_ESR_SEND_ILLEGAL_VECTOR);
+	assert_int_equal(esr(&a), APIC_ESR_RECEIVE_ILLEGAL_VECTOR);
 	assert_int_equal(esr(&a), 0);                   /* the write cleared it */
+	/* Sent to a destination (here itself, by ID): a send error. */
+	wr(&a, APIC_ICR_HIGH, 0);
+	wr(&a, APIC_ICR_LOW, APIC_ICR_DEST_FIELD | APIC_DM_FIXED | 0x05);
+	assert_int_equal(vlapic_pending(&a), -1);
+	assert_int_equal(esr(&a), APIC_ESR_SEND_ILLEGAL_VECTOR);
 	/* A timer with an illegal vector: received illegal, nothing in IRR. */
 	wr(&a, APIC_LVT_TIMER, 0x0e);
 	vlapic_write(&a, APIC_TIMER_INITIAL, 1, 0);
@@ -435,7 +440,7 @@ static void test_esr_illegal_vector(void **state)
 	vlapic_eoi(&a);
 	/* A reserved register address. */
 	assert_int_equal(rd(&a, 0x3f0), 0);
-	assert_int_equal(esr(&a), APIC_ESR_SEND_ILLEGAL_VECTOR | APIC_ESR_ILLEGAL_REGISTER);
+	assert_int_equal(esr(&a), APIC_ESR_RECEIVE_ILLEGAL_VECTOR | APIC_ESR_ILLEGAL_REGISTER);
 }
 
 int main(void)
