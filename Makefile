@@ -210,6 +210,35 @@ $(BUILD)/fixtures/tiny-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	$(Q)nasm -f elf32 -o $@.o $<
 	$(Q)$(LD) -m elf_i386 -Ttext 0x100000 -z noexecstack -o $@ $@.o
 
+# The virtual-PC test kernels (tests/vpc/): 32-bit multiboot kernels that
+# check the PC they find (APIC, CPUID, MSRs, memory map) as third-party
+# kernels would, bare under QEMU and as VMs under mica. Each links the
+# library, entry.S and its own table of tests; vpc-low is linked at 0x8000.
+VPC_CFLAGS := -m32 -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
+	-mno-sse -mno-mmx -mno-red-zone -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
+VPC_KERNELS := cpu apic mem low
+VPC_LIB := tests/vpc/entry.S tests/vpc/vpc.c lib/fmt.c lib/string.c
+VPC_ELFS := $(patsubst %,$(BUILD)/fixtures/vpc-%.elf,$(VPC_KERNELS))
+vpcobj = $(patsubst %,$(BUILD)/vpcobj/%.o,$(basename $(1)))
+$(BUILD)/vpcobj/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $< (32-bit)"
+	$(Q)$(CC) $(VPC_CFLAGS) -c $< -o $@
+$(BUILD)/vpcobj/%.o: %.S | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  AS      $< (32-bit)"
+	$(Q)$(CC) $(VPC_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(foreach k,$(VPC_KERNELS),$(eval $(BUILD)/fixtures/vpc-$(k).elf: $(call vpcobj,$(VPC_LIB) tests/vpc/$(k).c)))
+$(BUILD)/fixtures/vpc-low.elf: VPC_LOAD := 0x8000
+$(VPC_ELFS): tests/vpc/vpc.ld
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
+		-T tests/vpc/vpc.ld --defsym=LOAD_ADDR=$(or $(VPC_LOAD),0x100000) -o $@ $(filter %.o,$^)
+FIXTURES += $(VPC_ELFS)
+vpc: $(VPC_ELFS)
+
 # The container images go along, for GRUB's `module /boot/apps.cpio`.
 # The ISOs carry the kernels without symbols or debug information: smaller,
 # the same bytes wherever the tree was built (debug information names the
@@ -315,6 +344,7 @@ help:
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
-.PHONY: all deps images iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test bench clean help
 
--include $(shell find $(BUILD)/obj $(BUILD)/uobj -name '*.d' 2>/dev/null)
+.PHONY: vpc all deps images iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test bench clean help
+
+-include $(shell find $(BUILD)/obj $(BUILD)/uobj $(BUILD)/vpcobj -name '*.d' 2>/dev/null)

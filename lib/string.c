@@ -9,9 +9,9 @@
 
 #include "lib/string.h"
 
-#ifndef UNIT_TEST
+#if defined(__x86_64__) && !defined(UNIT_TEST)
 /*
- * In the kernels, memcpy and memset use the string instructions, eight
+ * In the 64-bit kernels, memcpy and memset use the string instructions, eight
  * bytes a step: they zero and copy whole guest memories (16 MiB for a VM),
  * where a byte loop costs eight times the steps. DF is clear in both
  * kernels (boot.S and every trap entry clear it).
@@ -37,7 +37,8 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 #else
-/* On the host (unit tests), the plain loops: what the tests check. */
+/* On the host (unit tests) and in 32-bit test kernels (tests/vpc/), the
+ * plain loops: what the unit tests check. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;

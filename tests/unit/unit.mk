@@ -65,3 +65,7 @@ $(patsubst %,$(BUILD)/unit/test_%,fuzz_elf fuzz_archive fuzz_cmdline fuzz_multib
 UNIT_TESTS += uaccess
 UNIT_DEPS_uaccess := guest/kernel/vm.c lib/frame.c lib/string.c
 $(BUILD)/unit/test_uaccess: guest/kernel/uaccess.c
+
+# hv/vlapic.c: the virtual local APIC, through its registers.
+UNIT_TESTS += vlapic
+UNIT_DEPS_vlapic := hv/vlapic.c lib/string.c

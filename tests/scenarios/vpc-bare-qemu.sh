@@ -1,0 +1,32 @@
+#!/bin/bash
+# timeout: 240
+# The virtual-PC test kernels (tests/vpc/) bare in QEMU's software CPU:
+# the second implementation that mica's virtual PC is checked against.
+# Where QEMU 7.2's TCG itself departs from the SDM, the case is listed
+# with how, and vpc-bare-bochs.sh checks it against Bochs instead.
+source "$(dirname "$0")/../lib.sh"
+source "$ROOT/tests/vpc/expect.sh"
+
+boot() { # KERNEL
+	boot_qemu "vpc-bare-qemu-$1.log" 60 "build/fixtures/vpc-$1.elf" "vpc-$1"
+	vpc_exited "$1"
+}
+
+boot cpu
+vpc_check vpc-bare-qemu-cpu.log cpu \
+	"tsc_write=TCG's RDTSC ignores a WRMSR to IA32_TSC" \
+	"tsc_adjust=TCG answers RDMSR of IA32_TSC_ADJUST though CPUID does not offer it" \
+	"rf_set_on_faults=TCG pushes RF clear for faults"
+boot apic
+vpc_check vpc-bare-qemu-apic.log apic \
+	"svr_software_enable=its APIC lets LVT masks be cleared while software-disabled" \
+	"esr_illegal_vector=its APIC delivers vector 3 and records no error" \
+	"lvt_error_interrupt=its APIC has no error interrupt" \
+	"apic_base_reenable=its APIC stays off once IA32_APIC_BASE.EN was cleared (the rule of 3-wire APIC buses, not of FSB xAPICs)"
+boot mem
+vpc_check vpc-bare-qemu-mem.log mem \
+	"unbacked_reads_all_ones=its pc machine reads unassigned addresses as 0" \
+	"unbacked_writes_dropped=its pc machine reads unassigned addresses as 0"
+boot low
+vpc_check vpc-bare-qemu-low.log low \
+	"multiboot_info_outside_image=its multiboot loader puts the information at 0x9000-0x9fff whatever the image"

@@ -1,0 +1,482 @@
+/*
+ * apic.c - the local APIC a guest finds at 0xFEE00000, used as a kernel
+ * uses it: software enable, self-IPIs, task priority, EOI order, the
+ * timer in one-shot and periodic mode with its divider, LVT masking
+ * (the 8259A's interrupts through LINT0), errors, and IA32_APIC_BASE's
+ * global disable. SDM Vol. 3, "Advanced Programmable Interrupt
+ * Controller (APIC)".
+ */
+#include "lib/cpuid.h"
+#include "lib/i8254.h"
+#include "lib/i8259.h"
+#include "lib/msr.h"
+#include "tests/vpc/vpc.h"
+
+#define SPURIOUS        0xff
+#define V_TIMER         0x50
+#define V_PIT           0x20            /* IRQ0 after the PIC is remapped */
+#define V_ERROR         0x5e
+#define BUDGET          (1ull << 31)    /* TSC ticks to wait for what must come */
+#define PIT_DIVISOR     1193            /* about 1 kHz */
+
+static volatile uint32_t seen[16], nseen, pit_ticks;
+static volatile uint32_t nested_isr_before, nested_isr_after, nested_ppr;
+
+static void record(struct vpc_frame *f)
+{
+	if (nseen < 16)
+		seen[nseen] = f->vector;
+	nseen++;
+	apic_write(APIC_EOI, 0);
+}
+
+static void spurious(struct vpc_frame *f)
+{
+}
+
+static void pit_tick(struct vpc_frame *f)
+{
+	pit_ticks++;
+	outb(PIC_MASTER_CMD, OCW2_EOI);
+}
+
+static void pic_init(uint8_t mask);
+
+/* A clean, software-enabled APIC with nothing pending: every test starts
+ * here, with interrupts off. The first call installs the handlers and
+ * masks the 8259A (a firmware may have left its timer running). */
+static void apic_on(void)
+{
+	static bool ready;
+
+	cli();
+	if (!ready) {
+		for (unsigned v = 0x30; v < 0xff; v++)
+			vpc_handle(v, record);
+		vpc_handle(SPURIOUS, spurious);
+		vpc_handle(V_PIT, pit_tick);
+		pic_init(0xff);
+		ready = true;
+	}
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS);
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | V_TIMER);
+	apic_write(APIC_TIMER_INITIAL, 0);
+	apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED | V_ERROR);
+	nseen = 0;
+}
+
+static void let_in(void)
+{
+	sti();
+	vpc_delay(100000);
+	cli();
+}
+
+static const char *apic_version_and_id(void)
+{
+	uint32_t v = apic_read(APIC_VERSION), id = apic_read(APIC_ID) >> APIC_ID_SHIFT;
+
+	if ((v & 0xf0) != 0x10 || ((v >> APIC_VERSION_MAX_LVT_SHIFT) & 0xff) < 3)
+		return vpc_why("version register 0x%x (want an integrated APIC, 0x1X)", v);
+	if (id != cpuid(1, 0).ebx >> 24)
+		return vpc_why("APIC ID %u, CPUID's initial APIC ID %u", id, cpuid(1, 0).ebx >> 24);
+	return 0;
+}
+
+/* SDM "Spurious-Interrupt Vector Register": software-disabled, the LVT
+ * mask bits cannot be cleared. */
+static const char *svr_software_enable(void)
+{
+	uint32_t off, on;
+
+	apic_on();
+	apic_write(APIC_SVR, SPURIOUS);
+	apic_write(APIC_LVT_LINT1, APIC_DM_FIXED | 0x44);
+	off = apic_read(APIC_LVT_LINT1);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS);
+	apic_write(APIC_LVT_LINT1, APIC_DM_FIXED | 0x44);
+	on = apic_read(APIC_LVT_LINT1);
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED | APIC_DM_NMI);
+	if (!(off & APIC_LVT_MASKED) || (on & APIC_LVT_MASKED) || (apic_read(APIC_SVR) & 0x1ff) != 0x1ff)
+		return vpc_why("LINT1 reads 0x%x disabled, 0x%x enabled", off, on);
+	return 0;
+}
+
+static const char *self_ipi(uint32_t shorthand, unsigned vector)
+{
+	bool irr;
+
+	apic_on();
+	apic_write(APIC_ICR_HIGH, 0x0f << APIC_ICR_DEST_SHIFT);       /* ignored by shorthands */
+	apic_write(APIC_ICR_LOW, shorthand | APIC_DM_FIXED | vector);
+	irr = apic_bit(APIC_IRR, vector);
+	let_in();
+	if (!irr || nseen != 1 || seen[0] != vector)
+		return vpc_why("IRR bit %u, %u interrupts, first vector 0x%x", irr, nseen, seen[0]);
+	if (apic_bit(APIC_IRR, vector) || apic_bit(APIC_ISR, vector))
+		return "IRR or ISR still set after the handler's EOI";
+	return 0;
+}
+
+static const char *self_ipi_self(void)
+{
+	return self_ipi(APIC_ICR_SELF, 0x40);
+}
+
+static const char *self_ipi_all_including_self(void)
+{
+	return self_ipi(APIC_ICR_ALL_INCL_SELF, 0x41);
+}
+
+/* SDM "Task Priority Register": a class at or below TPR[7:4] waits. */
+static const char *tpr_masking(void)
+{
+	uint32_t n, ppr;
+
+	apic_on();
+	apic_write(APIC_TPR, 0x50);
+	ppr = apic_read(APIC_PPR);
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | 0x45);
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | 0x5a);
+	let_in();
+	n = nseen;
+	if (n || !apic_bit(APIC_IRR, 0x45) || !apic_bit(APIC_IRR, 0x5a))
+		return vpc_why("%u delivered under TPR 0x50, IRR bits %u %u", n,
+			       apic_bit(APIC_IRR, 0x45), apic_bit(APIC_IRR, 0x5a));
+	apic_write(APIC_TPR, 0x40);
+	let_in();
+	if (nseen != 1 || seen[0] != 0x5a)
+		return vpc_why("under TPR 0x40: %u delivered, first 0x%x", nseen, seen[0]);
+	apic_write(APIC_TPR, 0);
+	let_in();
+	if (nseen != 2 || seen[1] != 0x45)
+		return vpc_why("under TPR 0: %u delivered, second 0x%x", nseen, seen[1]);
+	return ppr == 0x50 ? 0 : vpc_why("PPR 0x%x under TPR 0x50", ppr);
+}
+
+/* 0x42's handler: a higher vector arrives while it is in service. */
+static void nest_low(struct vpc_frame *f)
+{
+	seen[nseen++] = f->vector;
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | 0x62);
+	sti();
+	vpc_delay(100000);
+	cli();
+	apic_write(APIC_EOI, 0);
+}
+
+static void nest_high(struct vpc_frame *f)
+{
+	seen[nseen++] = f->vector;
+	nested_ppr = apic_read(APIC_PPR);
+	nested_isr_before = apic_bit(APIC_ISR, 0x42) | apic_bit(APIC_ISR, 0x62) << 1;
+	apic_write(APIC_EOI, 0);
+	nested_isr_after = apic_bit(APIC_ISR, 0x42) | apic_bit(APIC_ISR, 0x62) << 1;
+}
+
+/* SDM "Interrupt Acceptance for Fixed Interrupts", "End of Interrupt":
+ * the highest class first; a higher one nests inside a lower one in
+ * service, and EOI retires the highest in service. */
+static const char *eoi_order(void)
+{
+	apic_on();
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | 0x41);
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | 0x61);
+	let_in();
+	if (nseen != 2 || seen[0] != 0x61 || seen[1] != 0x41)
+		return vpc_why("%u delivered: 0x%x then 0x%x (want 0x61 then 0x41)", nseen, seen[0], seen[1]);
+	nseen = 0;
+	vpc_handle(0x42, nest_low);
+	vpc_handle(0x62, nest_high);
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | 0x42);
+	let_in();
+	vpc_handle(0x42, record);
+	vpc_handle(0x62, record);
+	if (nseen != 2 || seen[0] != 0x42 || seen[1] != 0x62)
+		return vpc_why("nested: %u delivered, 0x%x then 0x%x", nseen, seen[0], seen[1]);
+	if (nested_isr_before != 3 || nested_isr_after != 1 || nested_ppr != 0x60)
+		return vpc_why("nested: ISR bits (0x42, 0x62) %u before EOI, %u after; PPR 0x%x",
+			       nested_isr_before, nested_isr_after, nested_ppr);
+	return apic_bit(APIC_ISR, 0x42) ? "0x42 still in service at the end" : 0;
+}
+
+static uint32_t count(void)
+{
+	return apic_read(APIC_TIMER_CURRENT);
+}
+
+/* SDM "APIC Timer": one-shot counts down once, interrupts once. */
+static const char *timer_one_shot(void)
+{
+	uint32_t c1, c2;
+	uint64_t t0, took;
+
+	apic_on();
+	apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_1);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | V_TIMER);
+	t0 = rdtsc();
+	apic_write(APIC_TIMER_INITIAL, 50000000);
+	c1 = count();
+	c2 = count();
+	sti();
+	if (!vpc_wait(&nseen, 1, BUDGET))
+		return vpc_why("no interrupt (count read %u, then %u)", c1, c2);
+	took = rdtsc() - t0;
+	vpc_delay(2 * took);
+	cli();
+	if (!(c1 <= 50000000 && c2 < c1))
+		return vpc_why("the count read %u, then %u: not falling from 50000000", c1, c2);
+	if (nseen != 1 || seen[0] != V_TIMER || count() != 0)
+		return vpc_why("%u interrupts (vector 0x%x), count %u at the end", nseen, seen[0], count());
+	return 0;
+}
+
+/* Periodic: reloads from the initial count at each 0. */
+static const char *timer_periodic(void)
+{
+	uint32_t reloaded;
+
+	apic_on();
+	apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_1);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | V_TIMER);
+	apic_write(APIC_TIMER_INITIAL, 2000000);
+	sti();
+	if (!vpc_wait(&nseen, 1, BUDGET))
+		return "no first interrupt";
+	reloaded = count();
+	if (!vpc_wait(&nseen, 3, 3 * BUDGET))
+		return vpc_why("%u interrupts, want 3", nseen);
+	cli();
+	apic_write(APIC_TIMER_INITIAL, 0);
+	if (reloaded == 0 || reloaded > 2000000)
+		return vpc_why("count %u after the first interrupt: not reloaded", reloaded);
+	return apic_read(APIC_LVT_TIMER) & APIC_TIMER_PERIODIC ? 0 : "the LVT lost periodic mode";
+}
+
+/* How far the count falls in (tsc) TSC ticks with divide value (dcr). */
+static uint32_t fall(uint32_t dcr, uint64_t tsc)
+{
+	uint32_t c0;
+
+	apic_write(APIC_TIMER_DIVIDE, dcr);
+	apic_write(APIC_TIMER_INITIAL, 0xffffffffu);
+	c0 = count();
+	vpc_delay(tsc);
+	return c0 - count();
+}
+
+/* SDM "Divide Configuration Register": divide by 16 counts 16 times
+ * slower than divide by 1. The clocks are read by polling, and a host
+ * may preempt an emulator in the middle of one span: the median ratio of
+ * five trials must be within a factor of 2. */
+static const char *timer_divide(void)
+{
+	enum { TRIALS = 5 };
+	uint32_t ratio[TRIALS], by1 = 0, by16 = 0;
+	const uint64_t span = 20000000;
+
+	apic_on();
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | V_TIMER);
+	for (unsigned i = 0; i < TRIALS; i++) {
+		by1 = fall(APIC_DIVIDE_1, span);
+		by16 = fall(APIC_DIVIDE_16, span);
+		ratio[i] = by16 ? by1 / by16 : 0;
+		for (unsigned j = i; j > 0 && ratio[j - 1] > ratio[j]; j--) {
+			uint32_t t = ratio[j];
+
+			ratio[j] = ratio[j - 1];
+			ratio[j - 1] = t;
+		}
+	}
+	apic_write(APIC_TIMER_INITIAL, 0);
+	if ((apic_read(APIC_TIMER_DIVIDE) & 0xb) != APIC_DIVIDE_16)
+		return vpc_why("the divide register reads 0x%x", apic_read(APIC_TIMER_DIVIDE));
+	if (ratio[TRIALS / 2] < 8 || ratio[TRIALS / 2] > 32)
+		return vpc_why("median ratio %u (last trial: the count fell by %u at divide 1, %u at divide 16)",
+			       ratio[TRIALS / 2], by1, by16);
+	return 0;
+}
+
+/* A masked timer still counts to 0, and interrupts nobody. */
+static const char *timer_masked(void)
+{
+	uint64_t end = rdtsc() + BUDGET;
+
+	apic_on();
+	apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_1);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_ONESHOT | V_TIMER);
+	apic_write(APIC_TIMER_INITIAL, 100000);
+	sti();
+	while (count() != 0 && rdtsc() < end)
+		;
+	vpc_delay(100000);
+	cli();
+	if (count() != 0)
+		return vpc_why("the masked count is still %u", count());
+	if (nseen || apic_bit(APIC_IRR, V_TIMER))
+		return vpc_why("%u interrupts, IRR bit %u", nseen, apic_bit(APIC_IRR, V_TIMER));
+	return 0;
+}
+
+/* The 8259A pair at vectors 0x20-0x2f, with (mask) on the master, all
+ * of the slave masked: a firmware's timer must not come in at vector 8. */
+static void pic_init(uint8_t mask)
+{
+	outb(PIC_MASTER_CMD, ICW1_INIT | ICW1_ICW4);
+	outb(PIC_SLAVE_CMD, ICW1_INIT | ICW1_ICW4);
+	outb(PIC_MASTER_DATA, V_PIT);
+	outb(PIC_SLAVE_DATA, V_PIT + 8);
+	outb(PIC_MASTER_DATA, 1u << PIC_CASCADE_IRQ);
+	outb(PIC_SLAVE_DATA, PIC_CASCADE_IRQ);
+	outb(PIC_MASTER_DATA, ICW4_8086);
+	outb(PIC_SLAVE_DATA, ICW4_8086);
+	outb(PIC_MASTER_DATA, mask);
+	outb(PIC_SLAVE_DATA, 0xff);
+}
+
+static void pic_pit_on(void)
+{
+	pic_init(0xfe);                         /* IRQ0 only */
+	outb(PIT_CONTROL, PIT_CONTROL_WORD(0, PIT_ACCESS_LOHI, PIT_MODE_RATE));
+	outb(PIT_CH0, PIT_DIVISOR & 0xff);
+	outb(PIT_CH0, PIT_DIVISOR >> 8);
+}
+
+/* SDM "Local Vector Table": the 8259A reaches the CPU through LINT0 in
+ * ExtINT mode; masked, its interrupts stop; unmasked, they resume. */
+static const char *lint0_masking(void)
+{
+	uint64_t t0, three;
+	uint32_t while_masked;
+
+	apic_on();
+	pic_pit_on();
+	apic_write(APIC_LVT_LINT0, APIC_DM_EXTINT);
+	pit_ticks = 0;
+	t0 = rdtsc();
+	sti();
+	if (!vpc_wait(&pit_ticks, 3, BUDGET)) {
+		cli();
+		return vpc_why("%u PIT interrupts through an unmasked LINT0", pit_ticks);
+	}
+	three = rdtsc() - t0;
+	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED | APIC_DM_EXTINT);
+	vpc_delay(three);               /* let one already on its way land */
+	pit_ticks = 0;
+	vpc_delay(4 * three);
+	while_masked = pit_ticks;
+	apic_write(APIC_LVT_LINT0, APIC_DM_EXTINT);
+	if (!vpc_wait(&pit_ticks, while_masked + 3, BUDGET)) {
+		cli();
+		return "the PIT's interrupts did not resume when LINT0 was unmasked";
+	}
+	cli();
+	outb(PIC_MASTER_DATA, 0xff);
+	return while_masked ? vpc_why("%u PIT interrupts with LINT0 masked", while_masked) : 0;
+}
+
+static uint32_t esr(void)
+{
+	apic_write(APIC_ESR, 0);
+	return apic_read(APIC_ESR);
+}
+
+/* SDM "Error Handling": a self-IPI with a vector below 16 is not
+ * delivered and sets an illegal-vector bit in ESR (receive, for a self
+ * IPI; send, for one that goes out). */
+static const char *esr_illegal_vector(void)
+{
+	uint32_t e;
+
+	apic_on();
+	esr();
+	vpc_handle(3, record);          /* an APIC that delivers it anyway */
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | APIC_DM_FIXED | 0x03);
+	let_in();
+	vpc_handle(3, 0);
+	e = esr();
+	if (!(e & (APIC_ESR_SEND_ILLEGAL_VECTOR | APIC_ESR_RECEIVE_ILLEGAL_VECTOR)) || nseen)
+		return vpc_why("ESR 0x%x, %u interrupts (first 0x%x) after a self-IPI of vector 3",
+			       e, nseen, seen[0]);
+	return 0;
+}
+
+/* ... and an error raises the LVT error entry's interrupt. */
+static const char *lvt_error_interrupt(void)
+{
+	apic_on();
+	esr();
+	apic_write(APIC_LVT_ERROR, V_ERROR);
+	vpc_handle(3, record);
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | APIC_DM_FIXED | 0x03);
+	let_in();
+	vpc_handle(3, 0);
+	apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED | V_ERROR);
+	esr();
+	if (nseen != 1 || seen[0] != V_ERROR)
+		return vpc_why("%u interrupts (first 0x%x), want the error vector 0x%x", nseen, seen[0], V_ERROR);
+	return 0;
+}
+
+/* SDM "Enabling or Disabling the Local APIC": IA32_APIC_BASE.EN clear is
+ * a CPU without an APIC (CPUID.1:EDX.APIC clear too). */
+static const char *apic_base_disable(void)
+{
+	uint64_t base, off;
+	uint32_t cpuid_off;
+
+	apic_on();
+	if (vpc_rdmsr(MSR_IA32_APIC_BASE, &base))
+		return "RDMSR IA32_APIC_BASE faulted";
+	if (vpc_wrmsr(MSR_IA32_APIC_BASE, base & ~(uint64_t)APIC_BASE_EN))
+		return "clearing IA32_APIC_BASE.EN faulted";
+	vpc_rdmsr(MSR_IA32_APIC_BASE, &off);
+	cpuid_off = cpuid(1, 0).edx & CPUID_1_EDX_APIC;
+	vpc_wrmsr(MSR_IA32_APIC_BASE, base);
+	if ((off & APIC_BASE_EN) || cpuid_off)
+		return vpc_why("disabled, IA32_APIC_BASE reads 0x%llx and CPUID.1:EDX.APIC %u", off, !!cpuid_off);
+	return 0;
+}
+
+/* ... and with EN set again, a CPU whose APIC takes interrupts from the
+ * front-side bus (every xAPIC) has it back: CPUID says so, and it works
+ * once software enables it. */
+static const char *apic_base_reenable(void)
+{
+	uint64_t base, on;
+	uint32_t cpuid_on;
+
+	apic_on();
+	vpc_rdmsr(MSR_IA32_APIC_BASE, &base);
+	vpc_wrmsr(MSR_IA32_APIC_BASE, base & ~(uint64_t)APIC_BASE_EN);
+	vpc_wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_EN);
+	vpc_rdmsr(MSR_IA32_APIC_BASE, &on);
+	cpuid_on = cpuid(1, 0).edx & CPUID_1_EDX_APIC;
+	if (!(on & APIC_BASE_EN) || !cpuid_on)
+		return vpc_why("re-enabled, IA32_APIC_BASE reads 0x%llx and CPUID.1:EDX.APIC %u", on, !!cpuid_on);
+	apic_on();
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | 0x43);
+	let_in();
+	return nseen == 1 && seen[0] == 0x43 ? 0 : "no self-IPI after re-enabling";
+}
+
+const struct vpc_test vpc_tests[] = {
+	{ "apic_version_and_id", apic_version_and_id },
+	{ "svr_software_enable", svr_software_enable },
+	{ "self_ipi_self", self_ipi_self },
+	{ "self_ipi_all_including_self", self_ipi_all_including_self },
+	{ "tpr_masking", tpr_masking },
+	{ "eoi_order", eoi_order },
+	{ "timer_one_shot", timer_one_shot },
+	{ "timer_periodic", timer_periodic },
+	{ "timer_divide", timer_divide },
+	{ "timer_masked", timer_masked },
+	{ "lint0_masking", lint0_masking },
+	{ "esr_illegal_vector", esr_illegal_vector },
+	{ "lvt_error_interrupt", lvt_error_interrupt },
+	{ "apic_base_disable", apic_base_disable },
+	/* Last: an emulator that cannot re-enable a disabled APIC leaves it off. */
+	{ "apic_base_reenable", apic_base_reenable },
+};
+const unsigned vpc_ntests = sizeof(vpc_tests) / sizeof(vpc_tests[0]);
