@@ -62,6 +62,8 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return guest_test_fpu(cmdline);
 	if (strcmp(name, "regs") == 0)
 		return guest_test_regs(cmdline);
+	if (strcmp(name, "regs-first") == 0)
+		return guest_test_regs_first(cmdline);
 	if (strcmp(name, "regs-hostile") == 0)
 		return guest_test_regs_hostile(cmdline);
 	if (strcmp(name, "ept-violation") == 0)
@@ -85,7 +87,7 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, probe, fpu, regs, regs-hostile, bench-exits, fuzz, flood)\n", name);
+		     "exception, crash-once, probe, fpu, regs, regs-first, regs-hostile, bench-exits, fuzz, flood)\n", name);
 	return 1;
 }
 

@@ -29,6 +29,10 @@ unsigned guest_test_fpu(const char *cmdline);
  * I/O, as KTAP (tests/guest/test_regs.c). Returns the failures. */
 unsigned guest_test_regs(const char *cmdline);
 
+/* The MOV DR rules as the VM's first debug-register accesses (emulated by
+ * mica while MOV DR exits), as KTAP. Returns the failures. */
+unsigned guest_test_regs_first(const char *cmdline);
+
 /* The hostile side: DR0-DR3 on mica's addresses, breakpoints enabled,
  * DEBUGCTL and CR8 = 15, over and over while sleeping. Returns 0 if its
  * own values stayed its own. */

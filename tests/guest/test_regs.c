@@ -6,7 +6,8 @@
  * breakpoint firing here, then INS/OUTS with and without REP, backwards,
  * across a page boundary, and onto bad pointers. `test=regs-hostile`:
  * sets DR0-DR3 on addresses mica uses, enables them, sets DR6, DEBUGCTL
- * and CR8 = 15, and sleeps, over and over.
+ * and CR8 = 15, and sleeps, over and over. `test=regs-first`: the MOV DR
+ * rules as the VM's first debug-register accesses, which mica emulates.
  *
  * Runs in the guest kernel, ring 0, 64-bit mode: under mica, and bare
  * (tests/scenarios/regs-bare-qemu.sh), where the answers must agree.
@@ -158,9 +159,8 @@ static bool general_detect_db(void)
 {
 	uint64_t v = 0, dr6, dr7;
 
-	write_dr6(DR6_INIT);
 	write_dr7(DR7_INIT | DR7_GD);
-	if (TRY("mov %%dr0, %0", "=r"(v) :) != VEC_DB)
+	if (TRY("mov %%dr7, %0", "=r"(v) :) != VEC_DB)
 		return false;
 	/* The #DB cleared GD, so these read without another. */
 	dr6 = read_dr6();
@@ -341,11 +341,25 @@ static bool insb_read_only_pf(void)
 	       fault_error == (PFERR_P | PFERR_W) && s.rcx == 1;
 }
 
-static const struct {
+struct regs_test {
 	const char *name;
 	bool (*run)(void);
 	const char *not_bare;   /* why QEMU's software CPU cannot check it, or NULL */
-} tests[] = {
+};
+
+/* Report each of (t[0..n)) as KTAP; bare, what only mica can check is a
+ * SKIP with its reason. */
+static void run_tests(const struct regs_test *t, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (t[i].not_bare && !under_mica)
+			ktap_result(true, "%s # SKIP %s", t[i].name, t[i].not_bare);
+		else
+			ktap_result(t[i].run(), "%s", t[i].name);
+	}
+}
+
+static const struct regs_test tests[] = {
 	{ "dr4_dr5_alias_dr6_dr7", dr4_dr5_alias, NULL },
 	{ "dr4_dr5_ud_with_cr4_de", dr4_ud_with_de, NULL },
 	{ "dr6_dr7_bits_63_32_gp", dr6_dr7_high_bits_gp, NULL },
@@ -390,13 +404,54 @@ unsigned guest_test_regs(const char *cmdline)
 	regs_read(&got);
 	ktap_result(regs_equal(&got, &own, "after sleeping"), "own_values_kept_while_others_ran");
 	regs_write(&reset_values);
-	for (unsigned i = 0; i < n; i++) {
-		if (tests[i].not_bare && !under_mica)
-			ktap_result(true, "%s # SKIP %s", tests[i].name, tests[i].not_bare);
-		else
-			ktap_result(tests[i].run(), "%s", tests[i].name);
-	}
+	run_tests(tests, n);
 	for (unsigned i = 0; i < 4; i++)
+		trap_set_handler(vecs[i], old[i]);
+	return ktap_end();
+}
+
+/* ---- first accesses ---------------------------------------------------------- */
+
+static bool dr7_reset_value(void)
+{
+	return read_dr7() == DR7_INIT;
+}
+
+static bool dr5_aliases_dr7(void)
+{
+	uint64_t dr5;
+
+	write_cr4(read_cr4() & ~(uint64_t)CR4_DE);
+	__asm__ volatile("mov %0, %%dr5" : : "r"(DR7_INIT | DR7_LE_GE));
+	__asm__ volatile("mov %%dr5, %0" : "=r"(dr5));
+	return dr5 == (DR7_INIT | DR7_LE_GE) && read_dr7() == dr5 && (write_dr7(DR7_INIT), true);
+}
+
+/* The MOV DR rules as a VM's first debug-register accesses: under mica
+ * these exit and are emulated (only DR7, so the vCPU's DR0-DR3/DR6 stay
+ * out of the CPU until the last test reads DR6); in test=regs they run
+ * later, on the CPU itself. Both must give the same answers. */
+static const struct regs_test first_tests[] = {
+	{ "first_dr7_reset_value", dr7_reset_value, NULL },
+	{ "first_dr5_aliases_dr7", dr5_aliases_dr7, NULL },
+	{ "first_dr4_dr5_ud_with_cr4_de", dr4_ud_with_de, NULL },
+	{ "first_dr6_dr7_bits_63_32_gp", dr6_dr7_high_bits_gp, NULL },
+	{ "first_dr7_general_detect_db", general_detect_db, "QEMU's software CPU ignores DR7.GD" },
+};
+
+unsigned guest_test_regs_first(const char *cmdline)
+{
+	trap_handler_fn old[3];
+	static const unsigned vecs[3] = { VEC_GP, VEC_UD, VEC_DB };
+	unsigned n = sizeof(first_tests) / sizeof(first_tests[0]);
+
+	(void)cmdline;
+	under_mica = hv_detect();
+	for (unsigned i = 0; i < 3; i++)
+		old[i] = trap_set_handler(vecs[i], try_on_fault);
+	ktap_begin(n);
+	run_tests(first_tests, n);
+	for (unsigned i = 0; i < 3; i++)
 		trap_set_handler(vecs[i], old[i]);
 	return ktap_end();
 }

@@ -6,7 +6,9 @@
 # own, sleep while the hostile VM runs, and must read back exactly
 # theirs; then the MOV DR rules and string I/O (tests/guest/test_regs.c,
 # which runs bare in tests/scenarios/regs-bare-qemu.sh too). No
-# breakpoint may fire in mica, and every frame comes back.
+# breakpoint may fire in mica, and every frame comes back. A fourth VM
+# makes the MOV DR rules its first debug-register accesses, which mica
+# emulates (test=regs-first), where the bystanders run them on the CPU.
 source "$(dirname "$0")/../lib.sh"
 
 LOG=isolation-regs-bochs.log
@@ -33,7 +35,10 @@ for b in bystander1 bystander2; do
 	check_line "$LOG" "^\[$b\] stringio: this line was written backwards$" "${b}_backwards_line_whole"
 	check_line "$LOG" "^mica: vm $b: exited with code 0$" "${b}_exit_0"
 done
-check_line "$LOG" '^mica: vm hostile: [0-9]+ exits:.* dr-access [0-9]+' hostile_debug_registers_exited_once
+check_line "$LOG" '^mica: vm hostile: [0-9]+ exits:.* dr-access [12] ' hostile_debug_registers_exit_until_used
+# test=regs-first: the MOV DR rules as first accesses, emulated by mica.
+check_line "$LOG" '^mica: vm first: [0-9]+ exits:.* dr-access (9|[1-9][0-9]+) ' first_accesses_emulated
+check_line "$LOG" '^mica: vm first: exited with code 0$' first_exit_0
 check_no_line "$LOG" '^mica: panic|debug exception' mica_never_panics
 check_no_line "$LOG" '^mica: vm [a-z0-9]+: crashed' no_vm_crashed
 check_frames_returned "$LOG" every_frame_returned

@@ -11,3 +11,8 @@ check_line "$LOG" '^stringio: a line written by rep outsb$' rep_outsb_line_whole
 check_line "$LOG" '^stringio: this line crosses a page boundary$' page_crossing_line_whole
 check_line "$LOG" '^stringio: this line was written backwards$' backwards_line_whole
 check_status 0 exit_code_0
+
+LOG=regs-first-bare-qemu.log
+boot_qemu "$LOG" 60 build/guest32.elf "test=regs-first name=first"
+check_ktap "$LOG" first
+check_status 0 first_exit_code_0
