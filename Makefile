@@ -250,7 +250,13 @@ $(BUILD)/strip/%.elf: $(BUILD)/%.elf
 	$(Q)$(STRIP) -o $@ $<
 
 ISO_FILES := $(BUILD)/strip/mica.elf $(BUILD)/strip/guest.elf $(BUILD)/apps.cpio $(BUILD)/tests.cpio
-TEST_ISO_FILES := $(ISO_FILES) $(FIXTURES)
+# Where mica's boot stack ends, as a GRUB variable, for the hostile VM of
+# tests/iso/isolation-regs.cfg that plants breakpoints on it.
+$(BUILD)/mica-layout.cfg: $(BUILD)/mica.elf
+	@[ "$(V)" = 1 ] || echo "  GEN     $@"
+	$(Q)$(NM) $< | awk '$$3 == "boot_stack_top" { print "set mica_stack_top=0x" $$1 }' > $@
+	$(Q)grep -q mica_stack_top $@
+TEST_ISO_FILES := $(ISO_FILES) $(FIXTURES) $(BUILD)/mica-layout.cfg
 
 # The bare-metal baseline of `make run`: the guest kernel alone (tools/run.sh).
 $(BUILD)/baseline.iso: tools/baseline.cfg $(BUILD)/strip/guest.elf tools/mkiso.sh

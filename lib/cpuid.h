@@ -21,6 +21,7 @@
 #define CPUID_7_ECX_OSPKE       BIT(4)
 #define CPUID_7_ECX_WAITPKG     BIT(5)
 #define CPUID_7_ECX_RDPID       BIT(22)
+#define CPUID_7_ECX_BUS_LOCK_DETECT BIT(24)   /* OS bus-lock detection */
 
 /* Leaf 0DH, subleaf 1: XSAVE extensions. */
 #define CPUID_D1_EAX_XSAVES     BIT(3)

@@ -30,6 +30,7 @@
 #define MSR_IA32_DEBUGCTL               0x000001d9
 #define   DEBUGCTL_LBR                  BIT(0)          /* record last branches */
 #define   DEBUGCTL_BTF                  BIT(1)          /* single-step on branches */
+#define   DEBUGCTL_BUS_LOCK_DETECT      BIT(2)          /* #DB after a bus lock */
 	/* Reserved on every model: bits 5:3 and 63:16. Bit 2 (bus-lock
 	 * detection) and bit 15 (RTM debugging) are reserved on some. */
 #define   DEBUGCTL_RESERVED             ((BIT(6) - BIT(3)) | ~(BIT(16) - 1))

@@ -58,7 +58,20 @@ X86_READ_CR(0)
 X86_READ_CR(2)
 X86_READ_CR(3)
 X86_READ_CR(4)
+X86_READ_CR(8)
 #undef X86_READ_CR
+
+/* Debug registers DR0-DR7 (DR4/DR5 alias DR6/DR7 only with CR4.DE clear). */
+#define X86_DR(n) \
+	static inline uint64_t read_dr##n(void) { uint64_t v; __asm__ volatile("mov %%dr" #n ", %0" : "=r"(v)); return v; } \
+	static inline void write_dr##n(uint64_t v) { __asm__ volatile("mov %0, %%dr" #n : : "r"(v) : "memory"); }
+X86_DR(0)
+X86_DR(1)
+X86_DR(2)
+X86_DR(3)
+X86_DR(6)
+X86_DR(7)
+#undef X86_DR
 
 static inline uint64_t read_rflags(void) { uint64_t v; __asm__ volatile("pushfq; popq %0" : "=r"(v)); return v; }
 

@@ -121,6 +121,29 @@
 #define SEG_TYPE_TSS_AVAIL      9           /* 32-bit TSS, or 64-bit in IA-32e mode */
 #define SEG_TYPE_TSS_BUSY       11          /* 32-bit TSS, or 64-bit in IA-32e mode */
 
+/* Debug registers: SDM Vol. 3, "Debug Registers". DR6 and DR7 bits that
+ * read as 1 ("fixed") are part of their power-on values. */
+#define DR6_B0_B3       0xfULL              /* breakpoint 0-3 conditions met */
+#define DR6_BD          BIT(13)             /* a debug-register access with DR7.GD */
+#define DR6_BS          BIT(14)             /* single step */
+#define DR6_BT          BIT(15)             /* task switch */
+#define DR6_INIT        0xffff0ff0ULL       /* power-on value; bits 4-11 and 16-31 read as 1 */
+#define DR6_WRITABLE    (DR6_B0_B3 | DR6_BD | DR6_BS | DR6_BT)
+#define DR7_L0          BIT(0)              /* local enable of breakpoint 0 (L1 bit 2, ...) */
+#define DR7_ENABLES     0xffULL             /* L0-L3 and G0-G3 */
+#define DR7_INIT        0x400ULL            /* power-on value; bit 10 reads as 1 */
+#define DR7_GD          BIT(13)             /* general detect: #DB on a DR access */
+#define DR7_RW_SHIFT(n) (16 + 4 * (n))      /* R/W of breakpoint n: 0 exec, 1 write, 3 read/write */
+#define DR7_LEN_SHIFT(n) (18 + 4 * (n))     /* LEN of breakpoint n: 0 1 byte, 1 2, 3 4, 2 8 */
+#define DR7_VOLATILE    0xffff2bffULL       /* bits a write may set (KVM's mask) */
+
+/* #PF error code: SDM Vol. 3, "Page-Fault Error Code". */
+#define PFERR_P         BIT(0)              /* 0: not present, 1: protection */
+#define PFERR_W         BIT(1)              /* a write */
+#define PFERR_U         BIT(2)              /* from CPL 3 */
+#define PFERR_RSVD      BIT(3)              /* a reserved bit set in an entry */
+#define PFERR_I         BIT(4)              /* an instruction fetch */
+
 /* Exception vectors (SDM Vol. 3, table "Protected-Mode Exceptions and
  * Interrupts"). Vectors 9, 15 and 22-31 are reserved. */
 #define VEC_DE          0                   /* divide error */

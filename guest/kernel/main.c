@@ -29,7 +29,7 @@ const char kernel_name[] = "guest";
  * (docs/apps.md), which the chosen app checks itself.
  */
 const char *const guest_kernel_keys[] = {
-	"selftest", "test", "app", "hz", "seed", "lines",                /* the kernel's */
+	"selftest", "test", "app", "hz", "seed", "lines", "watch",       /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
 	"name", "mem", "restart", "max-restarts", "slice", "density",
 	"cpu-limit",                                            /* mica's */
@@ -64,6 +64,12 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return guest_test_hostile(cmdline);
 	if (strcmp(name, "bystander") == 0)
 		return guest_test_bystander(cmdline);
+	if (strcmp(name, "regs") == 0)
+		return guest_test_regs(cmdline);
+	if (strcmp(name, "regs-first") == 0)
+		return guest_test_regs_first(cmdline);
+	if (strcmp(name, "regs-hostile") == 0)
+		return guest_test_regs_hostile(cmdline);
 	if (strcmp(name, "ept-violation") == 0)
 		guest_test_ept_violation();
 	else if (strcmp(name, "triple-fault") == 0)
@@ -85,7 +91,8 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, probe, fpu, hostile, bystander, bench-exits, fuzz, flood)\n", name);
+		     "exception, crash-once, probe, fpu, hostile, bystander, regs, "
+		     "regs-first, regs-hostile, bench-exits, fuzz, flood)\n", name);
 	return 1;
 }
 

@@ -15,6 +15,7 @@
 #include "hv/vm.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit.h"
+#include "hv/vmx/vmexit_priv.h"
 #include "hv/vmx/vmx.h"
 #include "hv/vmx/vmx_controls.h"
 #include "hv/vmx/vmx_insn.h"
@@ -27,17 +28,6 @@
 #define CPUID_HV_FIRST          0x40000000u
 #define CPUID_HV_LAST           0x4fffffffu
 
-
-enum exit_action {
-	RESUME,         /* re-enter at the same RIP (faults, injected events) */
-	RESUME_NEXT,    /* the instruction is done: skip it */
-	STOP,           /* the VM stopped (vm_exit or vm_crash was called) */
-};
-
-static struct vm *vm_of(struct vcpu *v)
-{
-	return v->vm;
-}
 
 /* 48-bit canonical: bits 63:47 all equal. Stricter than a 57-bit CPU
  * needs, never looser, so a value that passes is safe to load. */
@@ -57,31 +47,6 @@ static bool pat_valid(uint64_t pat)
 			return false;
 	}
 	return true;
-}
-
-/* Queue a hardware exception for the next VM entry. SDM Vol. 3,
- * "VM-Entry Controls for Event Injection". */
-static void inject_exception(unsigned vector, bool has_error, uint32_t error)
-{
-	uint32_t info = vector | (INTR_TYPE_HW_EXCEPTION << VMCS_INTR_INFO_TYPE_SHIFT) | VMCS_INTR_INFO_VALID;
-
-	if (has_error) {
-		info |= VMCS_INTR_INFO_DELIVER_ERROR_CODE;
-		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
-	}
-	vmcs_write(VMCS_ENTRY_INTR_INFO, info);
-}
-
-static enum exit_action inject_gp(void)
-{
-	inject_exception(VEC_GP, true, 0);
-	return RESUME;
-}
-
-static enum exit_action inject_ud(void)
-{
-	inject_exception(VEC_UD, false, 0);
-	return RESUME;
 }
 
 /* ---- CPUID ----------------------------------------------------------- */
@@ -197,31 +162,6 @@ static enum exit_action vmexit_hlt(struct vcpu *v)
 	return RESUME_NEXT;
 }
 
-/* ---- I/O instructions ---------------------------------------------------- */
-
-static enum exit_action vmexit_io(struct vcpu *v)
-{
-	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	struct vcpu_regs *r = &v->arch.regs;
-	unsigned size = IO_SIZE(q);
-	uint16_t port = IO_PORT(q);
-	uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
-
-	if (q & IO_STRING) {
-		vm_crash(vm_of(v), "string I/O (INS/OUTS) on port 0x%x is not emulated", port);
-		return STOP;
-	}
-	if (q & IO_DIRECTION_IN) {
-		uint32_t val = vdev_in(vm_of(v), port, size, rdtsc()) & mask;
-
-		/* A 32-bit IN zero-extends into RAX; 8 and 16 bits merge. */
-		r->rax = size == 4 ? val : (r->rax & ~(uint64_t)mask) | val;
-	} else {
-		vdev_out(vm_of(v), port, size, (uint32_t)r->rax & mask, rdtsc());
-	}
-	return vm_of(v)->state == VM_RUNNING ? RESUME_NEXT : STOP;
-}
-
 /* ---- RDMSR / WRMSR: an explicit allow-list ------------------------------ */
 
 /* MSRs held in the VMCS guest area, loaded and saved on every transition. */
@@ -279,6 +219,22 @@ static enum exit_action vmexit_rdmsr(struct vcpu *v)
 	return RESUME_NEXT;
 }
 
+/*
+ * The IA32_DEBUGCTL bits a guest may set: BTF, which the CPU honours from
+ * the guest's value that VM entry loads, and bus-lock detection where the
+ * CPU has it (CPUID.(EAX=7,ECX=0):ECX[24]). LBR is dropped as KVM drops
+ * it when it does not virtualize the LBR stack; the rest (BTS, tracing
+ * into a DS area the guest cannot set, freezes) raise #GP.
+ */
+static uint64_t debugctl_supported(void)
+{
+	static uint64_t bld = ~0ULL;
+
+	if (bld == ~0ULL)
+		bld = cpuid(7, 0).ecx & CPUID_7_ECX_BUS_LOCK_DETECT ? DEBUGCTL_BUS_LOCK_DETECT : 0;
+	return DEBUGCTL_BTF | bld;
+}
+
 static enum exit_action vmexit_wrmsr(struct vcpu *v)
 {
 	struct vcpu_regs *r = &v->arch.regs;
@@ -289,8 +245,10 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 	if (field >= 0) {
 		/* What the CPU would refuse with #GP must not reach the VMCS:
 		 * the next VM entry would fail instead. */
+		if (msr == MSR_IA32_DEBUGCTL)
+			val &= ~(uint64_t)DEBUGCTL_LBR; /* as KVM: accepted, not recorded */
 		if ((msr == MSR_IA32_PAT && !pat_valid(val)) ||
-		    (msr == MSR_IA32_DEBUGCTL && (val & DEBUGCTL_RESERVED)) ||
+		    (msr == MSR_IA32_DEBUGCTL && (val & ~debugctl_supported())) ||
 		    (msr != MSR_IA32_PAT && msr != MSR_IA32_DEBUGCTL &&
 		     msr != MSR_IA32_SYSENTER_CS && !canonical(val)))
 			return inject_gp();
@@ -352,13 +310,26 @@ static enum exit_action vmexit_cache(struct vcpu *v)
 
 /* ---- Control-register accesses ------------------------------------------- */
 
-static uint64_t *gpr(struct vcpu_regs *r, unsigned n, uint64_t *rsp)
+static uint64_t *gpr(struct vcpu_regs *r, unsigned n)
 {
 	uint64_t *regs[16] = {
-		&r->rax, &r->rcx, &r->rdx, &r->rbx, rsp, &r->rbp, &r->rsi, &r->rdi,
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, NULL, &r->rbp, &r->rsi, &r->rdi,
 		&r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
 	};
 	return regs[n & 15];
+}
+
+uint64_t vmexit_get_gpr(struct vcpu *v, unsigned n)
+{
+	return (n & 15) == 4 ? vmcs_read(VMCS_GUEST_RSP) : *gpr(&v->arch.regs, n);
+}
+
+void vmexit_set_gpr(struct vcpu *v, unsigned n, uint64_t val)
+{
+	if ((n & 15) == 4)
+		vmcs_write(VMCS_GUEST_RSP, val);
+	else
+		*gpr(&v->arch.regs, n) = val;
 }
 
 /* The CR0 the guest sees: the bits mica owns from the read shadow, the
@@ -424,6 +395,14 @@ static enum exit_action write_cr(struct vcpu *v, unsigned cr, uint64_t val)
 		vmcs_write(VMCS_GUEST_CR4, (val | c->cr4_fixed0) & c->cr4_fixed1);
 		return RESUME_NEXT;
 	}
+	if (cr == 8) {
+		/* CR8 exits only without a TPR shadow; it exists in 64-bit
+		 * mode only, where bits 63:4 are reserved. */
+		if (val >> 4)
+			return inject_gp();
+		vmx_vcpu_set_tpr(v, (unsigned)val);
+		return RESUME_NEXT;
+	}
 	vm_crash(vm_of(v), "MOV to CR%u exited, but mica never asks for that", cr);
 	return STOP;
 }
@@ -432,12 +411,16 @@ static enum exit_action vmexit_cr_access(struct vcpu *v)
 {
 	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
 	unsigned cr = (q & CR_ACCESS_CR_MASK);
-	uint64_t rsp = vmcs_read(VMCS_GUEST_RSP);
 	uint64_t cr0;
 
 	switch (CR_ACCESS_TYPE(q)) {
 	case CR_ACCESS_MOV_TO_CR:
-		return write_cr(v, cr, *gpr(&v->arch.regs, CR_ACCESS_GPR(q), &rsp));
+		return write_cr(v, cr, vmexit_get_gpr(v, CR_ACCESS_GPR(q)));
+	case CR_ACCESS_MOV_FROM_CR:
+		if (cr != 8)
+			break;
+		vmexit_set_gpr(v, CR_ACCESS_GPR(q), vmx_vcpu_tpr(v));
+		return RESUME_NEXT;
 	case CR_ACCESS_CLTS:
 		return write_cr(v, 0, guest_cr0() & ~(uint64_t)CR0_TS);
 	case CR_ACCESS_LMSW:
@@ -445,10 +428,9 @@ static enum exit_action vmexit_cr_access(struct vcpu *v)
 		cr0 = guest_cr0();
 		return write_cr(v, 0, (cr0 & ~0xfULL) | (cr0 & CR0_PE) |
 				(CR_ACCESS_LMSW_DATA(q) & 0xf));
-	default:
-		vm_crash(vm_of(v), "MOV from CR%u exited, but mica never asks for that", cr);
-		return STOP;
 	}
+	vm_crash(vm_of(v), "MOV from CR%u exited, but mica never asks for that", cr);
+	return STOP;
 }
 
 /* ---- The guest cannot continue ------------------------------------------- */
@@ -515,8 +497,10 @@ static void skip_instruction(void)
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
 			   intr & ~(uint64_t)(INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS));
 	/* A guest single-stepping (RFLAGS.TF) expects its #DB after the
-	 * instruction mica finished for it: leave it pending. */
-	if (__builtin_expect(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0))
+	 * instruction mica finished for it: leave it pending. With
+	 * DEBUGCTL.BTF it steps on branches only, and these are none. */
+	if (__builtin_expect(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0) &&
+	    !(vmcs_read(VMCS_GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
 		vmcs_write(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
 			   vmcs_read(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
 }
@@ -554,7 +538,7 @@ static const struct exit_desc {
 	[EXIT_REASON_VMXOFF]            = { "vmxoff",            vmexit_vmx_insn },
 	[EXIT_REASON_VMXON]             = { "vmxon",             vmexit_vmx_insn },
 	[EXIT_REASON_CR_ACCESS]         = { "cr-access",         vmexit_cr_access },
-	[EXIT_REASON_DR_ACCESS]         = { "dr-access",         NULL },
+	[EXIT_REASON_DR_ACCESS]         = { "dr-access",         vmexit_dr_access },
 	[EXIT_REASON_IO_INSTRUCTION]    = { "io",                vmexit_io },
 	[EXIT_REASON_RDMSR]             = { "rdmsr",             vmexit_rdmsr },
 	[EXIT_REASON_WRMSR]             = { "wrmsr",             vmexit_wrmsr },

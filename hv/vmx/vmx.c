@@ -28,7 +28,10 @@ struct vmx_cpu vmx;
  * - the VMX-preemption timer brings mica back at a guest's next timer
  *   tick, to inject it, and ends its slice: without it, a guest that never
  *   exits would keep the CPU for good;
- * - DR7 and DEBUGCTL are the guest's, saved and loaded with it;
+ * - DR7 and DEBUGCTL are the guest's, saved and loaded with it; MOV DR
+ *   exits until the guest first uses DR0-DR3/DR6 (hv/vmx/vmexit_dr.c);
+ * - MOV CR8 works on a virtual-APIC page (TPR shadow), or exits where the
+ *   CPU has none: the real task priority stays mica's;
  * - HLT, all I/O, all MSRs (no bitmap), MWAIT/MONITOR, WBINVD and RDPMC
  *   exit, so mica sees every access to a device or to machine state;
  * - EPT with unrestricted guest, so a guest starts in 32-bit protected mode
@@ -47,6 +50,8 @@ static const struct vmx_ctl procbased_wanted[] = {
 	VMX_CTL(PROCBASED_MWAIT_EXITING, REQUIRED),
 	VMX_CTL(PROCBASED_MONITOR_EXITING, REQUIRED),
 	VMX_CTL(PROCBASED_RDPMC_EXITING, OPTIONAL),
+	VMX_CTL(PROCBASED_MOV_DR_EXITING, REQUIRED),
+	VMX_CTL(PROCBASED_USE_TPR_SHADOW, OPTIONAL),
 	VMX_CTL(PROCBASED_SECONDARY_CONTROLS, REQUIRED),
 	VMX_CTL(PROCBASED_CR3_LOAD_EXITING, FORBIDDEN),
 	VMX_CTL(PROCBASED_CR3_STORE_EXITING, FORBIDDEN),
@@ -54,6 +59,13 @@ static const struct vmx_ctl procbased_wanted[] = {
 	VMX_CTL(PROCBASED_USE_IO_BITMAPS, FORBIDDEN),
 	VMX_CTL(PROCBASED_TSC_OFFSETTING, FORBIDDEN),
 	VMX_CTL(PROCBASED_RDTSC_EXITING, FORBIDDEN),
+};
+
+/* Without a TPR shadow, MOV CR8 must exit, or the guest would write the
+ * real task-priority register. */
+static const struct vmx_ctl procbased_cr8_wanted[] = {
+	VMX_CTL(PROCBASED_CR8_LOAD_EXITING, REQUIRED),
+	VMX_CTL(PROCBASED_CR8_STORE_EXITING, REQUIRED),
 };
 
 static const struct vmx_ctl procbased2_wanted[] = {
@@ -172,6 +184,17 @@ int vmx_probe(void)
 		unavailable(err);
 		return -1;
 	}
+	vmx.tpr_shadow = vmx.procbased & PROCBASED_USE_TPR_SHADOW;
+	if (!vmx.tpr_shadow) {
+		uint32_t cr8;
+
+		if (NEGOTIATE("processor-based controls", c->procbased, procbased_cr8_wanted, &cr8)) {
+			unavailable(err);
+			return -1;
+		}
+		vmx.procbased |= cr8;
+	}
+	vmx.ins_outs_info = c->basic & VMX_BASIC_INS_OUTS_INFO;
 	if (!(c->ept_vpid_cap & VMX_EPT_PAGE_WALK_4) || !(c->ept_vpid_cap & VMX_EPT_MEMTYPE_WB)) {
 		unavailable("EPT lacks 4-level walks or write-back paging structures "
 			    "(IA32_VMX_EPT_VPID_CAP bits 6, 14)");

@@ -20,6 +20,8 @@ struct vmx_cpu {
 	bool ept_2m;            /* 2 MiB EPT pages */
 	bool vpid;              /* VPIDs tag the guests' TLB entries */
 	bool xsave;             /* host CR4.OSXSAVE set, so XSETBV works */
+	bool tpr_shadow;        /* MOV CR8 works on a virtual-APIC page; else it exits */
+	bool ins_outs_info;     /* exits give INS/OUTS address size and segment */
 	bool preemption_timer;  /* the VMX-preemption timer is on */
 	bool timer_saved;       /* ... and VM exits save what is left of it */
 	unsigned timer_rate;    /* it counts once every 2^rate TSC ticks */

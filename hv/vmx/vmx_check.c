@@ -6,8 +6,9 @@
  * SDM Vol. 3, "Checks on VMX Controls and Host-State Area".
  *
  * Skipped, because mica never enables the feature (the CPU still checks):
- * APIC virtualization (virtual-APIC and APIC-access addresses, TPR
- * threshold), posted interrupts, tertiary controls, SMM and the
+ * APIC virtualization beyond the TPR shadow (the APIC-access address,
+ * and the TPR threshold against the virtual TPR, which is in memory: mica's
+ * threshold is 0), posted interrupts, tertiary controls, SMM and the
  * dual-monitor treatment (beyond requiring its controls to be 0), Intel PT,
  * CET, PKRS, user interrupts, and the reserved bits of
  * IA32_PERF_GLOBAL_CTRL, which depend on the CPU's counters.
@@ -192,6 +193,14 @@ static void check_exec_addresses(struct check *c)
 	}
 	if (c->proc & PROCBASED_USE_MSR_BITMAPS)
 		check_page_addr(c, VMCS_MSR_BITMAP, "MSR bitmap");
+	if (c->proc & PROCBASED_USE_TPR_SHADOW) {
+		uint64_t v;
+
+		check_page_addr(c, VMCS_VIRTUAL_APIC_ADDRESS, "virtual-APIC");
+		if (!(c->proc2 & PROCBASED2_VIRTUAL_INTR_DELIVERY) &&
+		    ((v = rd(c, VMCS_TPR_THRESHOLD)) >> 4))
+			fail(c, VMCS_TPR_THRESHOLD, v, "TPR threshold bits 31:4 set");
+	}
 	if (c->proc2 & PROCBASED2_VMCS_SHADOWING) {
 		check_page_addr(c, VMCS_VMREAD_BITMAP, "VMREAD bitmap");
 		check_page_addr(c, VMCS_VMWRITE_BITMAP, "VMWRITE bitmap");

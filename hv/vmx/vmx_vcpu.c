@@ -9,6 +9,7 @@
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmcs.h"
+#include "hv/vmx/vmexit_dr.h"
 #include "hv/vmx/vmexit.h"
 #include "hv/vmx/vmx.h"
 #include "hv/vmx/vmx_controls.h"
@@ -51,8 +52,28 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 	}
 	if (vmx.preemption_timer)
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, UINT32_MAX);
+	a->procbased = vmx.procbased;
+	vmx_dr_reset(v);
+	/* Task priority: a virtual-APIC page whose TPR (offset 0x80) MOV CR8
+	 * reads and writes instead of the real one; threshold 0, so that no
+	 * value exits. SDM Vol. 3, "Virtual-APIC Page", "TPR Virtualization". */
+	if (vmx.tpr_shadow) {
+		a->vapic = frame_alloc(pool);
+		if (!a->vapic) {
+			klog("vm %s: no memory for its virtual-APIC page\n", v->vm->name);
+			frame_free(pool, a->vmcs);
+			a->vmcs = 0;
+			return -1;
+		}
+		memset(hpa_to_hva(a->vapic), 0, FRAME_SIZE);
+		vmcs_write(VMCS_VIRTUAL_APIC_ADDRESS, a->vapic);
+		vmcs_write(VMCS_TPR_THRESHOLD, 0);
+	}
 	if (alloc_fpu(a, pool)) {
 		klog("vm %s: no memory for its FPU state\n", v->vm->name);
+		if (a->vapic)
+			frame_free(pool, a->vapic);
+		a->vapic = 0;
 		frame_free(pool, a->vmcs);
 		a->vmcs = 0;
 		return -1;
@@ -180,6 +201,7 @@ static void switch_cpu_state(struct vcpu *v)
 
 	if (cpu_owner == v)
 		return;
+	vmx_dr_switch(v);
 	if (vmx.xsave)
 		xsetbv0(xcr0_all());
 	if (cpu_owner) {
@@ -252,11 +274,40 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 	return 0;
 }
 
-static void set_window(struct vmx_vcpu *a, bool on)
+void vmx_vcpu_write_procbased(struct vcpu *v)
 {
+	vmcs_write(VMCS_PRI_PROC_BASED_CTLS, v->arch.procbased);
+}
+
+/* The TPR is bits 7:4 of VTPR, at offset 0x80 of the virtual-APIC page;
+ * CR8 is its bits 3:0 ("Virtualizing MOV to CR8", "from CR8"). */
+#define VAPIC_VTPR      0x80
+
+unsigned vmx_vcpu_tpr(struct vcpu *v)
+{
+	const struct vmx_vcpu *a = &v->arch;
+
+	return a->vapic ? ((uint8_t *)hpa_to_hva(a->vapic))[VAPIC_VTPR] >> 4 : a->tpr;
+}
+
+void vmx_vcpu_set_tpr(struct vcpu *v, unsigned tpr)
+{
+	struct vmx_vcpu *a = &v->arch;
+
+	if (a->vapic)
+		((uint8_t *)hpa_to_hva(a->vapic))[VAPIC_VTPR] = (uint8_t)(tpr << 4);
+	else
+		a->tpr = (uint8_t)tpr;
+}
+
+static void set_window(struct vcpu *v, bool on)
+{
+	struct vmx_vcpu *a = &v->arch;
+
 	a->window = on;
-	vmcs_write(VMCS_PRI_PROC_BASED_CTLS,
-		   on ? vmx.procbased | PROCBASED_INTR_WINDOW_EXITING : vmx.procbased);
+	a->procbased = on ? a->procbased | PROCBASED_INTR_WINDOW_EXITING :
+			    a->procbased & ~(uint32_t)PROCBASED_INTR_WINDOW_EXITING;
+	vmx_vcpu_write_procbased(v);
 }
 
 /*
@@ -279,9 +330,9 @@ static __attribute__((noinline)) void inject_irq(struct vcpu *v)
 		vmcs_write(VMCS_ENTRY_INTR_INFO, (uint32_t)vector | VMCS_INTR_INFO_VALID |
 			   (INTR_TYPE_EXT_INTR << VMCS_INTR_INFO_TYPE_SHIFT));
 		if (a->window)
-			set_window(a, false);
+			set_window(v, false);
 	} else if (!a->window) {
-		set_window(a, true);
+		set_window(v, true);
 	}
 }
 
@@ -296,7 +347,7 @@ static inline uint64_t deliver_events(struct vcpu *v)
 		if (vdev_pending_irq(vm, now) >= 0)
 			inject_irq(v);
 		else if (v->arch.window)
-			set_window(&v->arch, false);
+			set_window(v, false);
 		next = vdev_next_event(vm);
 	}
 	/* The timer brings mica back at the earlier of the device event and
@@ -408,6 +459,10 @@ void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
 		current_vmcs = 0;
 	if (cpu_owner == v)
 		cpu_owner = NULL;
+	vmx_dr_forget(v);
+	if (v->arch.vapic)
+		frame_free(pool, v->arch.vapic);
+	v->arch.vapic = 0;
 	if (v->arch.fpu)
 		frame_free_contig(pool, v->arch.fpu, v->arch.fpu_frames);
 	v->arch.fpu = 0;

@@ -35,6 +35,16 @@ struct vmx_vcpu {
 	uint64_t timer_target;          /* TSC the preemption timer counts to */
 	bool launched;
 	uint64_t xcr0;                  /* the guest's XCR0 */
+	uint32_t procbased;             /* its primary processor-based controls now */
+	/* Debug registers (hv/vmx/vmexit_dr.c): DR7 and DEBUGCTL are in the
+	 * VMCS. DR0-DR3 and DR6 are here until the guest first touches one;
+	 * from then on (dr_live) they go with the CPU, switched with the vCPU. */
+	uint64_t dr[4], dr6;
+	bool dr_live;
+	/* Task priority: the TPR shadow's virtual-APIC page, or without one
+	 * the CR8 value that CR8-load/store exiting emulates. */
+	hpa_t vapic;
+	uint8_t tpr;
 	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */
 };
 
@@ -54,6 +64,16 @@ void vmx_vcpu_run(struct vcpu *v);
 
 /* Print "exits: name count, ..." for (v). */
 void vmx_vcpu_print_exits(const struct vcpu *v);
+
+/* The guest's task priority (CR8, 0-15), and setting it; either lives in
+ * the virtual-APIC page (TPR shadow) or in (v) (CR8 exiting). The current
+ * VMCS must be (v)'s. */
+unsigned vmx_vcpu_tpr(struct vcpu *v);
+void vmx_vcpu_set_tpr(struct vcpu *v, unsigned tpr);
+
+/* Write (v)'s primary processor-based controls after changing
+ * v->arch.procbased. (v)'s VMCS must be current. */
+void vmx_vcpu_write_procbased(struct vcpu *v);
 
 /* VMCLEAR the VMCS and give its frame back. */
 void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool);

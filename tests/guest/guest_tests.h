@@ -32,6 +32,19 @@ unsigned guest_test_fpu(const char *cmdline);
 unsigned guest_test_hostile(const char *cmdline);
 unsigned guest_test_bystander(const char *cmdline);
 
+/* Registers each VM owns (debug registers, CR8, DEBUGCTL) and string
+ * I/O, as KTAP (tests/guest/test_regs.c). Returns the failures. */
+unsigned guest_test_regs(const char *cmdline);
+
+/* The MOV DR rules as the VM's first debug-register accesses (emulated by
+ * mica while MOV DR exits), as KTAP. Returns the failures. */
+unsigned guest_test_regs_first(const char *cmdline);
+
+/* The hostile side: DR0-DR3 on mica's addresses, breakpoints enabled,
+ * DEBUGCTL and CR8 = 15, over and over while sleeping. Returns 0 if its
+ * own values stayed its own. */
+unsigned guest_test_regs_hostile(const char *cmdline);
+
 /* Isolation: fill all of the VM's free memory with a pattern, then write
  * just above its RAM. Under mica that write must stop the VM alone. */
 void guest_test_probe(struct boot_info *bi);

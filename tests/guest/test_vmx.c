@@ -23,8 +23,8 @@
 #include "guest/kernel/hv.h"
 #include "guest/kernel/time.h"
 #include "tests/guest/guest_tests.h"
+#include "tests/guest/guest_try.h"
 
-#define NO_FAULT                (-1)
 #define UNUSED_PORT             0x510   /* nothing answers here */
 #define UART_SCRATCH            0x3ff
 #define BOGUS_MSR               0x12345678u
@@ -35,31 +35,6 @@
 #define HOSTILE_MS              1500    /* how long the hostile VM writes */
 #define BYSTANDER_ROUNDS        12      /* checks of the bystander, */
 #define BYSTANDER_ROUND_MS      50      /*   this far apart */
-
-static volatile int fault_vector = NO_FAULT;
-static volatile uint64_t fault_resume;
-
-/* #GP and #UD during a TRY(): note the vector, continue after the
- * instruction (at the label TRY placed there). */
-static bool on_fault(struct trap_frame *tf)
-{
-	if (!fault_resume)
-		return false;
-	fault_vector = (int)tf->vector;
-	tf->rip = fault_resume;
-	return true;
-}
-
-/* Run one instruction; yield the vector it faulted with, or NO_FAULT. */
-#define TRY(insn, ...) ({                                               \
-	fault_vector = NO_FAULT;                                        \
-	__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"                    \
-			 "movq %%r11, fault_resume(%%rip)\n\t"          \
-			 insn "\n1:\n\t"                                \
-			 "movq $0, fault_resume(%%rip)"                 \
-			 : : __VA_ARGS__ : "r11", "memory");            \
-	fault_vector;                                                   \
-})
 
 static bool cpuid_signature(void)
 {
@@ -127,8 +102,8 @@ static bool rdmsr_efer_long_mode(void)
 
 static bool rdmsr_unknown_gp(void)
 {
-	return TRY("rdmsr", "c"(BOGUS_MSR)) == VEC_GP &&
-	       TRY("wrmsr", "c"(BOGUS_MSR), "a"(0), "d"(0)) == VEC_GP;
+	return TRY("rdmsr", : "c"(BOGUS_MSR)) == VEC_GP &&
+	       TRY("wrmsr", : "c"(BOGUS_MSR), "a"(0), "d"(0)) == VEC_GP;
 }
 
 static bool wrmsr_star_roundtrip(void)
@@ -157,23 +132,23 @@ static bool tsc_aux_reserved_gp(void)
 static bool xsetbv_checked(void)
 {
 	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE))
-		return TRY("xsetbv", "c"(0), "a"(1), "d"(0)) == VEC_UD;
+		return TRY("xsetbv", : "c"(0), "a"(1), "d"(0)) == VEC_UD;
 	write_cr4(read_cr4() | CR4_OSXSAVE);
-	return TRY("xsetbv", "c"(0), "a"(XCR0_X87 | XCR0_SSE), "d"(0)) == NO_FAULT &&
-	       TRY("xsetbv", "c"(0), "a"(XCR0_SSE), "d"(0)) == VEC_GP &&
-	       TRY("xsetbv", "c"(1), "a"(XCR0_X87), "d"(0)) == VEC_GP;
+	return TRY("xsetbv", : "c"(0), "a"(XCR0_X87 | XCR0_SSE), "d"(0)) == NO_FAULT &&
+	       TRY("xsetbv", : "c"(0), "a"(XCR0_SSE), "d"(0)) == VEC_GP &&
+	       TRY("xsetbv", : "c"(1), "a"(XCR0_X87), "d"(0)) == VEC_GP;
 }
 
 static bool cache_flushes(void)
 {
-	return TRY("wbinvd", "r"(0)) == NO_FAULT && TRY("invd", "r"(0)) == NO_FAULT;
+	return TRY("wbinvd", : "r"(0)) == NO_FAULT && TRY("invd", : "r"(0)) == NO_FAULT;
 }
 
 static bool cr4_vmxe_refused(void)
 {
 	uint64_t cr4 = read_cr4();
 
-	return !(cr4 & CR4_VMXE) && TRY("mov %0, %%cr4", "r"(cr4 | CR4_VMXE)) == VEC_GP &&
+	return !(cr4 & CR4_VMXE) && TRY("mov %0, %%cr4", : "r"(cr4 | CR4_VMXE)) == VEC_GP &&
 	       read_cr4() == cr4;
 }
 
@@ -193,8 +168,8 @@ static bool vmx_insns_ud(void)
 {
 	uint64_t zero = 0;
 
-	return TRY("vmxon %0", "m"(zero)) == VEC_UD && TRY("vmxoff", "r"(0)) == VEC_UD &&
-	       TRY("vmread %%rax, %%rbx", "a"(0)) == VEC_UD;
+	return TRY("vmxon %0", : "m"(zero)) == VEC_UD && TRY("vmxoff", : "r"(0)) == VEC_UD &&
+	       TRY("vmread %%rax, %%rbx", : "a"(0)) == VEC_UD;
 }
 
 static bool io_unknown_port(void)
@@ -234,8 +209,8 @@ static const struct {
 
 unsigned guest_test_vmx(const char *cmdline)
 {
-	trap_handler_fn old_gp = trap_set_handler(VEC_GP, on_fault);
-	trap_handler_fn old_ud = trap_set_handler(VEC_UD, on_fault);
+	trap_handler_fn old_gp = trap_set_handler(VEC_GP, try_on_fault);
+	trap_handler_fn old_ud = trap_set_handler(VEC_UD, try_on_fault);
 	unsigned n = sizeof(tests) / sizeof(tests[0]);
 
 	my_cmdline = cmdline;
