@@ -124,9 +124,9 @@ static bool has_tsc_aux(void);
 static bool tsc_aux_reserved_gp(void)
 {
 	if (!has_tsc_aux())
-		return TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(0), "d"(0)) == VEC_GP;
-	return TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(1), "d"(1)) == VEC_GP &&
-	       TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(1), "d"(0)) == NO_FAULT;
+		return TRY("wrmsr", : "c"(MSR_IA32_TSC_AUX), "a"(0), "d"(0)) == VEC_GP;
+	return TRY("wrmsr", : "c"(MSR_IA32_TSC_AUX), "a"(1), "d"(1)) == VEC_GP &&
+	       TRY("wrmsr", : "c"(MSR_IA32_TSC_AUX), "a"(1), "d"(0)) == NO_FAULT;
 }
 
 static bool xsetbv_checked(void)
@@ -275,14 +275,14 @@ static uint64_t now_ms(void)
  */
 unsigned guest_test_hostile(const char *cmdline)
 {
-	trap_handler_fn old_gp = trap_set_handler(VEC_GP, on_fault);
+	trap_handler_fn old_gp = trap_set_handler(VEC_GP, try_on_fault);
 	uint64_t end = now_ms() + HOSTILE_MS, rounds = 0, refused = 0;
 
 	klog("test: hostile: writing IA32_TSC_AUX and the CMOS for %d ms\n", HOSTILE_MS);
 	while (now_ms() < end) {
 		uint32_t v = 0xbad00000u + (uint32_t)rounds;
 
-		refused += TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(v), "d"(0)) != NO_FAULT;
+		refused += TRY("wrmsr", : "c"(MSR_IA32_TSC_AUX), "a"(v), "d"(0)) != NO_FAULT;
 		for (unsigned i = 0; i < CMOS_BYTES; i++) {
 			outb(CMOS_INDEX, (uint8_t)i);
 			outb(CMOS_DATA, 0xa5);
@@ -305,8 +305,8 @@ unsigned guest_test_hostile(const char *cmdline)
  */
 unsigned guest_test_bystander(const char *cmdline)
 {
-	trap_handler_fn old_gp = trap_set_handler(VEC_GP, on_fault);
-	trap_handler_fn old_ud = trap_set_handler(VEC_UD, on_fault);
+	trap_handler_fn old_gp = trap_set_handler(VEC_GP, try_on_fault);
+	trap_handler_fn old_ud = trap_set_handler(VEC_UD, try_on_fault);
 	char name[CMDLINE_VAL_MAX] = "";
 	uint32_t own = 0x811c9dc5u, got;
 	bool aux = has_tsc_aux();
@@ -317,7 +317,7 @@ unsigned guest_test_bystander(const char *cmdline)
 		own = (own ^ (uint8_t)*c) * 0x01000193u;
 	klog("test: bystander: IA32_TSC_AUX %s, own value 0x%x\n", aux ? "present" : "absent",
 	     own);
-	if (aux && TRY("wrmsr", "c"(MSR_IA32_TSC_AUX), "a"(own), "d"(0)) != NO_FAULT &&
+	if (aux && TRY("wrmsr", : "c"(MSR_IA32_TSC_AUX), "a"(own), "d"(0)) != NO_FAULT &&
 	    bad_rdmsr++ == 0)
 		klog("test: bystander: WRMSR IA32_TSC_AUX faulted\n");
 	for (unsigned r = 0; r < BYSTANDER_ROUNDS; r++) {
