@@ -65,3 +65,8 @@ $(patsubst %,$(BUILD)/unit/test_%,fuzz_elf fuzz_archive fuzz_cmdline fuzz_multib
 UNIT_TESTS += uaccess
 UNIT_DEPS_uaccess := guest/kernel/vm.c lib/frame.c lib/string.c
 $(BUILD)/unit/test_uaccess: guest/kernel/uaccess.c
+
+# hv/linux_boot.c: the Linux boot protocol loader, on synthetic headers
+# (and, given a path, on a real kernel: tests/scenarios/linux-bare-qemu.sh).
+UNIT_TESTS += linux_boot
+UNIT_DEPS_linux_boot := hv/linux_boot.c lib/fmt.c lib/string.c
