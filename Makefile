@@ -218,7 +218,7 @@ $(BUILD)/linux-initramfs.cpio: $(BUILD)/linux/init.elf $(shell find guest/linux/
 # installed); kept across builds, fetched again only when it is missing.
 LINUX_PKG ?= linux-image-cloud-amd64
 linux-kernel: $(BUILD)/linux/vmlinuz
-$(BUILD)/linux/vmlinuz: tools/linux-kernel.sh
+$(BUILD)/linux/vmlinuz: | tools/linux-kernel.sh
 	$(Q)sh tools/linux-kernel.sh $(LINUX_PKG) $(BUILD)/linux
 
 # ---------------------------------------------------------------------------

@@ -26,6 +26,11 @@ dir=$2
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
 	die "apt-get and dpkg-deb are needed (a Debian system)"
 
+# A fresh machine may have no package lists yet: as root, fetch them once.
+if ! apt-cache show "$pkg" >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	apt-get -qq update >/dev/null 2>&1 || die "apt-get update failed"
+fi
+
 # A metapackage depends on exactly one linux-image-VERSION-FLAVOUR.
 image=$pkg
 dep=$(apt-cache depends "$pkg" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n 1)
