@@ -67,7 +67,7 @@ HV_OBJS    := $(call obj,$(BOOT_SRCS) $(LIB_SRCS) $(HV_SRCS))
 GUEST_OBJS := $(call obj,$(BOOT_SRCS) $(LIB_SRCS) $(GUEST_SRCS))
 
 all: deps $(BUILD)/mica.elf $(BUILD)/guest.elf $(BUILD)/mica32.elf $(BUILD)/guest32.elf images \
-	$(BUILD)/mica.iso
+	$(BUILD)/linux-initramfs.cpio $(BUILD)/mica.iso
 
 # Check (and as root, install) the Debian packages every other target needs.
 deps: $(BUILD)/.deps-ok
@@ -188,6 +188,38 @@ $(BUILD)/tests.cpio: $(TESTS_IMAGE_PROGS) $(shell find guest/user/images/tests) 
 $(BUILD)/neighbour.cpio: $(BUILD)/user/neighbour.elf $(shell find guest/user/images/neighbour) tools/mkimage.sh
 	@[ "$(V)" = 1 ] || echo "  CPIO    $@"
 	$(Q)STRIP=$(STRIP) sh tools/mkimage.sh $@ guest/user/images/neighbour $(BUILD)/user/neighbour.elf
+
+# ---------------------------------------------------------------------------
+# A Linux guest's initramfs (guest/linux/): a static init with no C library,
+# the cpu app from its unchanged source over Linux system calls, packed as
+# /init (a link to bin/init) in a reproducible cpio.
+LCFLAGS := $(subst -fpie,-fno-pie,$(UCFLAGS))
+LINUX_INIT_SRCS := guest/linux/init.c guest/linux/lapp.c guest/apps/cpu.c guest/apps/applib.c \
+	lib/fmt.c lib/string.c lib/cmdline.c
+lobj = $(patsubst %,$(BUILD)/lobj/%.o,$(basename $(1)))
+
+$(BUILD)/lobj/%.o: %.c | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $< (linux)"
+	$(Q)$(CC) $(LCFLAGS) -c $< -o $@
+
+$(BUILD)/linux/init.elf: $(call lobj,$(LINUX_INIT_SRCS))
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(LD) -static -nostdlib -z max-page-size=0x1000 -z noexecstack -o $@ $^
+
+linux-initramfs: $(BUILD)/linux-initramfs.cpio
+$(BUILD)/linux-initramfs.cpio: $(BUILD)/linux/init.elf $(shell find guest/linux/initramfs ! -type l) tools/mkimage.sh
+	@[ "$(V)" = 1 ] || echo "  CPIO    $@"
+	$(Q)STRIP=$(STRIP) sh tools/mkimage.sh $@ guest/linux/initramfs $<
+
+# Debian's own kernel, unmodified, for the Linux scenarios: the package is
+# fetched with apt-get download into build/linux/ and unpacked there (never
+# installed); kept across builds, fetched again only when it is missing.
+LINUX_PKG ?= linux-image-cloud-amd64
+linux-kernel: $(BUILD)/linux/vmlinuz
+$(BUILD)/linux/vmlinuz: | tools/linux-kernel.sh
+	$(Q)sh tools/linux-kernel.sh $(LINUX_PKG) $(BUILD)/linux
 
 # ---------------------------------------------------------------------------
 # ISOs. build/mica.iso is the user's menu (tools/grub.cfg); each Bochs test
@@ -317,7 +349,8 @@ debug: all
 	$(Q)sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
 qemu-gdb: debug
 
-test: all unit $(TEST_ISOS)
+# The Linux scenarios need Debian's kernel: fetched once, then cached.
+test: all unit $(TEST_ISOS) $(BUILD)/linux/vmlinuz
 	$(Q)sh tests/run.sh
 
 # Fuzzing in numbers: FUZZ_GUESTS, FUZZ_SYSCALLS, FUZZ_CASES, FUZZ_SEED
@@ -342,6 +375,8 @@ help:
 	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
 	@echo "  make images   the container images build/apps.cpio and build/tests.cpio (and build/user/)"
 	@echo "  make iso      build/mica.iso only"
+	@echo "  make linux-initramfs  build/linux-initramfs.cpio, the Linux guest's init"
+	@echo "  make linux-kernel     Debian's kernel in build/linux/vmlinuz (apt-get download)"
 	@echo "  make qemu     boot the guest kernel bare in QEMU (software CPU)"
 	@echo "  make bochs    boot build/mica.iso in Bochs with the console on this terminal"
 	@echo "  make debug    QEMU with its gdb stub; writes .gdbinit with symbols loaded"
@@ -351,6 +386,6 @@ help:
 	@echo "  V=1           show full commands"
 
 
-.PHONY: vpc all deps images iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test bench clean help
+.PHONY: vpc all deps images linux-initramfs linux-kernel iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test bench clean help
 
--include $(shell find $(BUILD)/obj $(BUILD)/uobj $(BUILD)/vpcobj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/uobj $(BUILD)/vpcobj $(BUILD)/lobj -name '*.d' 2>/dev/null)

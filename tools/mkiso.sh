@@ -12,7 +12,7 @@
 set -u
 
 MODULES="multiboot multiboot2 normal serial terminal echo test sleep
-	configfile halt reboot iso9660 biosdisk part_msdos part_gpt fat search ls cat true"
+	configfile halt reboot iso9660 linux biosdisk part_msdos part_gpt fat search ls cat true"
 
 die() {
 	echo "mkiso: $*" >&2

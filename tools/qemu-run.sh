@@ -1,5 +1,6 @@
 #!/bin/sh
-# qemu-run.sh - boot a multiboot 1 ELF32 kernel, and its modules, in QEMU.
+# qemu-run.sh - boot a multiboot 1 ELF32 kernel, and its modules, in QEMU; or a
+# Linux bzImage, whose one MODULE (with "" as its arguments) is its initrd.
 #
 # usage: tools/qemu-run.sh [options] IMAGE "CMDLINE" [MODULE "MODULE_ARGS"]...
 #
@@ -78,11 +79,14 @@ cmdline=$2
 shift 2
 [ -f "$image" ] || die "no such kernel image: $image"
 # EI_CLASS, the fifth byte of an ELF header: 1 is ELF32, 2 is ELF64.
+# A Linux bzImage ("HdrS" at 0x202) goes to -kernel as it is.
+if [ "$(od -An -c -j514 -N4 "$image" | tr -d ' ')" != HdrS ]; then
 case $(od -An -tx1 -j4 -N1 "$image" | tr -d ' ') in
 01) ;;
 02) die "$image is ELF64; QEMU's -kernel needs ELF32 (objcopy -O elf32-i386)" ;;
 *) die "$image is not an ELF32 file" ;;
 esac
+fi
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (run tools/deps.sh)"
 
 # QEMU splits the -initrd list at commas; a comma inside one entry is ",,".
@@ -149,7 +153,7 @@ if [ $interrupted = 1 ]; then
 fi
 
 # The last "<who>: exit code N" line the kernel printed, if any.
-printed=$(grep -aoE '(mica|guest): exit code [0-9]+' "$log" | tail -n 1 | sed 's/.* //')
+printed=$(grep -aoE '(mica|guest|linux-init): exit code [0-9]+' "$log" | tail -n 1 | sed 's/.* //')
 
 # isa-debug-exit makes QEMU exit with (N << 1) | 1. A few of those values
 # also mean something else; the kernel's own line tells them apart.

@@ -71,3 +71,8 @@ $(BUILD)/unit/test_uaccess: guest/kernel/uaccess.c
 # hv/vlapic.c: the virtual local APIC, through its registers.
 UNIT_TESTS += vlapic
 UNIT_DEPS_vlapic := hv/vlapic.c lib/string.c
+
+# hv/linux_boot.c: the Linux boot protocol loader, on synthetic headers
+# (and, given a path, on a real kernel: tests/scenarios/linux-bare-qemu.sh).
+UNIT_TESTS += linux_boot
+UNIT_DEPS_linux_boot := hv/linux_boot.c lib/fmt.c lib/string.c
