@@ -15,6 +15,7 @@
 #include "hv/vm.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit.h"
+#include "hv/vmx/vmexit_intr.h"
 #include "hv/vmx/vmx.h"
 #include "hv/vmx/vmx_controls.h"
 #include "hv/vmx/vmx_insn.h"
@@ -493,6 +494,20 @@ static enum exit_action vmexit_ignore(struct vcpu *v)
 	return RESUME;
 }
 
+/* Host events: served by mica (hv/vmx/vmexit_intr.c); the guest goes on. */
+static enum exit_action vmexit_ext_intr(struct vcpu *v)
+{
+	vmexit_intr_external(v);
+	return RESUME;
+}
+
+static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason);
+
+static enum exit_action vmexit_nmi(struct vcpu *v)
+{
+	return vmexit_intr_nmi(v) ? vmexit_unhandled(v, EXIT_REASON_EXCEPTION_NMI) : RESUME;
+}
+
 static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason)
 {
 	klog("vm %s: unhandled VM exit, reason %u (%s); VMCS:\n", vm_of(v)->name, reason,
@@ -527,8 +542,8 @@ static const struct exit_desc {
 	const char *name;
 	enum exit_action (*fn)(struct vcpu *v);
 } exit_table[EXIT_REASON_MAX] = {
-	[EXIT_REASON_EXCEPTION_NMI]     = { "exception-or-nmi",  vmexit_ignore },
-	[EXIT_REASON_EXT_INTR]          = { "external-interrupt", vmexit_ignore },
+	[EXIT_REASON_EXCEPTION_NMI]     = { "exception-or-nmi",  vmexit_nmi },
+	[EXIT_REASON_EXT_INTR]          = { "external-interrupt", vmexit_ext_intr },
 	[EXIT_REASON_TRIPLE_FAULT]      = { "triple-fault",      vmexit_triple_fault },
 	[EXIT_REASON_INIT]              = { "init-signal",       vmexit_ignore },
 	[EXIT_REASON_SIPI]              = { "sipi",              vmexit_ignore },
