@@ -67,6 +67,11 @@ struct vm {
 	struct vpit pit;                /* its timer, */
 	struct vpic pic;                /* and interrupt controllers (hv/vdev.c) */
 	bool irq_check;                 /* the PIC changed: look for a deliverable IRQ */
+	/* `nmi=N` (a test): the VM's NMI button, pressed N times, every
+	 * 10 ms from the guest's "ready" line on (hv/vmx/vmx_nmi.c). */
+	unsigned nmi_presses;           /* presses still to come */
+	uint64_t nmi_next;              /* TSC of the next, or 0 before ready */
+	bool nmi_pending;               /* pressed, not yet delivered */
 	gpa_t image_end;                /* end of the loaded kernel and modules */
 	uint64_t frames_ram, frames_tables;
 

@@ -16,6 +16,7 @@
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit.h"
 #include "hv/vmx/vmexit_intr.h"
+#include "hv/vmx/vmx_nmi.h"
 #include "hv/vmx/vmx.h"
 #include "hv/vmx/vmx_controls.h"
 #include "hv/vmx/vmx_insn.h"
@@ -501,6 +502,12 @@ static enum exit_action vmexit_ext_intr(struct vcpu *v)
 	return RESUME;
 }
 
+static enum exit_action vmexit_nmi_window(struct vcpu *v)
+{
+	vmx_nmi_window_open(v);
+	return RESUME;
+}
+
 static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason);
 
 static enum exit_action vmexit_nmi(struct vcpu *v)
@@ -548,7 +555,7 @@ static const struct exit_desc {
 	[EXIT_REASON_INIT]              = { "init-signal",       vmexit_ignore },
 	[EXIT_REASON_SIPI]              = { "sipi",              vmexit_ignore },
 	[EXIT_REASON_INTR_WINDOW]       = { "interrupt-window",  vmexit_ignore },
-	[EXIT_REASON_NMI_WINDOW]        = { "nmi-window",        NULL },
+	[EXIT_REASON_NMI_WINDOW]        = { "nmi-window",        vmexit_nmi_window },
 	[EXIT_REASON_TASK_SWITCH]       = { "task-switch",       NULL },
 	[EXIT_REASON_CPUID]             = { "cpuid",             vmexit_cpuid },
 	[EXIT_REASON_GETSEC]            = { "getsec",            vmexit_vmx_insn },

@@ -15,6 +15,7 @@
 #include "hv/vmx/vmx_check.h"
 #include "hv/vmx/vmx_error.h"
 #include "hv/vmx/vmx_insn.h"
+#include "hv/vmx/vmx_nmi.h"
 #include "lib/console.h"
 #include "lib/frame.h"
 #include "lib/msr.h"
@@ -249,8 +250,7 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 static void set_window(struct vmx_vcpu *a, bool on)
 {
 	a->window = on;
-	vmcs_write(VMCS_PRI_PROC_BASED_CTLS,
-		   on ? vmx.procbased | PROCBASED_INTR_WINDOW_EXITING : vmx.procbased);
+	vmx_set_windows(a);
 }
 
 /*
@@ -286,12 +286,17 @@ static inline uint64_t deliver_events(struct vcpu *v)
 	struct vm *vm = v->vm;
 	uint64_t now = rdtsc(), next = vdev_next_event(vm), ticks;
 
+	/* The guest's own NMIs (`nmi=`) go before its interrupts. */
+	if (__builtin_expect(vm->nmi_next || vm->nmi_pending, 0))
+		next = vmx_nmi_deliver(v, now, next);
 	if (__builtin_expect(now >= next || vm->irq_check || v->arch.window, 0)) {
 		if (vdev_pending_irq(vm, now) >= 0)
 			inject_irq(v);
 		else if (v->arch.window)
 			set_window(&v->arch, false);
 		next = vdev_next_event(vm);
+		if (vm->nmi_next && vm->nmi_next < next)
+			next = vm->nmi_next;
 	}
 	/* The timer brings mica back at the earlier of the device event and
 	 * the end of the VM's slice. When exits save what is left of it, it

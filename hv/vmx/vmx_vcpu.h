@@ -28,6 +28,7 @@ struct vmx_vcpu {
 	hpa_t vmcs;
 	uint64_t eptp;                  /* for INVEPT when the VM goes */
 	bool window;                    /* interrupt-window exiting is on */
+	bool nmi_window;                /* NMI-window exiting is on */
 	uint64_t timer_target;          /* TSC the preemption timer counts to */
 	bool launched;
 	uint64_t xcr0;                  /* the guest's XCR0 */

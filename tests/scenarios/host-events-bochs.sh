@@ -6,7 +6,8 @@
 # acknowledges it on exit, serves it through its own IDT and counts it.
 # The guests must not notice: the spinning one finishes with its checksum,
 # the halting one still measures its own 100 Hz, nothing livelocks, and
-# mica's count of what it served is above zero.
+# mica's count of what it served is above zero. A third guest's own NMIs
+# (nmi=20) arrive once each, with the blocking the SDM gives them.
 source "$(dirname "$0")/../lib.sh"
 
 LOG=host-events-bochs.log
@@ -20,5 +21,11 @@ check_line "$LOG" '^mica: vm clock: exited with code 0$' clock_exit_0
 check_line "$LOG" '^mica: vm cpu: [0-9]+ exits: .*external-interrupt [1-9][0-9]*' interrupts_exit_the_guest
 check_line "$LOG" '^mica: host interrupts served: [1-9][0-9]* timer, 0 spurious, 0 8259, 0 unknown; ' timer_interrupts_served
 check_line "$LOG" '; NMIs: [1-9][0-9]* in guests, [0-9]+ in mica$' nmis_in_guests_served
+# The guest's own NMIs: each press once, held back while the guest is in
+# its handler (NMI-window exits), and none of the host's NMIs among them.
+check_ktap "$LOG"
+check_line "$LOG" '^\[nmi\] test=nmi: 20 NMIs for 20 presses, 0 inside another$' guest_nmis_counted
+check_line "$LOG" '^mica: vm nmi: [0-9]+ exits: .*exception-or-nmi [1-9][0-9]* .*nmi-window [1-9]' guest_nmis_waited_for_window
+check_line "$LOG" '^mica: vm nmi: exited with code 0$' nmi_exit_0
 check_no_line "$LOG" 'unhandled|panic|PANIC' no_guest_saw_them
 check_status 0 exit_code_0
