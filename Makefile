@@ -96,6 +96,15 @@ $(BUILD)/gen/asm-offsets.h: hv/vmx/asm-offsets.c | $(BUILD)/.deps-ok
 $(BUILD)/obj/hv/vmx/vmentry.o: $(BUILD)/gen/asm-offsets.h
 KASFLAGS += -I$(BUILD)/gen
 
+# make MICA_DEBUG=1: mica runs its own copy of the VM-entry checks before
+# every entry, not only after it changed guest state (hv/vmx/vmx_vcpu.c);
+# build/.mica-debug-N remembers the choice, so that changing it rebuilds.
+MICA_DEBUG ?= 0
+$(BUILD)/obj/hv/vmx/vmx_vcpu.o: KCFLAGS += -DMICA_DEBUG=$(MICA_DEBUG)
+$(BUILD)/obj/hv/vmx/vmx_vcpu.o: $(BUILD)/.mica-debug-$(MICA_DEBUG)
+$(BUILD)/.mica-debug-%:
+	$(Q)mkdir -p $(BUILD) && rm -f $(BUILD)/.mica-debug-* && touch $@
+
 # mica carries the guest kernel for its built-in default scenario.
 $(BUILD)/obj/hv/default_guest.o: $(BUILD)/guest.elf
 $(BUILD)/obj/hv/default_guest.o: KASFLAGS += -DGUEST_IMAGE='"$(BUILD)/guest.elf"'

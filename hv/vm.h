@@ -72,6 +72,7 @@ struct vm {
 	unsigned nmi_presses;           /* presses still to come */
 	uint64_t nmi_next;              /* TSC of the next, or 0 before ready */
 	bool nmi_pending;               /* pressed, not yet delivered */
+	bool break_state;               /* `break-state` (a test): spoil it at "ready" */
 	gpa_t image_end;                /* end of the loaded kernel and modules */
 	uint64_t frames_ram, frames_tables;
 

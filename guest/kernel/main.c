@@ -32,7 +32,7 @@ const char *const guest_kernel_keys[] = {
 	"selftest", "test", "app", "hz", "seed", "lines",                /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
 	"name", "mem", "restart", "max-restarts", "slice", "density",
-	"cpu-limit", "nmi",                                     /* mica's */
+	"cpu-limit", "nmi", "break-state",                      /* mica's */
 	NULL
 };
 static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", NULL };

@@ -297,6 +297,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		     msr != MSR_IA32_SYSENTER_CS && !canonical(val)))
 			return inject_gp();
 		vmcs_write((uint32_t)field, val);
+		v->arch.recheck = true;
 	} else if (msr == MSR_IA32_EFER) {
 		/* LMA is the CPU's to set, when paging turns on with LME; LME
 		 * may not change while paging is on. */
@@ -307,6 +308,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		    ((vmcs_read(VMCS_GUEST_CR0) & CR0_PG) && ((val ^ old) & EFER_LME)))
 			return inject_gp();
 		vmcs_write(VMCS_GUEST_IA32_EFER, (val & ~(uint64_t)EFER_LMA) | (old & EFER_LMA));
+		v->arch.recheck = true;
 	} else if (passthrough(msr)) {
 		/* mica loads these into the real registers: a value the CPU
 		 * refuses would fault in mica, not in the guest. */
@@ -380,6 +382,8 @@ static uint64_t guest_cr0(void)
 static enum exit_action write_cr(struct vcpu *v, unsigned cr, uint64_t val)
 {
 	const struct vmx_caps *c = &vmx.caps;
+
+	v->arch.recheck = true;         /* a mode switch: the entry checks change */
 
 	if (cr == 0) {
 		uint64_t old = guest_cr0();
