@@ -199,7 +199,7 @@ $(BUILD)/tests.cpio: $(TESTS_IMAGE_PROGS) $(shell find guest/user/images/tests) 
 # Plain multiboot kernels that are not mica's (tests/fixtures/tiny.asm): one
 # flat binary whose header gives load addresses, one ELF32.
 FIXTURES := $(BUILD)/fixtures/tiny-kludge.bin $(BUILD)/fixtures/tiny-elf32.elf \
-	$(BUILD)/fixtures/tiny-taskswitch.bin
+	$(BUILD)/fixtures/tiny-taskswitch.bin $(BUILD)/fixtures/tiny-wrap.bin
 $(BUILD)/fixtures/tiny-kludge.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"
@@ -208,6 +208,10 @@ $(BUILD)/fixtures/tiny-taskswitch.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"
 	$(Q)nasm -f bin -DKLUDGE -DTASK_SWITCH -o $@ $<
+$(BUILD)/fixtures/tiny-wrap.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  NASM    $@"
+	$(Q)nasm -f bin -DKLUDGE -DWRAP -o $@ $<
 $(BUILD)/fixtures/tiny-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"

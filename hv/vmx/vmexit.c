@@ -11,6 +11,7 @@
 #include "hv/clock.h"
 #include "hv/hypercall.h"
 #include "hv/include/hvabi.h"
+#include "hv/rip.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmcs.h"
@@ -528,15 +529,19 @@ static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason)
 	return STOP;
 }
 
-/* The instruction that exited is done: move past it. An STI or MOV SS
+/* The instruction that exited is done: move past it, wrapping as the CPU
+ * would in the guest's code segment (hv/rip.h). An STI or MOV SS
  * right before it no longer blocks interrupts (SDM Vol. 3, "Interruptibility
  * State"), so that blocking ends with it. */
 static void skip_instruction(void)
 {
 	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+	uint64_t cs = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS);
+	unsigned width = rip_width(vmcs_read(VMCS_ENTRY_CTLS) & VM_ENTRY_IA32E_MODE_GUEST,
+				   cs & SEG_AR_L, cs & SEG_AR_DB);
 
-	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) +
-		   vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+	vmcs_write(VMCS_GUEST_RIP, rip_advance(vmcs_read(VMCS_GUEST_RIP),
+					       vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH), width));
 	if (intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS))
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
 			   intr & ~(uint64_t)(INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS));
