@@ -199,7 +199,8 @@ $(BUILD)/tests.cpio: $(TESTS_IMAGE_PROGS) $(shell find guest/user/images/tests) 
 # Plain multiboot kernels that are not mica's (tests/fixtures/tiny.asm): one
 # flat binary whose header gives load addresses, one ELF32.
 FIXTURES := $(BUILD)/fixtures/tiny-kludge.bin $(BUILD)/fixtures/tiny-elf32.elf \
-	$(BUILD)/fixtures/tiny-taskswitch.bin $(BUILD)/fixtures/tiny-wrap.bin
+	$(BUILD)/fixtures/tiny-taskswitch.bin $(BUILD)/fixtures/tiny-wrap.bin \
+	$(BUILD)/fixtures/tiny-wrap-elf32.elf
 $(BUILD)/fixtures/tiny-kludge.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"
@@ -216,6 +217,12 @@ $(BUILD)/fixtures/tiny-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"
 	$(Q)nasm -f elf32 -o $@.o $<
+	$(Q)$(LD) -m elf_i386 -Ttext 0x100000 -z noexecstack -o $@ $@.o
+# The same wrap as an ELF32, for QEMU's -kernel: bare, it must say the same.
+$(BUILD)/fixtures/tiny-wrap-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  NASM    $@"
+	$(Q)nasm -f elf32 -DWRAP -o $@.o $<
 	$(Q)$(LD) -m elf_i386 -Ttext 0x100000 -z noexecstack -o $@ $@.o
 
 # The container images go along, for GRUB's `module /boot/apps.cpio`.

@@ -4,7 +4,8 @@
 # plain assembly that never enters long mode, once as a flat binary loaded
 # by its multiboot header's address fields, once as an ELF32 executable.
 # A third runs CPUID as the last instruction below 4 GiB of its 32-bit code
-# segment: mica must wrap EIP to 0 when it skips it, as the CPU would.
+# segment: mica must wrap EIP to 0 when it skips it, as the CPU would (and
+# as QEMU's CPU does with the same kernel bare).
 source "$(dirname "$0")/../lib.sh"
 
 LOG=foreign-kernels-bochs.log
@@ -17,3 +18,7 @@ check_line "$LOG" '^\[wrap\] EIP wrapped to 0 after a CPUID at 0xfffffffe$' eip_
 check_line "$LOG" '^mica: vm wrap: exited with code 9$' wrap_exit_code
 check_line "$LOG" '^mica: 3 VMs: 0 exited with 0, 3 failed, 0 crashed' summary
 check_status 1 exit_code_1
+# The same kernel bare in QEMU's software CPU says the same.
+boot_qemu foreign-wrap-qemu.log 30 build/fixtures/tiny-wrap-elf32.elf ""
+check_line foreign-wrap-qemu.log '^EIP wrapped to 0 after a CPUID at 0xfffffffe$' bare_eip_wraps_too
+check_status 9 bare_wrap_exit_code
