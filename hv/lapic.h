@@ -3,7 +3,7 @@
  * Hardware definitions only; mica programs the real ones (hv/intr.c).
  * SDM Vol. 3, "Advanced Programmable Interrupt Controller (APIC)":
  * table "Local APIC Register Address Map", "Local Vector Table",
- * "APIC Timer", "Interrupt Command Register (ICR)"; the 82093AA I/O APIC
+ * "APIC Timer"; the 82093AA I/O APIC
  * data sheet, "Register Description".
  */
 #ifndef HV_LAPIC_H
@@ -21,8 +21,6 @@
 #define   LAPIC_SVR_ENABLE              BIT(8)  /* APIC software enable */
 #define LAPIC_ESR               0x280   /* error status */
 #define LAPIC_LVT_CMCI          0x2f0
-#define LAPIC_ICR_LO            0x300
-#define LAPIC_ICR_HI            0x310
 #define LAPIC_LVT_TIMER         0x320
 #define LAPIC_LVT_THERMAL       0x330
 #define LAPIC_LVT_PMC           0x340
@@ -36,11 +34,10 @@
 
 #define X2APIC_MSR(reg)         (0x800 + ((reg) >> 4))
 
-/* LVT entry and ICR bits. */
+/* LVT entry bits; the delivery mode is also an I/O APIC entry's. */
 #define LVT_MASKED              BIT(16)
 #define LVT_TIMER_PERIODIC      BIT(17)
 #define APIC_DELIVERY_NMI       (4u << 8)
-#define ICR_DEST_SELF           (1u << 18)      /* destination shorthand: self */
 
 /* The I/O APIC, at its PC default address (mica finds no other: it reads
  * no ACPI table). Index register, then data window. */
