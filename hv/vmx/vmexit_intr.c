@@ -17,22 +17,15 @@
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit_intr.h"
 #include "hv/vmx/vmx_insn.h"
-#include "lib/x86.h"
 
 void vmexit_intr_external(struct vcpu *v)
 {
 	uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTR_INFO);
 
+	/* "Acknowledge interrupt on exit" is a control mica requires
+	 * (hv/vmx/vmx.c): the exit always holds the vector. */
 	(void)v;
-	if (info & VMCS_INTR_INFO_VALID) {
-		intr_deliver(info & VMCS_INTR_INFO_VECTOR_MASK);
-	} else {
-		/* Not acknowledged (a CPU without the control): the interrupt
-		 * is still pending; let the CPU deliver it through the IDT. */
-		sti();
-		pause();
-		cli();
-	}
+	intr_deliver(info & VMCS_INTR_INFO_VECTOR_MASK);
 }
 
 int vmexit_intr_nmi(struct vcpu *v)
