@@ -58,7 +58,7 @@ struct vm {
 	char name[VM_NAME_MAX];
 	enum vm_state state;
 	int exit_code;                  /* VM_EXITED: what the guest wrote */
-	char reason[160];               /* VM_CRASHED: why, one line */
+	char reason[320];               /* VM_CRASHED: why, one line (a decoded entry rule is long) */
 	uint64_t mem_bytes;             /* guest RAM: [0, mem_bytes) */
 	struct frame_pool *pool;        /* RAM and tables come from, and go back to */
 	struct ept ept;

@@ -18,7 +18,7 @@ check_line "$LOG" '^mica: vm halter: halted with interrupts off$' halt_ends_vm
 check_line "$LOG" "^mica: module 3 \('name=notelf'\): no multiboot header" bad_module_named_at_boot
 check_line "$LOG" '^mica: vm notelf: not created: no multiboot header' bad_module_not_created
 check_line "$LOG" '^mica: vm toobig: not created: mem=9G: ' bad_mem_not_created
-check_line "$LOG" '^mica: vm spoiled: crashed: refusing VM entry: guest-state: EFER.LMA differs from VM_ENTRY_IA32E_MODE_GUEST \(VMCS_GUEST_IA32_EFER=0x[0-9a-f]+\)' state_spoiled_after_entry_caught
+check_line "$LOG" '^mica: vm spoiled: crashed: refusing VM entry: guest-state: EFER.LMA differs from VM_ENTRY_IA32E_MODE_GUEST \(VMCS_GUEST_IA32_EFER=0x[0-9a-f]+\) \[SDM Vol\. 3 "Checks on Guest Control Registers, Debug Registers, and MSRs"\]$' state_spoiled_after_entry_caught
 check_line "$LOG" '^\[spoiled\] ready app=hello ' spoiled_ran_first
 check_ktap "$LOG"
 check_line "$LOG" '^mica: vm survivor: exited with code 0' survivor_exit_0
