@@ -349,8 +349,8 @@ static int build_mbi(struct vm *vm, const char *cmdline, const struct vm_module 
 
 /* ---- Lifecycle ----------------------------------------------------------- */
 
-/* `restart=`, `max-restarts=`, `slice=`, `cpu-limit=`: how the VM is run
- * and revived. */
+/* `restart=`, `max-restarts=`, `slice=`, `nmi=`, `break-state`,
+ * `cpu-limit=`: how the VM is run and revived. */
 static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];
@@ -384,6 +384,17 @@ static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t
 		}
 	}
 	vm->slice_tsc = clock_tsc_hz() / 1000 * slice_ms;
+	vm->break_state = cmdline_get(cmdline, "break-state", NULL, 0);
+	vm->nmi_presses = 0;
+	vm->nmi_next = 0;
+	vm->nmi_pending = false;
+	if (cmdline_get(cmdline, "nmi", val, sizeof(val))) {
+		if (cmdline_parse_uint(val, &v) || v > 1000) {
+			fmt_snprintf(err, n, "nmi=%s: give a number of presses from 0 to 1000", val);
+			return -1;
+		}
+		vm->nmi_presses = (unsigned)v;
+	}
 	vm->cpu_limit_tsc = 0;
 	if (cmdline_get(cmdline, "cpu-limit", val, sizeof(val))) {
 		if (cmdline_parse_uint(val, &v) || v < 1 || v > 3600000) {
@@ -522,6 +533,11 @@ void vm_console_line(struct vm *vm, const char *line, size_t len)
 	if (vm->tsc_ready || len < sizeof(ready) - 1 || memcmp(line, ready, sizeof(ready) - 1))
 		return;
 	vm->tsc_ready = rdtsc();
+	if (vm->nmi_presses)
+		vm->nmi_next = vm->tsc_ready + clock_tsc_hz() / 100;
+	/* The line comes during one of this VM's exits: its VMCS is current. */
+	if (vm->break_state)
+		vmx_vcpu_break_state(&vm->vcpu);
 	if (vm->restarts && vm->tsc_stopped)
 		vm->tsc_recovered = vm->tsc_ready - vm->tsc_stopped;
 }

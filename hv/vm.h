@@ -58,7 +58,7 @@ struct vm {
 	char name[VM_NAME_MAX];
 	enum vm_state state;
 	int exit_code;                  /* VM_EXITED: what the guest wrote */
-	char reason[160];               /* VM_CRASHED: why, one line */
+	char reason[320];               /* VM_CRASHED: why, one line (a decoded entry rule is long) */
 	uint64_t mem_bytes;             /* guest RAM: [0, mem_bytes) */
 	struct frame_pool *pool;        /* RAM and tables come from, and go back to */
 	struct ept ept;
@@ -67,6 +67,12 @@ struct vm {
 	struct vpit pit;                /* its timer, */
 	struct vpic pic;                /* and interrupt controllers (hv/vdev.c) */
 	bool irq_check;                 /* the PIC changed: look for a deliverable IRQ */
+	/* `nmi=N` (a test): the VM's NMI button, pressed N times, every
+	 * 10 ms from the guest's "ready" line on (hv/vmx/vmx_nmi.c). */
+	unsigned nmi_presses;           /* presses still to come */
+	uint64_t nmi_next;              /* TSC of the next, or 0 before ready */
+	bool nmi_pending;               /* pressed, not yet delivered */
+	bool break_state;               /* `break-state` (a test): spoil it at "ready" */
 	gpa_t image_end;                /* end of the loaded kernel and modules */
 	uint64_t frames_ram, frames_tables;
 

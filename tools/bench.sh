@@ -32,6 +32,8 @@ for iso in build/iso-bench-*.iso; do
 		 # A lone container's spawn-to-ready time, from the container host's line.
 		 sed -n 's/^\(\[[^]]*\] \)\{0,1\}guest: container spawn-1 ready: \([0-9]*\) TSC.*/container_spawn_to_ready \2/p' "$log"
 		 sed -n 's/^\(\[[^]]*\] \)\{0,1\}result app=cpu .*cycles=\([0-9]*\).*/cpu_app_'"$name"' \2/p' "$log"
+		 # mica's own VM-entry checks: how many ran, and their cost each.
+		 sed -n 's/^mica: VM-entry state checks: \([0-9]*\), \([0-9]*\) TSC each.*/vmx_state_checks_'"$name"' \1\nvmx_state_check_'"$name"' \2/p' "$log"
 		 # A lone VM's create-to-ready time: the ready column of mica's summary.
 		 awk -v n="$name" '$2 == "summary:" && $3 == "bench" { print "vm_create_to_ready_" n, $10 }' "$log")
 	if [ $found = 0 ]; then
@@ -48,6 +50,9 @@ done
 [ -n "${value[vm_frames_each]:-}" ] && row vm_frames_each "${value[vm_frames_each]}" "4 KiB frames (RAM, EPT tables, VMCS)"
 [ -n "${value[vm_density]:-}" ] &&
 	row vm_density "${value[vm_density]}" "2 MiB VMs in 512 MiB (limit: ${value[vm_density_limit]:-?}); ${value[vm_density_ran_ok]:-?} ran to exit code 0" 
+[ -n "${value[vmx_state_check_cpu-vm]:-}" ] &&
+	row vmx_state_check "${value[vmx_state_check_cpu-vm]}" \
+		"instructions each; ${value[vmx_state_checks_cpu-vm]:-?} checks in the cpu app's VM run (every entry with MICA_DEBUG=1)"
 for metric in container_spawn_to_ready null_syscall process_switch; do
 	[ -n "${value[$metric]:-}" ] && row "$metric" "${value[$metric]}" instructions
 done

@@ -1,5 +1,6 @@
 #!/bin/sh
-# bochs-run.sh - boot a GRUB ISO in Bochs 2.7, whose CPU emulates VT-x with EPT.
+# bochs-run.sh - boot a GRUB ISO in Bochs (2.7 or later), whose CPU emulates
+# VT-x with EPT.
 #
 # usage: tools/bochs-run.sh [options] ISO
 #
@@ -9,6 +10,20 @@
 #   --bochs-log FILE  Bochs's own log (default build/bochs.log); it says why
 #                     a VMX instruction or VM entry failed
 #   --mem M           memory in MiB (default 512)
+#
+# Which Bochs (environment):
+#   BOCHS=PATH          the Bochs binary (default: bochs on PATH)
+#   BOCHS_BIOS=FILE     its BIOS ROM (default: PREFIX/share/bochs/BIOS-bochs-latest
+#                       beside the binary, PREFIX being the directory above bin/)
+#   BOCHS_VGABIOS=FILE  its VGA BIOS ROM (default: /usr/share/vgabios/vgabios.bin
+#                       for /usr/bin/bochs, as Debian has it, else
+#                       PREFIX/share/bochs/VGABIOS-lgpl-latest[.bin])
+#   BOCHS_PLUGINS=DIR   its plugin directory, where the build has plugins
+#                       (default: PREFIX/lib/bochs/plugins or Debian's
+#                       /usr/lib/*/bochs/plugins; none for a build without them)
+# A build with the internal debugger (Debian's) stops before the first
+# instruction and is told to continue (-rc); one without (a default build
+# from source) is not: `bochs --help` says which.
 #
 # Bochs runs with no window: its "term" display draws the VGA screen on a
 # pseudo-terminal made by script(1), and that drawing is thrown away. One CPU
@@ -31,9 +46,6 @@ limit=120
 log=$tools/../build/bochs-serial.log
 blog=$tools/../build/bochs.log
 mem=512
-
-bios=/usr/share/bochs/BIOS-bochs-latest
-vgabios=/usr/share/vgabios/vgabios.bin
 
 LAUNCHER=bochs
 . "$(dirname "$0")/launcher-lib.sh"
@@ -62,16 +74,8 @@ done
 iso=$1
 
 [ -f "$iso" ] || die "no such ISO: $iso"
-command -v bochs >/dev/null || die "bochs not found (run tools/deps.sh)"
 command -v script >/dev/null || die "script not found (run tools/deps.sh)"
-[ -f "$bios" ] || die "no $bios (run tools/deps.sh)"
-[ -f "$vgabios" ] || die "no $vgabios (run tools/deps.sh)"
-term_plugin=
-for f in /usr/lib/*/bochs/plugins/libbx_term_gui.so /usr/lib/bochs/plugins/libbx_term_gui.so; do
-	[ ! -e "$f" ] || term_plugin=$f
-done
-[ -n "$term_plugin" ] || die "no Bochs term display plugin (run tools/deps.sh)"
-
+bochs_find || exit 125
 for f in "$log" "$blog"; do
 	mkdir -p "$(dirname "$f")" || die "cannot create the directory of $f"
 	: >"$f" || die "cannot write $f"
@@ -119,6 +123,8 @@ case $tmp in
 *[!A-Za-z0-9/._-]*) die "the temporary directory $tmp has characters bochsrc cannot take" ;;
 esac
 ln -s "$(abspath "$iso")" "$tmp/cd.iso" &&
+	ln -s "$(abspath "$bios")" "$tmp/bios.rom" &&
+	ln -s "$(abspath "$vgabios")" "$tmp/vgabios.rom" &&
 	ln -s "$(abspath "$log")" "$tmp/serial.log" &&
 	ln -s "$(abspath "$blog")" "$tmp/bochs.log" || die "cannot set up $tmp"
 
@@ -126,8 +132,8 @@ cat >"$tmp/bochsrc" <<EOF
 # written by tools/bochs-run.sh
 cpu: model=corei7_skylake_x, count=1, ips=50000000, reset_on_triple_fault=0
 memory: guest=$mem, host=$mem
-romimage: file=$bios
-vgaromimage: file=$vgabios
+romimage: file=$tmp/bios.rom
+vgaromimage: file=$tmp/vgabios.rom
 ata0-master: type=cdrom, path=$tmp/cd.iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$tmp/serial.log
@@ -143,8 +149,8 @@ info: action=ignore
 # The exit port 0xf4 is unmapped in Bochs: log the writes to it.
 debug: action=ignore, unmapped=report
 EOF
-# The debugger stops before the first instruction: continue. It stops again
-# on a triple fault or a reset: quit then.
+# A build with the debugger stops before the first instruction: continue. It
+# stops again on a triple fault or a reset: quit then.
 printf 'c\nquit\n' >"$tmp/cmds"
 
 # The term display needs a terminal type it knows; script runs the command
@@ -152,7 +158,9 @@ printf 'c\nquit\n' >"$tmp/cmds"
 # foreground of the pseudo-terminal, where the term display must be; if
 # script is killed, the pseudo-terminal hangs up and that ends Bochs too.
 run="echo \$\$ >$tmp/pid; exec timeout --foreground -s HUP -k 5 $limit"
-run="$run bochs -q -f $tmp/bochsrc -rc $tmp/cmds"
+run="$run $bochs -q -f $tmp/bochsrc"
+[ "$bochs_debugger" = 0 ] || run="$run -rc $tmp/cmds"
+[ -z "$bochs_plugins" ] || export LTDL_LIBRARY_PATH="$bochs_plugins"
 SHELL=/bin/sh TERM=vt100 script -eqc "$run" /dev/null </dev/null >"$tmp/console" 2>&1 &
 pid=$!
 if [ $show = 1 ]; then
@@ -180,8 +188,7 @@ if [ $interrupted = 1 ]; then
 	exit 130
 fi
 
-# Bochs logs "unmapped: 8-bit write to 00f4 = 03" for the exit port.
-port=$(sed -n 's/.*unmapped: [0-9]*-bit write to 00f4 = \([0-9a-fA-F]*\).*/\1/p' "$blog" | tail -n 1)
+port=$(bochs_exit_port "$blog")
 printed=$(grep -aoE '(mica|guest): exit code [0-9]+' "$log" | tail -n 1 | sed 's/.* //')
 
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then

@@ -1,12 +1,18 @@
 #!/bin/sh
-# mkiso.sh - make a BIOS-bootable GRUB ISO (CD, or USB stick written with dd).
+# mkiso.sh - make a GRUB ISO (CD, or USB stick written with dd) that boots in
+# legacy BIOS and, where Debian's grub-efi-amd64-bin is installed, in UEFI
+# too: grub-mkrescue puts in every GRUB platform it finds in /usr/lib/grub
+# (i386-pc: El Torito and an MBR; x86_64-efi: an EFI system partition
+# image with BOOTX64.EFI).
 #
 # usage: tools/mkiso.sh OUT.iso GRUB.cfg FILE...
 #
 # Each FILE is copied to /boot/ on the ISO and GRUB.cfg becomes
 # /boot/grub/grub.cfg. Only the GRUB modules below go in (no fonts, themes or
-# translations), which keeps the ISO under a megabyte; a grub.cfg that needs
-# another module must add it to MODULES.
+# translations), which keeps the ISO small; a grub.cfg that needs another
+# module must add it to MODULES. A module that one platform lacks (biosdisk
+# under UEFI) is left out of the list for both: grub-mkrescue fails on a
+# missing one, and builds the BIOS boot image with biosdisk in it anyway.
 #
 # Exit status: 0 the ISO was written; 1 it was not (stderr says why).
 set -u
@@ -42,7 +48,13 @@ done
 
 # Write beside OUT and rename, so a failed run never leaves half an ISO.
 mkdir -p "$(dirname "$out")" || die "cannot create the directory of $out"
-modules=$(echo "$MODULES" | tr -s ' \t\n' ' ')
+modules=
+for m in $MODULES; do
+	for dir in /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi; do
+		[ ! -d "$dir" ] || [ -f "$dir/$m.mod" ] || continue 2
+	done
+	modules="$modules $m"
+done
 if ! grub-mkrescue --install-modules="$modules" --locales= --fonts= --themes= \
 	-o "$out.tmp" "$tmp/iso" >"$tmp/log" 2>&1; then
 	cat "$tmp/log" >&2

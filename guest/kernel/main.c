@@ -32,7 +32,7 @@ const char *const guest_kernel_keys[] = {
 	"selftest", "test", "app", "hz", "seed", "lines", "watch",       /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
 	"name", "mem", "restart", "max-restarts", "slice", "density",
-	"cpu-limit",                                            /* mica's */
+	"cpu-limit", "nmi", "break-state",                      /* mica's */
 	NULL
 };
 static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", NULL };
@@ -70,6 +70,8 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return guest_test_regs_first(cmdline);
 	if (strcmp(name, "regs-hostile") == 0)
 		return guest_test_regs_hostile(cmdline);
+	if (strcmp(name, "nmi") == 0)
+		return guest_test_nmi(cmdline);
 	if (strcmp(name, "ept-violation") == 0)
 		guest_test_ept_violation();
 	else if (strcmp(name, "triple-fault") == 0)
@@ -91,7 +93,7 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, probe, fpu, hostile, bystander, regs, "
+		     "exception, crash-once, probe, fpu, nmi, hostile, bystander, regs, "
 		     "regs-first, regs-hostile, bench-exits, fuzz, flood)\n", name);
 	return 1;
 }

@@ -11,11 +11,14 @@
 #include "hv/clock.h"
 #include "hv/hypercall.h"
 #include "hv/include/hvabi.h"
+#include "hv/rip.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit.h"
 #include "hv/vmx/vmexit_priv.h"
+#include "hv/vmx/vmexit_intr.h"
+#include "hv/vmx/vmx_nmi.h"
 #include "hv/vmx/vmx.h"
 #include "hv/vmx/vmx_controls.h"
 #include "hv/vmx/vmx_insn.h"
@@ -253,6 +256,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		     msr != MSR_IA32_SYSENTER_CS && !canonical(val)))
 			return inject_gp();
 		vmcs_write((uint32_t)field, val);
+		v->arch.recheck = true;
 	} else if (msr == MSR_IA32_EFER) {
 		/* LMA is the CPU's to set, when paging turns on with LME; LME
 		 * may not change while paging is on. */
@@ -263,6 +267,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		    ((vmcs_read(VMCS_GUEST_CR0) & CR0_PG) && ((val ^ old) & EFER_LME)))
 			return inject_gp();
 		vmcs_write(VMCS_GUEST_IA32_EFER, (val & ~(uint64_t)EFER_LMA) | (old & EFER_LMA));
+		v->arch.recheck = true;
 	} else if (passthrough(msr)) {
 		/* mica loads these into the real registers: a value the CPU
 		 * refuses would fault in mica, not in the guest. */
@@ -349,6 +354,8 @@ static uint64_t guest_cr0(void)
 static enum exit_action write_cr(struct vcpu *v, unsigned cr, uint64_t val)
 {
 	const struct vmx_caps *c = &vmx.caps;
+
+	v->arch.recheck = true;         /* a mode switch: the entry checks change */
 
 	if (cr == 0) {
 		uint64_t old = guest_cr0();
@@ -475,6 +482,26 @@ static enum exit_action vmexit_ignore(struct vcpu *v)
 	return RESUME;
 }
 
+/* Host events: served by mica (hv/vmx/vmexit_intr.c); the guest goes on. */
+static enum exit_action vmexit_ext_intr(struct vcpu *v)
+{
+	vmexit_intr_external(v);
+	return RESUME;
+}
+
+static enum exit_action vmexit_nmi_window(struct vcpu *v)
+{
+	vmx_nmi_window_open(v);
+	return RESUME;
+}
+
+static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason);
+
+static enum exit_action vmexit_nmi(struct vcpu *v)
+{
+	return vmexit_intr_nmi(v) ? vmexit_unhandled(v, EXIT_REASON_EXCEPTION_NMI) : RESUME;
+}
+
 static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason)
 {
 	klog("vm %s: unhandled VM exit, reason %u (%s); VMCS:\n", vm_of(v)->name, reason,
@@ -484,15 +511,19 @@ static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason)
 	return STOP;
 }
 
-/* The instruction that exited is done: move past it. An STI or MOV SS
+/* The instruction that exited is done: move past it, wrapping as the CPU
+ * would in the guest's code segment (hv/rip.h). An STI or MOV SS
  * right before it no longer blocks interrupts (SDM Vol. 3, "Interruptibility
  * State"), so that blocking ends with it. */
 static void skip_instruction(void)
 {
 	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+	uint64_t cs = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS);
+	unsigned width = rip_width(vmcs_read(VMCS_ENTRY_CTLS) & VM_ENTRY_IA32E_MODE_GUEST,
+				   cs & SEG_AR_L, cs & SEG_AR_DB);
 
-	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) +
-		   vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+	vmcs_write(VMCS_GUEST_RIP, rip_advance(vmcs_read(VMCS_GUEST_RIP),
+					       vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH), width));
 	if (intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS))
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
 			   intr & ~(uint64_t)(INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS));
@@ -511,13 +542,13 @@ static const struct exit_desc {
 	const char *name;
 	enum exit_action (*fn)(struct vcpu *v);
 } exit_table[EXIT_REASON_MAX] = {
-	[EXIT_REASON_EXCEPTION_NMI]     = { "exception-or-nmi",  vmexit_ignore },
-	[EXIT_REASON_EXT_INTR]          = { "external-interrupt", vmexit_ignore },
+	[EXIT_REASON_EXCEPTION_NMI]     = { "exception-or-nmi",  vmexit_nmi },
+	[EXIT_REASON_EXT_INTR]          = { "external-interrupt", vmexit_ext_intr },
 	[EXIT_REASON_TRIPLE_FAULT]      = { "triple-fault",      vmexit_triple_fault },
 	[EXIT_REASON_INIT]              = { "init-signal",       vmexit_ignore },
 	[EXIT_REASON_SIPI]              = { "sipi",              vmexit_ignore },
 	[EXIT_REASON_INTR_WINDOW]       = { "interrupt-window",  vmexit_ignore },
-	[EXIT_REASON_NMI_WINDOW]        = { "nmi-window",        NULL },
+	[EXIT_REASON_NMI_WINDOW]        = { "nmi-window",        vmexit_nmi_window },
 	[EXIT_REASON_TASK_SWITCH]       = { "task-switch",       NULL },
 	[EXIT_REASON_CPUID]             = { "cpuid",             vmexit_cpuid },
 	[EXIT_REASON_GETSEC]            = { "getsec",            vmexit_vmx_insn },

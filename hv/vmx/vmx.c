@@ -24,7 +24,10 @@ struct vmx_cpu vmx;
 
 /*
  * The controls mica wants, as named sets. What each one is for:
- * - external interrupts exit, so a host device never reaches a guest's IDT;
+ * - external interrupts exit, acknowledged by the exit, so a host device
+ *   never reaches a guest's IDT and mica serves it (hv/vmx/vmexit_intr.c);
+ *   NMIs exit too, with virtual NMIs, so that an NMI mica owes a guest can
+ *   wait for an NMI window;
  * - the VMX-preemption timer brings mica back at a guest's next timer
  *   tick, to inject it, and ends its slice: without it, a guest that never
  *   exits would keep the CPU for good;
@@ -41,6 +44,7 @@ struct vmx_cpu vmx;
 static const struct vmx_ctl pinbased_wanted[] = {
 	VMX_CTL(PINBASED_EXTINT_EXITING, REQUIRED),
 	VMX_CTL(PINBASED_NMI_EXITING, REQUIRED),
+	VMX_CTL(PINBASED_VIRTUAL_NMIS, REQUIRED),
 	VMX_CTL(PINBASED_PREEMPTION_TIMER, REQUIRED),
 };
 
@@ -84,7 +88,7 @@ static const struct vmx_ctl exit_wanted[] = {
 	VMX_CTL(VM_EXIT_LOAD_PAT, REQUIRED),
 	VMX_CTL(VM_EXIT_SAVE_PREEMPTION_TIMER, OPTIONAL),
 	VMX_CTL(VM_EXIT_SAVE_DEBUG_CONTROLS, REQUIRED),
-	VMX_CTL(VM_EXIT_ACK_INTR_ON_EXIT, FORBIDDEN),
+	VMX_CTL(VM_EXIT_ACK_INTR_ON_EXIT, REQUIRED),
 };
 
 static const struct vmx_ctl entry_wanted[] = {

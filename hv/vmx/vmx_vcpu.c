@@ -16,6 +16,7 @@
 #include "hv/vmx/vmx_check.h"
 #include "hv/vmx/vmx_error.h"
 #include "hv/vmx/vmx_insn.h"
+#include "hv/vmx/vmx_nmi.h"
 #include "lib/console.h"
 #include "lib/frame.h"
 #include "lib/msr.h"
@@ -79,6 +80,7 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 		return -1;
 	}
 	a->eptp = eptp;
+	a->recheck = true;              /* the first entry is checked */
 	a->regs.rax = MULTIBOOT_BOOTLOADER_MAGIC;
 	a->regs.rbx = mbi;
 	a->xcr0 = XCR0_X87;
@@ -98,6 +100,49 @@ static uint64_t read_field(void *ctx, uint32_t field)
 static int check_state(char *why, size_t n)
 {
 	return vmx_check_state(&vmx.caps, read_field, NULL, why, n);
+}
+
+/* A debug build (make MICA_DEBUG=1) checks before every entry. */
+#ifndef MICA_DEBUG
+#define MICA_DEBUG 0
+#endif
+
+static uint64_t checks_run, checks_tsc;
+
+/*
+ * Before an entry after which the CPU's entry checks could fail: the first
+ * one, or one after mica changed guest state they cover (a CR0, CR4 or
+ * EFER write it emulated, an event it injects). Silicon checks every
+ * entry; Bochs 2.7 skips some rules, so mica's own copy runs and a state
+ * silicon would refuse stops the VM alone, with the rule named, on every
+ * platform. Returns 0, or -1 after stopping the VM.
+ */
+static __attribute__((noinline)) int recheck(struct vcpu *v)
+{
+	char why[200];
+	uint64_t t0 = rdtsc();
+	int bad = check_state(why, sizeof(why));
+
+	checks_tsc += rdtsc() - t0;
+	checks_run++;
+	v->arch.recheck = false;
+	if (bad) {
+		vm_crash(v->vm, "refusing VM entry: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
+void vmx_vcpu_check_stats(uint64_t *checks, uint64_t *tsc)
+{
+	*checks = checks_run;
+	*tsc = checks_tsc;
+}
+
+void vmx_vcpu_break_state(struct vcpu *v)
+{
+	vmcs_write(VMCS_GUEST_IA32_EFER, vmcs_read(VMCS_GUEST_IA32_EFER) ^ EFER_LMA);
+	v->arch.recheck = true;
 }
 
 /* VMLAUNCH or VMRESUME refused to start the guest (VMfail). */
@@ -247,15 +292,12 @@ static int alloc_fpu(struct vmx_vcpu *a, struct frame_pool *pool)
 
 /*
  * Before an entry that is not a plain VMRESUME of the current VMCS: make
- * this vCPU's VMCS current, and before its first launch run mica's own
- * copy of the SDM's checks (Bochs accepts some states that real CPUs
- * reject) and load its XCR0. Kept out of vmx_vcpu_run() so that the exit
+ * this vCPU's VMCS current and load its CPU state (XCR0 and the rest). Kept out of vmx_vcpu_run() so that the exit
  * path stays short. Returns 0, or -1 after stopping the VM.
  */
 static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
-	char why[200];
 
 	if (current_vmcs != a->vmcs) {
 		if (vmptrld(a->vmcs) != VM_SUCCESS) {
@@ -265,18 +307,12 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 		switch_cpu_state(v);
 		current_vmcs = a->vmcs;
 	}
-	if (!a->launched) {
-		if (check_state(why, sizeof(why))) {
-			vm_crash(v->vm, "refusing VM entry: %s", why);
-			return -1;
-		}
-	}
 	return 0;
 }
 
 void vmx_vcpu_write_procbased(struct vcpu *v)
 {
-	vmcs_write(VMCS_PRI_PROC_BASED_CTLS, v->arch.procbased);
+	vmx_set_windows(&v->arch);
 }
 
 /* The TPR is bits 7:4 of VTPR, at offset 0x80 of the virtual-APIC page;
@@ -305,9 +341,7 @@ static void set_window(struct vcpu *v, bool on)
 	struct vmx_vcpu *a = &v->arch;
 
 	a->window = on;
-	a->procbased = on ? a->procbased | PROCBASED_INTR_WINDOW_EXITING :
-			    a->procbased & ~(uint32_t)PROCBASED_INTR_WINDOW_EXITING;
-	vmx_vcpu_write_procbased(v);
+	vmx_set_windows(a);
 }
 
 /*
@@ -343,12 +377,17 @@ static inline uint64_t deliver_events(struct vcpu *v)
 	struct vm *vm = v->vm;
 	uint64_t now = rdtsc(), next = vdev_next_event(vm), ticks;
 
+	/* The guest's own NMIs (`nmi=`) go before its interrupts. */
+	if (__builtin_expect(vm->nmi_next || vm->nmi_pending, 0))
+		next = vmx_nmi_deliver(v, now, next);
 	if (__builtin_expect(now >= next || vm->irq_check || v->arch.window, 0)) {
 		if (vdev_pending_irq(vm, now) >= 0)
 			inject_irq(v);
 		else if (v->arch.window)
 			set_window(v, false);
 		next = vdev_next_event(vm);
+		if (vm->nmi_next && vm->nmi_next < next)
+			next = vm->nmi_next;
 	}
 	/* The timer brings mica back at the earlier of the device event and
 	 * the end of the VM's slice. When exits save what is left of it, it
@@ -401,6 +440,11 @@ void vmx_vcpu_run(struct vcpu *v)
 		    prepare_entry(v))
 			return;
 		now = deliver_events(v);
+		/* An event to inject is guest state the entry checks cover. */
+		if (__builtin_expect(a->recheck || MICA_DEBUG ||
+				     (vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID), 0) &&
+		    recheck(v))
+			return;
 		if (!vm->tsc_turn_entry)
 			vm->tsc_turn_entry = now;
 		r = vmx_enter_guest(&a->regs, a->launched);

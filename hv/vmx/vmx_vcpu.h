@@ -32,8 +32,10 @@ struct vmx_vcpu {
 	hpa_t vmcs;
 	uint64_t eptp;                  /* for INVEPT when the VM goes */
 	bool window;                    /* interrupt-window exiting is on */
+	bool nmi_window;                /* NMI-window exiting is on */
 	uint64_t timer_target;          /* TSC the preemption timer counts to */
 	bool launched;
+	bool recheck;                   /* mica changed guest state the entry checks cover */
 	uint64_t xcr0;                  /* the guest's XCR0 */
 	uint32_t procbased;             /* its primary processor-based controls now */
 	/* Debug registers (hv/vmx/vmexit_dr.c): DR7 and DEBUGCTL are in the
@@ -56,6 +58,17 @@ struct vmx_vcpu {
  */
 int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16_t vpid,
 		  uint32_t entry, uint32_t mbi);
+
+/* The entry checks mica ran (vmx_check_state() before an entry: the
+ * first, after each change of guest state the SDM's checks cover, or every
+ * entry in a MICA_DEBUG=1 build) and their TSC cost, for all vCPUs. */
+void vmx_vcpu_check_stats(uint64_t *checks, uint64_t *tsc);
+
+/* Test hook (`break-state` on a module's command line): make (v)'s guest
+ * state one the SDM forbids, as a faulty emulation of a mode switch could
+ * (EFER.LMA flipped, so that it no longer matches the "IA-32e mode guest"
+ * entry control), so that the check before the next entry must catch it. Call during one of (v)'s exits. */
+void vmx_vcpu_break_state(struct vcpu *v);
 
 /* One turn of (v) on the CPU: enter the guest and handle its VM exits
  * until the VM stops, halts waiting for an interrupt, or reaches the end

@@ -9,6 +9,11 @@
  * number of failures. */
 unsigned guest_test_vmx(const char *cmdline);
 
+/* The guest's own NMIs (`test=nmi nmi=N`): each press of the VM's NMI
+ * button arrives once, never inside the handler of another. Returns the
+ * number of failures. */
+unsigned guest_test_nmi(const char *cmdline);
+
 /* Negative scenarios: each should end the VM from mica's side; if one
  * returns, the guest says so and the scenario fails. */
 void guest_test_ept_violation(void);

@@ -28,6 +28,8 @@ UNIT_TESTS += gwalk
 UNIT_DEPS_gwalk := hv/gwalk.c
 UNIT_TESTS += vmx_negotiate
 UNIT_DEPS_vmx_negotiate := hv/vmx/vmx_negotiate.c lib/fmt.c lib/string.c
+UNIT_TESTS += rip
+UNIT_DEPS_rip :=
 
 # hv/vmx/: mica's VMCS check against a fake VMCS, and the VMX name tables.
 UNIT_TESTS += vmx_check

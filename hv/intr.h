@@ -1,0 +1,40 @@
+/*
+ * intr.h - the host's interrupts: who owns them, how mica serves and
+ * counts them. Backend-neutral: the VT-x exit path (hv/vmx/vmexit_intr.c)
+ * hands the vectors it acknowledged to intr_deliver().
+ */
+#ifndef HV_INTR_H
+#define HV_INTR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Vectors mica gives the host's own interrupt sources. */
+#define INTR_PIC_BASE           0x20    /* 8259 IRQs 0-15 (all masked) */
+#define INTR_TIMER_VECTOR       0xf0    /* the local APIC timer (hostirq=) */
+#define INTR_SPURIOUS_VECTOR    0xff    /* the local APIC's spurious vector */
+
+/* Take the host's interrupt controllers: remap and mask the 8259 pair,
+ * enable the local APIC with every local source masked but LINT1 (NMI),
+ * and route vectors 32-255 of mica's IDT to the counting handler. Call
+ * after trap_init(), with interrupts off (mica never turns them on). */
+void intr_init(void);
+
+/* mica's test options (docs/configuration.md): `hostirq=HZ` runs the local
+ * APIC timer at HZ, `hostnmi=HZ` makes the PIT send an NMI through the
+ * I/O APIC HZ times a second. Call after clock_init(). Bad values end the
+ * boot with one line. */
+void intr_start_test_sources(const char *cmdline);
+
+/* Serve the external interrupt (vector) that a VM exit acknowledged,
+ * through mica's own IDT gate for it, as if the CPU had delivered it. */
+void intr_deliver(unsigned vector);
+
+/* An NMI that arrived while a guest ran (a VM exit): mica's NMI work. */
+void intr_nmi_in_guest(void);
+
+/* One line with what mica served: host timer ticks, spurious and unknown
+ * vectors, NMIs in guests and in mica. */
+void intr_print(void);
+
+#endif /* HV_INTR_H */
