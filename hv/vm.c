@@ -350,8 +350,8 @@ static int build_mbi(struct vm *vm, const char *cmdline, const struct vm_module 
 
 /* ---- Lifecycle ----------------------------------------------------------- */
 
-/* `restart=`, `max-restarts=`, `slice=`, `cpu-limit=`: how the VM is run
- * and revived. */
+/* `restart=`, `max-restarts=`, `backoff=`, `slice=`, `cpu-limit=`: how
+ * the VM is run and revived. */
 static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];
@@ -377,6 +377,15 @@ static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t
 			return -1;
 		}
 		vm->max_restarts = (unsigned)v;
+	}
+	vm->backoff_ms = VM_BACKOFF_FIRST_MS;
+	if (cmdline_get(cmdline, "backoff", val, sizeof(val))) {
+		if (cmdline_parse_uint(val, &v) || v > VM_BACKOFF_MAX_MS) {
+			fmt_snprintf(err, n, "backoff=%s: give milliseconds from 0 to %d", val,
+				     VM_BACKOFF_MAX_MS);
+			return -1;
+		}
+		vm->backoff_ms = (unsigned)v;
 	}
 	if (cmdline_get(cmdline, "slice", val, sizeof(val))) {
 		if (cmdline_parse_uint(val, &slice_ms) || slice_ms < 1 || slice_ms > 1000) {
@@ -498,7 +507,7 @@ void vm_schedule_restart(struct vm *vm)
 
 	if (now - vm->tsc_created >= clock_tsc_hz() / 1000 * VM_HEALTHY_MS)
 		vm->backoff_streak = 0;         /* a healthy life: back-off starts again */
-	ms = vm_backoff_ms(vm->backoff_streak++);
+	ms = vm_backoff_ms(vm->backoff_ms, vm->backoff_streak++);
 	vm_destroy(vm);                         /* its memory is free while it waits */
 	vm->restart_at = now + clock_tsc_hz() / 1000 * ms;
 	klog("vm %s: restarting in %u ms (back-off; restart %u of at most %u)\n", vm->name, ms,

@@ -47,18 +47,18 @@ enum vm_restart {
 #define VM_DEFAULT_SLICE_MS 10
 #define VM_DEFAULT_MAX_RESTARTS 3
 /* Restart back-off, as Kubernetes' CrashLoopBackOff and the container
- * engine (guest/kernel/engine.c): the first restart waits 10 ms, each next
- * one twice as long, up to 1 s; a life of 10 s or more starts again at
- * 10 ms. */
+ * engine (guest/kernel/engine.c): the first restart waits `backoff=` ms
+ * (10 by default), each next one twice as long, up to 1 s; a life of 10 s
+ * or more starts again at the first. */
 #define VM_BACKOFF_FIRST_MS 10
 #define VM_BACKOFF_MAX_MS 1000
 #define VM_HEALTHY_MS 10000
 
 /* The back-off before a restart after (streak) restarts in a row without
- * a healthy life between them. */
-static inline unsigned vm_backoff_ms(unsigned streak)
+ * a healthy life between them, the first being (first_ms). */
+static inline unsigned vm_backoff_ms(unsigned first_ms, unsigned streak)
 {
-	unsigned ms = VM_BACKOFF_FIRST_MS << (streak < 7 ? streak : 7);
+	unsigned ms = first_ms << (streak < 7 ? streak : 7);
 
 	return ms < VM_BACKOFF_MAX_MS ? ms : VM_BACKOFF_MAX_MS;
 }
@@ -105,6 +105,7 @@ struct vm {
 	enum vm_restart restart;
 	unsigned max_restarts;
 	unsigned restarts;
+	unsigned backoff_ms;            /* `backoff=`: before the first restart */
 	unsigned backoff_streak;        /* restarts since its last healthy life */
 	uint64_t restart_at;            /* stopped, to be rebuilt at this TSC, or 0 */
 	uint64_t tsc_created;           /* vm_create() began */

@@ -31,7 +31,7 @@ const char kernel_name[] = "guest";
 const char *const guest_kernel_keys[] = {
 	"selftest", "test", "app", "hz", "seed", "lines", "via", "ms", "until", /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
-	"name", "mem", "restart", "max-restarts", "slice", "density",
+	"name", "mem", "restart", "max-restarts", "backoff", "slice", "density",
 	"cpu-limit",                                            /* mica's */
 	NULL
 };

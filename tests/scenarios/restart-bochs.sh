@@ -1,8 +1,8 @@
 #!/bin/bash
 # VM failover: a restart=on-failure VM that crashes once is rebuilt from
 # its image and finishes; restart=never stays down; restart=always stops
-# at max-restarts. Each restart waits out a back-off that doubles (10 ms,
-# 20 ms, ...) and says so; the rebuild's time is shown. Crash-to-ready
+# at max-restarts. Each restart waits out a back-off that doubles (from
+# 10 ms, or backoff=) and says so; the rebuild's time is shown. Crash-to-ready
 # time is measured. The other VM is not disturbed.
 source "$(dirname "$0")/../lib.sh"
 
@@ -16,7 +16,8 @@ check_line "$LOG" '^mica: vm phoenix: exited with code 0$' phoenix_finishes
 check_line "$LOG" '^mica: summary: phoenix +ok +0 +1 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]*$' phoenix_recovery_time
 check_line "$LOG" '^mica: vm mortal: crashed: triple fault' mortal_crashes
 check_no_line "$LOG" '^mica: vm mortal: restarted' mortal_stays_down
-check_line "$LOG" '^mica: vm loop: restarting in 20 ms \(back-off; restart 2 of at most 2\)$' loop_backoff_doubles
+check_line "$LOG" '^mica: vm loop: restarting in 30 ms \(back-off; restart 1 of at most 2\)$' loop_backoff_as_configured
+check_line "$LOG" '^mica: vm loop: restarting in 60 ms \(back-off; restart 2 of at most 2\)$' loop_backoff_doubles
 check_line "$LOG" '^mica: vm loop: restarted \(2 of at most 2\), rebuilt in [1-9][0-9]* TSC$' loop_restarted_twice
 check_no_line "$LOG" '^mica: vm loop: restarted \(3 ' loop_stops_at_max
 check_line "$LOG" '^\[steady\] result app=clock checksum=0x00000001 ' steady_undisturbed

@@ -131,12 +131,14 @@ static void test_full_queue_refuses_then_drains(void **state)
 
 static void test_backoff_doubles_to_a_second(void **state)
 {
-	assert_int_equal(vm_backoff_ms(0), 10);
-	assert_int_equal(vm_backoff_ms(1), 20);
-	assert_int_equal(vm_backoff_ms(2), 40);
-	assert_int_equal(vm_backoff_ms(6), 640);
-	assert_int_equal(vm_backoff_ms(7), 1000);
-	assert_int_equal(vm_backoff_ms(1000), 1000);
+	assert_int_equal(vm_backoff_ms(VM_BACKOFF_FIRST_MS, 0), 10);
+	assert_int_equal(vm_backoff_ms(VM_BACKOFF_FIRST_MS, 1), 20);
+	assert_int_equal(vm_backoff_ms(VM_BACKOFF_FIRST_MS, 2), 40);
+	assert_int_equal(vm_backoff_ms(VM_BACKOFF_FIRST_MS, 6), 640);
+	assert_int_equal(vm_backoff_ms(VM_BACKOFF_FIRST_MS, 7), 1000);
+	assert_int_equal(vm_backoff_ms(VM_BACKOFF_FIRST_MS, 1000), 1000);
+	assert_int_equal(vm_backoff_ms(1000, 0), 1000);
+	assert_int_equal(vm_backoff_ms(0, 5), 0);        /* backoff=0: none */
 }
 
 int main(void)
