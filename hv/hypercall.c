@@ -8,53 +8,42 @@
 #include "hv/hypercall.h"
 #include "hv/include/hvabi.h"
 #include "hv/vm.h"
-#include "lib/console.h"
 #include "lib/string.h"
-#include "lib/x86.h"
-#include "hv/clock.h"
-
-/* How long a guest whose console write found no room waits: 1 ms. */
-#define CONSOLE_WAIT_TSC        (clock_tsc_hz() / 1000)
 
 typedef int64_t (*hc_fn)(struct vm *vm, const uint64_t *args);
 
-/* HC_CONSOLE_WRITE(gpa buf, len): append to the VM's console. Takes only
- * what mica's console queue has room for (each byte can become a line of
- * its own, with the VM's name in front), so a guest can never make mica
- * wait for the UART; the guest writes the rest again. */
+/* HC_CONSOLE_WRITE(gpa buf, len): append to the VM's console, exactly as
+ * if written to its UART. Takes what its own console queue has room for
+ * (all of it when the queue is empty: hv/vuart.h); a VM that filled its
+ * queue leaves the CPU until the queue drains, so it never spins and never
+ * makes mica or another VM wait. The guest writes the rest again. */
 static int64_t hc_console_write(struct vm *vm, const uint64_t *args)
 {
 	gpa_t buf = args[0];
 	uint64_t len = args[1], done = 0;
-	size_t room = console_room(), per_byte = VM_NAME_MAX + 4;
 
 	if (len > HC_CONSOLE_MAX)
 		return HC_EINVAL;
-	room = room > VUART_QUEUE_RESERVE ? (room - VUART_QUEUE_RESERVE) / per_byte : 0;
-	if (len > room)
-		len = room;
-	if (len == 0 && args[1] > 0) {
-		/* The console is full: the guest will ask again. Rather than
-		 * let it spin on the CPU meanwhile (its CPU time, and the other
-		 * VMs'), it waits off the CPU, as in HLT, for a millisecond of
-		 * draining. */
-		vm->halted = true;
-		vm->wake_at = rdtsc() + CONSOLE_WAIT_TSC;
-		return 0;
-	}
-	while (done < len) {
+	while (done < len && !vuart_full(&vm->uart)) {
 		/* One piece per host page: the buffer may span several. */
-		uint64_t chunk = EPT_PAGE_4K - ((buf + done) & (EPT_PAGE_4K - 1));
+		uint64_t chunk = EPT_PAGE_4K - ((buf + done) & (EPT_PAGE_4K - 1)), took;
 		const char *p;
 
 		if (chunk > len - done)
 			chunk = len - done;
 		p = gpa_to_hva(vm, buf + done, chunk);
-		if (!p)
-			return done ? (int64_t)done : HC_EFAULT;
-		vuart_write(&vm->uart, p, chunk);
-		done += chunk;
+		if (!p) {
+			if (!done)
+				return HC_EFAULT;
+			break;
+		}
+		took = vuart_write(&vm->uart, p, chunk);
+		done += took;
+		if (took < chunk)
+			break;
 	}
+	if (vuart_full(&vm->uart))
+		vm_console_wait(vm);
 	return (int64_t)done;
 }
 

@@ -16,7 +16,7 @@ static void console_line(void *ctx, const char *line, size_t len)
 
 void vdev_init(struct vm *vm)
 {
-	vuart_init(&vm->uart, vm->name, console_line, vm);
+	vuart_init(&vm->uart, console_line, vm);
 	vpit_init(&vm->pit);
 	vpic_init(&vm->pic);
 	vm->irq_check = false;
@@ -37,6 +37,8 @@ void vdev_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value, uint6
 {
 	if (vuart_port(port)) {
 		vuart_out(&vm->uart, port, (uint8_t)value);
+		if (vuart_full(&vm->uart))
+			vm_console_wait(vm);    /* off the CPU until its lines drain */
 	} else if (vpit_port(port)) {
 		vpit_out(&vm->pit, port, (uint8_t)value, now);
 	} else if (vpic_port(port)) {

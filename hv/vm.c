@@ -8,6 +8,7 @@
  */
 #include <stdarg.h>
 #include "hv/clock.h"
+#include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx.h"
@@ -349,7 +350,7 @@ static int build_mbi(struct vm *vm, const char *cmdline, const struct vm_module 
 
 /* ---- Lifecycle ----------------------------------------------------------- */
 
-/* `restart=`, `max-restarts=`, `slice=`, `nmi=`, `break-state`,
+/* `restart=`, `max-restarts=`, `backoff=`, `slice=`, `nmi=`, `break-state`,
  * `cpu-limit=`: how the VM is run and revived. */
 static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t n)
 {
@@ -376,6 +377,15 @@ static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t
 			return -1;
 		}
 		vm->max_restarts = (unsigned)v;
+	}
+	vm->backoff_ms = VM_BACKOFF_FIRST_MS;
+	if (cmdline_get(cmdline, "backoff", val, sizeof(val))) {
+		if (cmdline_parse_uint(val, &v) || v > VM_BACKOFF_MAX_MS) {
+			fmt_snprintf(err, n, "backoff=%s: give milliseconds from 0 to %d", val,
+				     VM_BACKOFF_MAX_MS);
+			return -1;
+		}
+		vm->backoff_ms = (unsigned)v;
 	}
 	if (cmdline_get(cmdline, "slice", val, sizeof(val))) {
 		if (cmdline_parse_uint(val, &slice_ms) || slice_ms < 1 || slice_ms > 1000) {
@@ -443,11 +453,12 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	uint32_t entry = 0;
 	uint64_t free_bytes = frame_pool_free_count(pool) * FRAME_SIZE;
 
-	unsigned restarts = vm->restarts;   /* vm_restart() keeps the count */
+	unsigned restarts = vm->restarts, streak = vm->backoff_streak; /* kept by a restart */
 
 	memset(vm, 0, sizeof(*vm));
 	vm->tsc_created = rdtsc();
 	vm->restarts = restarts;
+	vm->backoff_streak = streak;
 	vm->id = id;
 	vm->pool = pool;
 	vm->vcpu.vm = vm;
@@ -500,21 +511,42 @@ fail_early:
 	return -1;
 }
 
+void vm_schedule_restart(struct vm *vm)
+{
+	uint64_t now = rdtsc();
+	unsigned ms;
+
+	if (now - vm->tsc_created >= clock_tsc_hz() / 1000 * VM_HEALTHY_MS)
+		vm->backoff_streak = 0;         /* a healthy life: back-off starts again */
+	ms = vm_backoff_ms(vm->backoff_ms, vm->backoff_streak++);
+	vm_destroy(vm);                         /* its memory is free while it waits */
+	vm->restart_at = now + clock_tsc_hz() / 1000 * ms;
+	klog("vm %s: restarting in %u ms (back-off; restart %u of at most %u)\n", vm->name, ms,
+	     vm->restarts + 1, vm->max_restarts);
+}
+
 int vm_restart(struct vm *vm)
 {
-	uint64_t stopped = vm->tsc_stopped;
+	uint64_t stopped = vm->tsc_stopped, start = rdtsc();
 	unsigned restarts = vm->restarts + 1;
 	struct vm_module mods[VM_MAX_MODULES];
 	unsigned nmods = vm->nmods;
 
 	memcpy(mods, vm->mods, sizeof(mods));
-	vm_destroy(vm);
 	vm->restarts = restarts;
 	if (vm_create(vm, vm->id, vm->pool, vm->image, vm->image_len, vm->cmdline, mods, nmods))
 		return -1;
 	vm->tsc_stopped = stopped;      /* recovery runs from the stop to ready */
-	klog("vm %s: restarted (%u of at most %u)\n", vm->name, vm->restarts, vm->max_restarts);
+	klog("vm %s: restarted (%u of at most %u), rebuilt in %lu TSC\n", vm->name, vm->restarts,
+	     vm->max_restarts, (unsigned long)(rdtsc() - start));
 	return 0;
+}
+
+void vm_console_wait(struct vm *vm)
+{
+	vm->halted = true;
+	vm->console_wait = true;
+	vm->wake_at = UINT64_MAX;       /* the scheduler wakes it: sched.c */
 }
 
 bool vm_wants_restart(const struct vm *vm)
@@ -544,7 +576,7 @@ void vm_console_line(struct vm *vm, const char *line, size_t len)
 
 void vm_exit(struct vm *vm, int code)
 {
-	vuart_flush(&vm->uart);         /* a last line without its newline */
+	vconsole_stop(vm);              /* its last lines, before mica's about it */
 	vm->tsc_stopped = rdtsc();
 	vm->state = VM_EXITED;
 	vm->exit_code = code;
@@ -553,7 +585,7 @@ void vm_exit(struct vm *vm, int code)
 
 void vm_halted(struct vm *vm)
 {
-	vuart_flush(&vm->uart);
+	vconsole_stop(vm);
 	vm->tsc_stopped = rdtsc();
 	vm->state = VM_EXITED;
 	vm->exit_code = 0;
@@ -569,7 +601,7 @@ void vm_crash(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
 	va_end(ap);
-	vuart_flush(&vm->uart);
+	vconsole_stop(vm);
 	klog("vm %s: crashed: %s\n", vm->name, vm->reason);
 }
 

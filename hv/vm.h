@@ -46,6 +46,22 @@ enum vm_restart {
 
 #define VM_DEFAULT_SLICE_MS 10
 #define VM_DEFAULT_MAX_RESTARTS 3
+/* Restart back-off, as Kubernetes' CrashLoopBackOff and the container
+ * engine (guest/kernel/engine.c): the first restart waits `backoff=` ms
+ * (10 by default), each next one twice as long, up to 1 s; a life of 10 s
+ * or more starts again at the first. */
+#define VM_BACKOFF_FIRST_MS 10
+#define VM_BACKOFF_MAX_MS 1000
+#define VM_HEALTHY_MS 10000
+
+/* The back-off before a restart after (streak) restarts in a row without
+ * a healthy life between them, the first being (first_ms). */
+static inline unsigned vm_backoff_ms(unsigned first_ms, unsigned streak)
+{
+	unsigned ms = first_ms << (streak < 7 ? streak : 7);
+
+	return ms < VM_BACKOFF_MAX_MS ? ms : VM_BACKOFF_MAX_MS;
+}
 
 /* One virtual CPU: the backend's state plus what the VM manager counts. */
 struct vcpu {
@@ -81,8 +97,9 @@ struct vm {
 	uint64_t cpu_limit_tsc;         /* `cpu-limit=`: CPU time it may have, or 0 */
 	unsigned cpu_limit_ms;
 	uint64_t slice_end;             /* this turn ends at this TSC */
-	bool halted;                    /* waiting, with interrupts on, */
+	bool halted;                    /* off the CPU, waiting, with interrupts on, */
 	uint64_t wake_at;               /* ... for this TSC (its next device event) */
+	bool console_wait;              /* ... or for room in its console queue */
 	uint64_t tsc_turn_entry;        /* TSC of the first VM entry of its turn */
 
 	/* Lifecycle: what a restart needs, and what outlives it. */
@@ -94,12 +111,16 @@ struct vm {
 	enum vm_restart restart;
 	unsigned max_restarts;
 	unsigned restarts;
+	unsigned backoff_ms;            /* `backoff=`: before the first restart */
+	unsigned backoff_streak;        /* restarts since its last healthy life */
+	uint64_t restart_at;            /* stopped, to be rebuilt at this TSC, or 0 */
 	uint64_t tsc_created;           /* vm_create() began */
 	uint64_t tsc_ready;             /* the guest printed its "ready" line, or 0 */
 	uint64_t tsc_stopped;           /* it exited or crashed */
 	uint64_t tsc_recovered;         /* crash or exit to ready again, last restart */
 	uint64_t tsc_guest;             /* time spent in the guest */
-	uint64_t tsc_host;              /* time mica spent on its exits */
+	uint64_t tsc_host;              /* time mica spent on its exits, its console
+					 * lines and its rebuild */
 	gpa_t steal_clock;              /* HC_STEAL_CLOCK's counter, or 0 */
 	uint64_t steal_tsc;             /* what mica last wrote there */
 	uint64_t tsc_left_cpu;          /* its last turn ended, or 0 */
@@ -133,12 +154,23 @@ static inline void vcpu_run(struct vcpu *v)
 	vmx_vcpu_run(v);
 }
 
-/* Build the VM again from its image, as its restart policy asks after it
- * stopped: all its memory is new. Counts the restart. Returns 0 or -1. */
-int vm_restart(struct vm *vm);
-
 /* True if the VM's policy wants it restarted now that it stopped. */
 bool vm_wants_restart(const struct vm *vm);
+
+/* The VM stopped and its policy wants it back: give back its memory, set
+ * restart_at to the end of its back-off and say so in one line. */
+void vm_schedule_restart(struct vm *vm);
+
+/* Build the VM again from its image, once its back-off has ended: all its
+ * memory is new. Counts the restart and prints how long the rebuild took
+ * (the scheduler charges it to the VM's turn: tsc_host). Returns 0, or -1
+ * (it stays down). */
+int vm_restart(struct vm *vm);
+
+/* The VM's console queue is full: it leaves the CPU (vm->halted) until
+ * the scheduler finds the queue drained. Back-pressure, as a slow serial
+ * line gives. */
+void vm_console_wait(struct vm *vm);
 
 /* A line the guest printed, seen by its console: its "ready" line marks
  * the VM ready (start-up and recovery times are measured to it). */

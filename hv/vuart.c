@@ -1,67 +1,104 @@
 /*
- * vuart.c - the virtual 16550 of each VM and mica's console multiplexing.
+ * vuart.c - the virtual 16550 of each VM and its line discipline.
  *
- * Runs in VMX root on I/O exits. Transmission is instantaneous: the line
- * status register always reports an empty transmitter, so a guest never
- * waits, and each byte lands in the VM's line buffer. A full line (or a
- * newline) goes to mica's console as one "[name] text" line, so lines of
- * different VMs never interleave mid-line and no byte is dropped.
+ * Runs in VMX root on I/O exits and console hypercalls. Each byte the guest
+ * sends lands in the line being written; a '\n' (or a '\r\n'), or 200
+ * bytes, complete the line, which joins the VM's own queue of complete
+ * lines. hv/vconsole.c takes lines from the queues of all VMs in turn onto
+ * mica's console, so lines of different VMs never interleave mid-line, and
+ * a VM whose queue is full waits off the CPU until it drains (as a guest
+ * waits on a slow serial line), so no byte is dropped and no VM holds up
+ * another. The line status register therefore always shows an empty
+ * transmitter to a running guest: the waiting happens off the CPU.
  */
 #include "hv/vuart.h"
-#include "lib/console.h"
 #include "lib/string.h"
 #include "lib/uart.h"
 
-void vuart_init(struct vuart *u, const char *name,
-		void (*on_line)(void *ctx, const char *line, size_t len), void *ctx)
+void vuart_init(struct vuart *u, void (*on_line)(void *ctx, const char *line, size_t len),
+		void *ctx)
 {
 	memset(u, 0, sizeof(*u));
-	u->name = name;
 	u->on_line = on_line;
 	u->ctx = ctx;
 	u->dll = 1;     /* 115200 baud, as firmware would leave it */
 }
 
-static void emit(struct vuart *u)
+/* The line being written is complete: into the queue, with its '\n'.
+ * There is room: the VM runs only while the queue has room for a line. */
+static void end_line(struct vuart *u)
 {
-	/* The bytes as they are (a NUL would end a %s), between the name
-	 * and the newline. */
-	kprintf("[%s] ", u->name);
-	console_write(u->line, u->len);
-	console_write("\n", 1);
+	for (size_t i = 0; i < u->len; i++)
+		u->queue[u->head++ % VUART_QUEUE_SIZE] = u->line[i];
+	u->queue[u->head++ % VUART_QUEUE_SIZE] = '\n';
+	u->lines++;
 	if (u->on_line)
 		u->on_line(u->ctx, u->line, u->len);
 	u->len = 0;
 }
 
-static void put(struct vuart *u, char c)
+static void add(struct vuart *u, char c)
 {
-	u->bytes++;
-	if (c == '\r')
-		return;         /* the console adds its own line ends */
-	if (c == '\n') {
-		emit(u);
-		return;
-	}
 	/* Control characters (escape sequences above all) would act on the
-	 * terminal or log that shows mica's console: show them as '?'. */
+	 * terminal or log that shows mica's console: show them as '?'. Bytes
+	 * from 0x80 up are text (UTF-8) and pass as they are. */
 	if (((unsigned char)c < 0x20 && c != '\t') || (unsigned char)c == 0x7f)
 		c = '?';
 	u->line[u->len++] = c;
 	if (u->len == VUART_LINE_MAX)
-		emit(u);
+		end_line(u);
 }
 
-void vuart_write(struct vuart *u, const char *buf, size_t len)
+static void put(struct vuart *u, char c)
 {
-	for (size_t i = 0; i < len; i++)
+	u->bytes++;
+	if (u->cr) {
+		/* "\r\n" is one line end, as serial consoles send it; a
+		 * '\r' alone is a control character like any other. */
+		u->cr = false;
+		if (c == '\n') {
+			end_line(u);
+			return;
+		}
+		add(u, '\r');
+	}
+	if (c == '\r')
+		u->cr = true;
+	else if (c == '\n')
+		end_line(u);
+	else
+		add(u, c);
+}
+
+size_t vuart_write(struct vuart *u, const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && !vuart_full(u); i++)
 		put(u, buf[i]);
+	return i;
 }
 
 void vuart_flush(struct vuart *u)
 {
+	if (u->cr) {
+		u->cr = false;
+		add(u, '\r');
+	}
 	if (u->len)
-		emit(u);
+		end_line(u);
+}
+
+int vuart_take_line(struct vuart *u, char *buf)
+{
+	int n = 0;
+
+	if (!u->lines)
+		return -1;
+	for (char c; (c = u->queue[u->tail++ % VUART_QUEUE_SIZE]) != '\n';)
+		buf[n++] = c;
+	u->lines--;
+	return n;
 }
 
 uint8_t vuart_in(struct vuart *u, uint16_t port)
@@ -80,10 +117,9 @@ uint8_t vuart_in(struct vuart *u, uint16_t port)
 	case UART_MCR:
 		return u->mcr;
 	case UART_LSR:
-		/* The transmitter is busy while mica's console queue is nearly
-		 * full: a guest that polls LSR, as 16550 drivers do, then waits
-		 * like on a slow line, instead of stalling mica. */
-		return console_room() > VUART_QUEUE_RESERVE ? UART_LSR_THR_EMPTY | UART_LSR_TEMT : 0;
+		/* Busy only while the queue is full, which a running guest
+		 * never sees: it waits off the CPU instead. */
+		return vuart_full(u) ? 0 : UART_LSR_THR_EMPTY | UART_LSR_TEMT;
 	case UART_MSR:
 		return 0xb0;                    /* DCD, DSR, CTS: a cable is there */
 	default:

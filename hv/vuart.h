@@ -1,8 +1,9 @@
 /*
- * vuart.h - a VM's virtual 16550 UART at COM1 (0x3f8-0x3ff), and the line
- * discipline that puts every VM's output on mica's console, each line
- * prefixed with the VM's name. Backend-neutral: it sees port numbers and
- * bytes, not VM exits.
+ * vuart.h - a VM's virtual 16550 UART at COM1 (0x3f8-0x3ff) and its line
+ * discipline: the bytes a guest sends become lines in a bounded queue of
+ * its own, which hv/vconsole.c moves to mica's console, each line
+ * prefixed with the VM's name. Backend-neutral and pure: it sees port
+ * numbers and bytes, not VM exits, and prints nothing itself.
  */
 #ifndef HV_VUART_H
 #define HV_VUART_H
@@ -14,25 +15,28 @@
 #define VUART_BASE 0x3f8
 #define VUART_PORTS 8
 #define VUART_LINE_MAX 200      /* a longer line is split, never cut */
-/* Room kept free in mica's console queue for lines already on their way:
- * below it, the virtual UART reports a busy transmitter and the console
- * hypercall takes fewer bytes. */
-#define VUART_QUEUE_RESERVE 1024
+/* The VM's queue of complete lines, each stored as its text and a '\n':
+ * room for a whole HC_CONSOLE_MAX (4096-byte) call split into 200-byte
+ * lines, plus one more line, so an empty queue takes any one call. */
+#define VUART_QUEUE_SIZE 4352
 
 struct vuart {
-	const char *name;       /* prefix of each console line */
 	void (*on_line)(void *ctx, const char *line, size_t len); /* sees each line */
 	void *ctx;
-	char line[VUART_LINE_MAX];
+	char line[VUART_LINE_MAX];      /* the line being written */
 	size_t len;
+	bool cr;                        /* a '\r' came last: a line end if '\n' follows */
+	char queue[VUART_QUEUE_SIZE];   /* complete lines: [tail, head) modulo the size */
+	uint64_t head, tail;            /* bytes ever put in, and taken out */
+	unsigned lines;                 /* complete lines in the queue */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;   /* what the guest programmed */
-	uint64_t bytes;         /* bytes received from the guest */
+	uint64_t bytes;                 /* bytes received from the guest */
 };
 
-/* Reset (u) as a freshly powered 16550 whose lines print as "[name] ...";
- * (on_line)(ctx, ...) is shown each complete line too (may be NULL). */
-void vuart_init(struct vuart *u, const char *name,
-		void (*on_line)(void *ctx, const char *line, size_t len), void *ctx);
+/* Reset (u) as a freshly powered 16550 with an empty queue; (on_line)(ctx,
+ * ...) is shown each complete line as it completes (may be NULL). */
+void vuart_init(struct vuart *u, void (*on_line)(void *ctx, const char *line, size_t len),
+		void *ctx);
 
 /* True if (port) belongs to the virtual UART. */
 static inline bool vuart_port(uint16_t port)
@@ -40,16 +44,39 @@ static inline bool vuart_port(uint16_t port)
 	return port >= VUART_BASE && port < VUART_BASE + VUART_PORTS;
 }
 
+/* True while the queue may not have room for the line being written: the
+ * VM must wait off the CPU until hv/vconsole.c has taken lines from it.
+ * Never true right after vuart_init(). */
+static inline bool vuart_full(const struct vuart *u)
+{
+	return VUART_QUEUE_SIZE - (u->head - u->tail) < VUART_LINE_MAX + 1;
+}
+
+/* True when a VM that waited for its queue may run again: half of it is
+ * free, so that it is not woken for every single line. */
+static inline bool vuart_drained(const struct vuart *u)
+{
+	return u->head - u->tail <= VUART_QUEUE_SIZE / 2;
+}
+
 /* A guest IN from (port): the register's value. */
 uint8_t vuart_in(struct vuart *u, uint16_t port);
 
-/* A guest OUT of (v) to (port). */
+/* A guest OUT of (v) to (port). The byte is always taken; check
+ * vuart_full() after it. */
 void vuart_out(struct vuart *u, uint16_t port, uint8_t v);
 
-/* Bytes the guest sent by other means (the console hypercall). */
-void vuart_write(struct vuart *u, const char *buf, size_t len);
+/* Bytes the guest sent by other means (the console hypercall): takes them
+ * up to the first that finds the queue full. Returns how many it took. */
+size_t vuart_write(struct vuart *u, const char *buf, size_t len);
 
-/* Print what is left of an unfinished line (at VM end). */
+/* End the line being written, if any (the VM stopped): it joins the queue
+ * (a '\r' waiting for its '\n' is shown as '?'). */
 void vuart_flush(struct vuart *u);
+
+/* Take the oldest complete line out of the queue into (buf) of
+ * VUART_LINE_MAX bytes, without its '\n'. Returns its length, or -1 if
+ * the queue holds no complete line. */
+int vuart_take_line(struct vuart *u, char *buf);
 
 #endif /* HV_VUART_H */

@@ -27,6 +27,11 @@ size_t console_room(void)
 	return ring ? ring_size - 1 - (head + ring_size - tail) % ring_size : SIZE_MAX;
 }
 
+size_t console_queued(void)
+{
+	return ring ? (head + ring_size - tail) % ring_size : 0;
+}
+
 /* Bytes the UART takes at once when THRE is set: its FIFO, if it has one
  * (an 8250 or 16450 has none). */
 static int tx_burst = 1;

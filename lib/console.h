@@ -52,6 +52,9 @@ bool console_pending(void);
  * when there is no queue). */
 size_t console_room(void);
 
+/* Bytes queued now, not yet sent to the UART (0 when there is no queue). */
+size_t console_queued(void);
+
 /* Wait until every queued byte is sent. */
 void console_flush(void);
 

@@ -61,7 +61,7 @@ hold=$(( GUESTS / 40 + 2 ))
 	echo "	multiboot /boot/mica.elf"
 	echo "	module /boot/guest.elf name=canary app=mem hold=$hold mem=8M"
 	for i in 1 2 3 4; do
-		echo "	module /boot/guest.elf name=fuzz$i test=fuzz seed=$((SEED * 4 + i)) restart=always max-restarts=$((per_slot - 1)) cpu-limit=100 mem=2M"
+		echo "	module /boot/guest.elf name=fuzz$i test=fuzz seed=$((SEED * 4 + i)) restart=always max-restarts=$((per_slot - 1)) backoff=0 cpu-limit=100 mem=2M"
 	done
 	echo "	boot"
 	echo "}"

@@ -29,9 +29,9 @@ const char kernel_name[] = "guest";
  * (docs/apps.md), which the chosen app checks itself.
  */
 const char *const guest_kernel_keys[] = {
-	"selftest", "test", "app", "hz", "seed", "lines", "watch",       /* the kernel's */
+	"selftest", "test", "app", "hz", "seed", "lines", "watch", "via", "ms", "until", /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
-	"name", "mem", "restart", "max-restarts", "slice", "density",
+	"name", "mem", "restart", "max-restarts", "backoff", "slice", "density",
 	"cpu-limit", "nmi", "break-state",                      /* mica's */
 	NULL
 };
@@ -82,6 +82,10 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		guest_test_exception();
 	else if (strcmp(name, "crash-once") == 0)
 		guest_test_crash_once();
+	else if (strcmp(name, "crash-loop") == 0)
+		guest_test_crash_loop(cmdline);
+	else if (strcmp(name, "share") == 0)
+		guest_share(bi);
 	else if (strcmp(name, "fuzz") == 0)
 		guest_fuzz(bi);
 	else if (strcmp(name, "flood") == 0)
@@ -93,8 +97,8 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		return 0;
 	} else
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, probe, fpu, nmi, hostile, bystander, regs, "
-		     "regs-first, regs-hostile, bench-exits, fuzz, flood)\n", name);
+		     "exception, crash-once, crash-loop, probe, fpu, nmi, hostile, bystander, regs, "
+		     "regs-first, regs-hostile, bench-exits, fuzz, flood, share)\n", name);
 	return 1;
 }
 

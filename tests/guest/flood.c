@@ -4,13 +4,20 @@
  * reader of mica's log can tell whether any byte of any line was lost,
  * changed or interleaved with another VM's (tests/scenarios/flood-bochs.sh,
  * make fuzz). Line: "flood N/TOTAL 0xHASH PAYLOAD", the payload 100
- * characters that change with N.
+ * characters that change with N. `via=thr` writes each byte to the
+ * UART's transmit register without ever polling its line status, as a
+ * hostile or careless driver would, and ends each line with "\r\n" as
+ * serial drivers do; the default goes through the kernel's console (the
+ * console hypercall under mica).
  */
 #include "guest/apps/applib.h"
 #include "lib/boot_info.h"
 #include "lib/cmdline.h"
 #include "lib/console.h"
 #include "lib/fmt.h"
+#include "lib/string.h"
+#include "lib/uart.h"
+#include "lib/x86.h"
 #include "tests/guest/guest_tests.h"
 
 #define FLOOD_DEFAULT   500
@@ -20,19 +27,38 @@
 void guest_flood(struct boot_info *bi)
 {
 	char val[CMDLINE_VAL_MAX], payload[PAYLOAD + 1];
+	char line[160];
 	uint64_t lines = FLOOD_DEFAULT;
+	bool thr = false;
 
 	if (cmdline_get(bi->cmdline, "lines", val, sizeof(val)) &&
 	    (cmdline_parse_uint(val, &lines) || lines < 1 || lines > FLOOD_MAX)) {
 		klog("flood: lines=%s: give a number from 1 to %d\n", val, FLOOD_MAX);
 		machine_exit(EXIT_BAD_CONFIG);
 	}
+	if (cmdline_get(bi->cmdline, "via", val, sizeof(val))) {
+		if (strcmp(val, "thr") != 0 && strcmp(val, "console") != 0) {
+			klog("flood: via=%s: give thr or console\n", val);
+			machine_exit(EXIT_BAD_CONFIG);
+		}
+		thr = strcmp(val, "thr") == 0;
+	}
 	for (uint64_t n = 1; n <= lines; n++) {
 		for (unsigned i = 0; i < PAYLOAD; i++)
 			payload[i] = (char)('a' + (n + i * 7) % 26);
 		payload[PAYLOAD] = '\0';
-		kprintf("flood %lu/%lu 0x%08x %s\n", (unsigned long)n, (unsigned long)lines,
-			app_fnv1a(APP_FNV_OFFSET, payload, PAYLOAD), payload);
+		fmt_snprintf(line, sizeof(line), "flood %lu/%lu 0x%08x %s\n", (unsigned long)n,
+			     (unsigned long)lines, app_fnv1a(APP_FNV_OFFSET, payload, PAYLOAD),
+			     payload);
+		if (!thr) {
+			kprintf("%s", line);
+			continue;
+		}
+		for (const char *c = line; *c; c++) {
+			if (*c == '\n')
+				outb(UART_COM1 + UART_THR, '\r');
+			outb(UART_COM1 + UART_THR, (uint8_t)*c);
+		}
 	}
 	machine_exit(EXIT_OK);
 }

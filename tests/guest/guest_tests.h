@@ -23,6 +23,10 @@ void guest_test_halt(void);
 /* Under mica: crash with a triple fault in the VM's first life, finish
  * with exit code 0 once mica restarted it (HC_INFO's restarts). */
 void guest_test_crash_once(void);
+/* `test=crash-loop until=MS`: the same, crashing right after every
+ * restart until the TSC passes MS ms from the machine's start (5000 by
+ * default), then finishing cleanly: a crash loop of known length. */
+void guest_test_crash_loop(const char *cmdline);
 
 struct boot_info;
 
@@ -62,6 +66,9 @@ void guest_test_exception(void);
 void guest_fuzz(struct boot_info *bi) __attribute__((noreturn));
 /* Console flood (tests/guest/flood.c): numbered, hashed lines, then exit. */
 void guest_flood(struct boot_info *bi) __attribute__((noreturn));
+/* CPU share meter (tests/guest/share.c): `ms=N` of TSC time in a tight
+ * RDTSC loop, then "share: NN.N% ..." and exit 0. */
+void guest_share(struct boot_info *bi) __attribute__((noreturn));
 /* Benchmark: TSC cost of a CPUID exit and of a null hypercall round trip,
  * printed as "bench: NAME VALUE" lines. */
 void guest_bench_exits(void);

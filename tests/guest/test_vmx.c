@@ -387,7 +387,10 @@ void guest_test_exception(void)
 	klog("test: returned from an unhandled #UD\n");
 }
 
-void guest_test_crash_once(void)
+/* Say the VM is ready, then crash with a triple fault if (crash), or
+ * finish cleanly. HC_INFO says how many restarts came before. */
+static void live(const char *name, bool (*crash)(unsigned restarts, const void *arg),
+		 const void *arg)
 {
 	struct hvabi_info info;
 
@@ -396,15 +399,45 @@ void guest_test_crash_once(void)
 		klog("test: no HC_INFO: not under mica?\n");
 		return;
 	}
-	kprintf("ready app=crash-once pid=1 tsc=%lu\n", (unsigned long)rdtsc());
-	if (info.restarts == 0) {
-		klog("test: first life: crashing with a triple fault\n");
+	kprintf("ready app=%s pid=1 tsc=%lu\n", name, (unsigned long)rdtsc());
+	if (crash(info.restarts, arg)) {
+		klog("test: life %u: crashing with a triple fault\n", info.restarts + 1);
 		guest_test_triple_fault();
 		return;
 	}
 	klog("test: life %u after %u restarts: finishing cleanly\n", info.restarts + 1,
 	     info.restarts);
 	machine_exit(EXIT_OK);
+}
+
+static bool first_life(unsigned restarts, const void *arg)
+{
+	return restarts == 0;
+}
+
+void guest_test_crash_once(void)
+{
+	live("crash-once", first_life, NULL);
+}
+
+/* Until the TSC passes (*arg), counted from the machine's start. */
+static bool before_deadline(unsigned restarts, const void *arg)
+{
+	return rdtsc() < *(const uint64_t *)arg;
+}
+
+void guest_test_crash_loop(const char *cmdline)
+{
+	char val[CMDLINE_VAL_MAX];
+	uint64_t ms = 5000, deadline;
+
+	if (cmdline_get(cmdline, "until", val, sizeof(val)) &&
+	    (cmdline_parse_uint(val, &ms) || ms < 1 || ms > 3600000)) {
+		klog("test: until=%s: give milliseconds from 1 to 3600000\n", val);
+		return;
+	}
+	deadline = time_tsc_hz() / 1000 * ms;
+	live("crash-loop", before_deadline, &deadline);
 }
 
 void guest_test_probe(struct boot_info *bi)

@@ -5,30 +5,13 @@
 # dropping bytes: every line of every VM arrives once, in order, whole,
 # with nothing of another VM inside it.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../vm-console-checks.sh"
 
 LOG=flood-bochs.log
 N=150
 boot_bochs "$LOG" 240 build/iso-flood.iso
 for vm in f1 f2 f3 f4; do
-	# The payload of line n is known: character i is 'a' + (n + 7i) % 26.
-	bad=$(awk -v vm="[$vm]" -v total=$N '
-		$1 == vm && $2 == "flood" {
-			split($3, f, "/")
-			n = f[1] + 0
-			if (n != next_n + 1 || f[2] != total) { print "line " $3 " after " next_n; exit }
-			want = ""
-			for (i = 0; i < 100; i++)
-				want = want sprintf("%c", 97 + (n + 7 * i) % 26)
-			if ($5 != want || NF != 5) { print "line " n " damaged"; exit }
-			next_n = n
-		}
-		END { if (next_n != total && bad == "") print "only " next_n " of " total " lines" }
-	' "$OUT/$LOG")
-	if [[ -z $bad ]]; then
-		result PASS "${vm}_every_line_whole_in_order"
-	else
-		result FAIL "${vm}_every_line_whole_in_order" "$bad"
-	fi
+	check_flood_lines "$LOG" "$vm" $N "${vm}_every_line_whole_in_order"
 	check_line "$LOG" "^mica: vm $vm: exited with code 0$" "${vm}_exit_0"
 done
 check_status 0 exit_code_0

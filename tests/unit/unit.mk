@@ -43,6 +43,8 @@ UNIT_DEPS_apps := guest/apps/applib.c guest/apps/registry.c guest/apps/hello.c \
 	lib/cmdline.c lib/fmt.c lib/string.c
 UNIT_TESTS += vdev
 UNIT_DEPS_vdev := hv/vpic.c hv/vpit.c lib/string.c
+UNIT_TESTS += vuart
+UNIT_DEPS_vuart := hv/vuart.c lib/string.c
 
 # lib/archive.c: the cpio newc reader for container images.
 UNIT_TESTS += archive

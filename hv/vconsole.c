@@ -1,0 +1,113 @@
+/*
+ * vconsole.c - mica's console multiplexer: every VM's lines, fairly, on
+ * the one serial port.
+ *
+ * Runs in VMX root, from the scheduler. mica's console is a 64 KiB queue
+ * drained by the UART at 115200 baud (lib/console.c). Each VM writes into
+ * its own bounded queue of complete lines (hv/vuart.c); this file moves
+ * lines from those queues to mica's console, one line of each VM in turn,
+ * only while the console holds less than VCONSOLE_BACKLOG bytes.
+ * So a flooding VM fills its own queue and then waits off the CPU (see
+ * vm_console_wait()), a quiet VM's lines still go out after at most one
+ * line of each other VM, mica's own lines always find room, and nobody
+ * ever waits for the UART in a guest's place.
+ */
+#include "hv/vconsole.h"
+#include "hv/vm.h"
+#include "lib/console.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+
+/* What a VM stopping must leave of the console's room: a margin for
+ * mica's lines about its end. */
+#define STOP_MARGIN 2048
+
+static unsigned next_vm;        /* round-robin: the VM to serve first next time */
+
+/* "[name] " + text + "\n" */
+static size_t line_cost(const struct vm *vm, int len)
+{
+	return strlen(vm->name) + 3 + (size_t)len + 1;
+}
+
+/* Bytes of the oldest queued line of (vm), without its '\n'; -1 if none. */
+static int next_len(const struct vuart *u)
+{
+	int n = 0;
+
+	if (!u->lines)
+		return -1;
+	while (u->queue[(u->tail + (uint64_t)n) % VUART_QUEUE_SIZE] != '\n')
+		n++;
+	return n;
+}
+
+/* Move (vm)'s oldest line to the console if the console keeps (keep)
+ * bytes of room after it and holds no more than (backlog) bytes before it. */
+static bool move_line(struct vm *vm, size_t keep, size_t backlog)
+{
+	char text[VUART_LINE_MAX];
+	int len = next_len(&vm->uart);
+
+	if (len < 0 || console_room() < keep + line_cost(vm, len) || console_queued() > backlog)
+		return false;
+	len = vuart_take_line(&vm->uart, text);
+	/* The bytes as they are (a NUL would end a %s), between the name
+	 * and the newline. */
+	kprintf("[%s] ", vm->name);
+	console_write(text, (size_t)len);
+	console_write("\n", 1);
+	return true;
+}
+
+uint64_t vconsole_pump(struct vm **vms, unsigned n)
+{
+	uint64_t start = rdtsc(), t = start;
+	bool moved = true;
+
+	if (!n)
+		return 0;
+	while (moved) {
+		unsigned first = next_vm % n;
+
+		moved = false;
+		for (unsigned k = 0; k < n; k++) {
+			unsigned i = (first + k) % n;
+			uint64_t now;
+
+			if (!move_line(vms[i], 0, VCONSOLE_BACKLOG))
+				continue;
+			moved = true;
+			next_vm = (i + 1) % n;
+			now = rdtsc();
+			vms[i]->tsc_host += now - t;    /* its line, its cost */
+			t = now;
+		}
+	}
+	if (t == start)
+		return 0;               /* nothing moved */
+	console_poll();
+	return rdtsc() - start;
+}
+
+void vconsole_stop(struct vm *vm)
+{
+	vuart_flush(&vm->uart);
+	while (move_line(vm, STOP_MARGIN, SIZE_MAX))
+		;
+}
+
+void vconsole_drain(struct vm **vms, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		vuart_flush(&vms[i]->uart);
+		while (vms[i]->uart.lines)
+			if (!move_line(vms[i], 0, SIZE_MAX))
+				console_flush();        /* room for the next line */
+	}
+}
+
+bool vconsole_pending(const struct vm *vm)
+{
+	return vm->uart.lines != 0;
+}

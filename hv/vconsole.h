@@ -1,0 +1,47 @@
+/*
+ * vconsole.h - mica's console multiplexer: the complete lines waiting in
+ * each VM's virtual UART queue (hv/vuart.c) go to mica's console as
+ * "[name] text" lines, one line of each VM in turn, while mica's console
+ * queue has room for them above a reserve kept for mica's own lines.
+ */
+#ifndef HV_VCONSOLE_H
+#define HV_VCONSOLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+
+/* VMs' lines are moved to mica's console queue (64 KiB, hv/main.c) only
+ * while it holds less than this: about 0.35 s of the UART at 115200 baud,
+ * many turns of the scheduler, so the UART never idles while lines wait,
+ * yet a quiet VM's line waits behind little of the others' lines, and
+ * mica's own lines always find the rest of the queue free. */
+#define VCONSOLE_BACKLOG 4096
+
+/*
+ * Move complete lines from the queues of (vms[0..n)) to mica's console,
+ * round-robin, one line per VM per round, from the VM after the one served
+ * last, while the console holds less than VCONSOLE_BACKLOG bytes.
+ * Each line's cost is charged to its VM (tsc_host). Returns the TSC spent,
+ * 0 if no line moved.
+ * Called by the scheduler between turns and while every VM waits.
+ */
+uint64_t vconsole_pump(struct vm **vms, unsigned n);
+
+/*
+ * The VM stopped: end its last line and move its queued lines to mica's
+ * console now, while they fit above a small margin, so that they come
+ * before mica's own lines about its end. Lines that do not fit stay queued
+ * for vconsole_pump(); the VM is not rebuilt before they are out.
+ */
+void vconsole_stop(struct vm *vm);
+
+/* Move every queued line of (vms[0..n)) to mica's console, waiting for
+ * the UART where it must: the run is over, no guest is held up. */
+void vconsole_drain(struct vm **vms, unsigned n);
+
+/* True if (vm) has lines that have not reached mica's console. */
+bool vconsole_pending(const struct vm *vm);
+
+#endif /* HV_VCONSOLE_H */
