@@ -1,7 +1,7 @@
 # mica: the hypervisor (hv/), the guest kernel (guest/), and their tests.
 #
 #   make run     boot mica in Bochs (or QEMU+KVM with nested VT-x) and watch it
-#   make test    unit tests, then every boot scenario; last line "N passed, N failed"
+#   make test    unit tests, then every boot scenario; last line "N passed, N failed, N skipped"
 #   make help    every target
 #
 # Output goes to build/. Local overrides (e.g. CC, BOCHS_MEM) go in config.mk.
@@ -297,7 +297,7 @@ help:
 	@echo "  make run      boot mica in Bochs (QEMU+KVM if nested VT-x is available); ends by itself"
 	@echo "  make fuzz     1,000 fuzzed guests, 100,000 fuzzed system calls, fuzzed parsers"
 	@echo "  make report   the last run's figures as build/experiment.csv and build/experiment.png"
-	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed'"
+	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed, N skipped'"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
 	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
 	@echo "  make images   the container images build/apps.cpio and build/tests.cpio (and build/user/)"

@@ -16,6 +16,12 @@ UNIT_TESTS += elf
 UNIT_DEPS_elf := lib/elf.c lib/fmt.c lib/string.c
 UNIT_TESTS += frame
 UNIT_DEPS_frame := lib/frame.c
+# lib/console.c's queue against a model UART: tests/unit/stub/lib/ stands
+# in for lib/uart.h and lib/x86.h (-iquote is searched before -I.).
+UNIT_TESTS += console
+UNIT_DEPS_console := lib/console.c lib/fmt.c lib/string.c
+UNIT_CFLAGS_console := -iquote tests/unit/stub
+$(BUILD)/unit/test_console: tests/unit/stub/lib/uart.h tests/unit/stub/lib/x86.h
 
 # lib/memmap.c: the memory map planner (memmap_init needs a kernel: not linked).
 UNIT_TESTS += memmap
