@@ -35,7 +35,7 @@ const char *const guest_kernel_keys[] = {
 	"cpu-limit",                                            /* mica's */
 	NULL
 };
-static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", NULL };
+static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", "busy", NULL };
 
 /* Both lists as one, for the command-line check. */
 static const char *const *all_options(void)
