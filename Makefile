@@ -280,6 +280,12 @@ qemu-gdb: debug
 test: all unit $(TEST_ISOS)
 	$(Q)sh tests/run.sh
 
+# Mutation testing (tests/mutate.sh): each fault of tests/mutants/ in a
+# scratch copy of the tree, with the tests it names; MUTANT=PATTERN picks
+# some. Minutes, not part of `make test`.
+mutate:
+	$(Q)bash tests/mutate.sh $(MUTANT)
+
 # Fuzzing in numbers: FUZZ_GUESTS, FUZZ_SYSCALLS, FUZZ_CASES, FUZZ_SEED
 # (tools/fuzz.sh); short fixed-seed sets run in `make test`.
 fuzz: all unit
@@ -298,6 +304,7 @@ help:
 	@echo "  make fuzz     1,000 fuzzed guests, 100,000 fuzzed system calls, fuzzed parsers"
 	@echo "  make report   the last run's figures as build/experiment.csv and build/experiment.png"
 	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed, N skipped'"
+	@echo "  make mutate   each fault of tests/mutants/ in a scratch copy: caught or survived (MUTANT=PATTERN)"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
 	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
 	@echo "  make images   the container images build/apps.cpio and build/tests.cpio (and build/user/)"
@@ -310,6 +317,6 @@ help:
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
-.PHONY: all deps images iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test bench clean help
+.PHONY: all deps images iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test mutate bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj -name '*.d' 2>/dev/null)
