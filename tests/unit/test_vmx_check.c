@@ -82,6 +82,12 @@ static void test_short_why_buffer(void **state)
 	assert_int_equal(vmx_check_state(&skylake, fake_read, &v, NULL, 0), 1);
 }
 
+/* A CPU without EPT accessed and dirty flags. */
+static void no_ept_ad(struct fake_vmcs *v)
+{
+	caps.ept_vpid_cap &= ~VMX_EPT_AD;
+}
+
 static const struct mutation mutations[] = {
 	/* VM-execution controls */
 	{ "pin_posted_intr_not_allowed", 1,
@@ -91,6 +97,9 @@ static const struct mutation mutations[] = {
 	{ "pin_default1_cleared", 1,
 	  "reserved bit 1 clear but IA32_VMX_TRUE_PINBASED_CTLS requires it", "VMCS_PIN_BASED_CTLS",
 	  { SET(VMCS_PIN_BASED_CTLS, GOOD_PIN & ~BIT(1)) } },
+	{ "pin_reserved_bit_set", 1,
+	  "reserved bit 8 set but IA32_VMX_TRUE_PINBASED_CTLS does not allow it", "VMCS_PIN_BASED_CTLS",
+	  { SET(VMCS_PIN_BASED_CTLS, GOOD_PIN | BIT(8)) } },
 	{ "proc2_encls_not_allowed", 1,
 	  "PROCBASED2_ENABLE_ENCLS_EXITING set but IA32_VMX_PROCBASED_CTLS2 does not allow it",
 	  "VMCS_SEC_PROC_BASED_CTLS",
@@ -101,12 +110,12 @@ static const struct mutation mutations[] = {
 	{ "virtual_nmis_without_nmi_exiting", 1,
 	  "PINBASED_VIRTUAL_NMIS set without PINBASED_NMI_EXITING", "VMCS_PIN_BASED_CTLS",
 	  { SET(VMCS_PIN_BASED_CTLS, 0x16 | PINBASED_EXTINT_EXITING | PINBASED_VIRTUAL_NMIS) } },
-	{ "vpid_zero", 1, "VPID 0", "(VMCS_VPID=0x0)",
+	{ "vpid_zero", 1, "VPID 0 (the host's) with PROCBASED2_ENABLE_VPID set", "(VMCS_VPID=0x0)",
 	  { SET(VMCS_VPID, 0) } },
 	{ "eptp_walk_length_5", 1,
-	  "EPTP page-walk length 5 not offered", "VMCS_EPT_POINTER",
+	  "EPTP page-walk length 5 not offered by IA32_VMX_EPT_VPID_CAP", "VMCS_EPT_POINTER",
 	  { SET(VMCS_EPT_POINTER, 0x13000 | EPTP_MEMTYPE_WB | EPTP_WALK_LENGTH_5) } },
-	{ "eptp_memtype_wt", 1, "EPTP memory type 4 not offered", "VMCS_EPT_POINTER",
+	{ "eptp_memtype_wt", 1, "EPTP memory type 4 not offered by IA32_VMX_EPT_VPID_CAP", "VMCS_EPT_POINTER",
 	  { SET(VMCS_EPT_POINTER, 0x13000 | 4 | EPTP_WALK_LENGTH_4) } },
 	{ "eptp_reserved_bits", 1, "EPTP reserved bits 11:8 set", "VMCS_EPT_POINTER",
 	  { SET(VMCS_EPT_POINTER, GOOD_EPTP | BIT(8)) } },
@@ -115,12 +124,49 @@ static const struct mutation mutations[] = {
 	  { SET(VMCS_EPT_POINTER, BIT(39) | EPTP_MEMTYPE_WB | EPTP_WALK_LENGTH_4) } },
 	{ "io_bitmap_misaligned", 1, "I/O bitmap A address not 4-KiB aligned", "VMCS_IO_BITMAP_A",
 	  { SET(VMCS_IO_BITMAP_A, 0x10010) } },
+	{ "cr3_target_count_5", 1, "CR3-target count above the 4 of IA32_VMX_MISC",
+	  "VMCS_CR3_TARGET_COUNT", { SET(VMCS_CR3_TARGET_COUNT, 5) } },
+	{ "nmi_window_without_virtual_nmis", 1,
+	  "PROCBASED_NMI_WINDOW_EXITING set without PINBASED_VIRTUAL_NMIS", "VMCS_PRI_PROC_BASED_CTLS",
+	  { SET(VMCS_PRI_PROC_BASED_CTLS, GOOD_PROC | PROCBASED_NMI_WINDOW_EXITING) } },
+	{ "apic_virt_without_tpr_shadow", 1, "APIC virtualization set without PROCBASED_USE_TPR_SHADOW",
+	  "VMCS_SEC_PROC_BASED_CTLS",
+	  { SET(VMCS_SEC_PROC_BASED_CTLS, GOOD_PROC2 | PROCBASED2_APIC_REGISTER_VIRT) } },
+	{ "x2apic_and_apic_access", 1,
+	  "PROCBASED2_VIRTUALIZE_X2APIC and PROCBASED2_VIRTUALIZE_APIC both set",
+	  "VMCS_SEC_PROC_BASED_CTLS",
+	  { SET(VMCS_PRI_PROC_BASED_CTLS, GOOD_PROC | PROCBASED_USE_TPR_SHADOW),
+	    SET(VMCS_SEC_PROC_BASED_CTLS, GOOD_PROC2 | PROCBASED2_VIRTUALIZE_X2APIC |
+		PROCBASED2_VIRTUALIZE_APIC) } },
+	{ "virtual_intr_delivery_without_extint_exiting", 1,
+	  "PROCBASED2_VIRTUAL_INTR_DELIVERY set without PINBASED_EXTINT_EXITING",
+	  "VMCS_PIN_BASED_CTLS",
+	  { SET(VMCS_PIN_BASED_CTLS, GOOD_PIN & ~PINBASED_EXTINT_EXITING),
+	    SET(VMCS_PRI_PROC_BASED_CTLS, GOOD_PROC | PROCBASED_USE_TPR_SHADOW),
+	    SET(VMCS_SEC_PROC_BASED_CTLS, GOOD_PROC2 | PROCBASED2_VIRTUAL_INTR_DELIVERY) } },
+	{ "eptp_ad_without_capability", 1, "EPTP A/D enable set without EPT A/D flags",
+	  "VMCS_EPT_POINTER", { SET(VMCS_EPT_POINTER, GOOD_EPTP | EPTP_AD_ENABLE) }, no_ept_ad },
+	{ "eptp_shadow_stack_without_capability", 1,
+	  "EPTP supervisor shadow-stack bit set without the capability", "VMCS_EPT_POINTER",
+	  { SET(VMCS_EPT_POINTER, GOOD_EPTP | EPTP_SUPERVISOR_SHADOW_STACK) } },
+	{ "vmfunc_not_offered", 1, "VM function 1 not offered by IA32_VMX_VMFUNC", "VMCS_VMFUNC_CTLS",
+	  { SET(VMCS_SEC_PROC_BASED_CTLS, GOOD_PROC2 | PROCBASED2_ENABLE_VMFUNC),
+	    SET(VMCS_VMFUNC_CTLS, BIT(1)) } },
+	{ "eptp_switching_without_ept", 1, "EPTP switching without PROCBASED2_ENABLE_EPT",
+	  "VMCS_VMFUNC_CTLS",
+	  { SET(VMCS_SEC_PROC_BASED_CTLS, PROCBASED2_ENABLE_VPID | PROCBASED2_ENABLE_VMFUNC),
+	    SET(VMCS_GUEST_CR0, CR0_PE | CR0_ET | CR0_NE | CR0_PG),
+	    SET(VMCS_VMFUNC_CTLS, VMFUNC_EPTP_SWITCHING), SET(VMCS_EPTP_LIST_ADDRESS, 0x15000) } },
 	{ "msr_bitmap_beyond_maxphyaddr", 1, "MSR bitmap address beyond the physical-address width",
 	  "VMCS_MSR_BITMAP", { SET(VMCS_MSR_BITMAP, BIT(40)) } },
 	/* VM-exit and VM-entry controls */
 	{ "save_preemption_timer_without_timer", 1,
 	  "VM_EXIT_SAVE_PREEMPTION_TIMER set without PINBASED_PREEMPTION_TIMER", "VMCS_EXIT_CTLS",
 	  { SET(VMCS_EXIT_CTLS, GOOD_EXIT | VM_EXIT_SAVE_PREEMPTION_TIMER) } },
+	{ "exit_msr_store_beyond_maxphyaddr", 1,
+	  "VM-exit MSR-store area of 2 entries beyond the physical-address width",
+	  "VMCS_EXIT_MSR_STORE_ADDR",
+	  { SET(VMCS_EXIT_MSR_STORE_COUNT, 2), SET(VMCS_EXIT_MSR_STORE_ADDR, BIT(39) - 16) } },
 	{ "entry_msr_load_misaligned", 1,
 	  "VM-entry MSR-load area address not 16-byte aligned", "VMCS_ENTRY_MSR_LOAD_ADDR",
 	  { SET(VMCS_ENTRY_MSR_LOAD_COUNT, 1), SET(VMCS_ENTRY_MSR_LOAD_ADDR, 0x14008) } },
@@ -143,7 +189,26 @@ static const struct mutation mutations[] = {
 	  "VMCS_ENTRY_INSTRUCTION_LENGTH",
 	  { SET(VMCS_ENTRY_INTR_INFO, VMCS_INTR_INFO_VALID | (INTR_TYPE_SW_INTR << 8) | 0x80),
 	    SET(VMCS_ENTRY_INSTRUCTION_LENGTH, 16) } },
+	{ "inject_extint_with_error_code", 1,
+	  "deliver-error-code set for a non-hardware exception or with CR0.PE clear",
+	  "VMCS_ENTRY_INTR_INFO",
+	  { SET(VMCS_GUEST_RFLAGS, RFLAGS_RESERVED1 | RFLAGS_IF),
+	    SET(VMCS_ENTRY_INTR_INFO, VMCS_INTR_INFO_VALID | (INTR_TYPE_EXT_INTR << 8) |
+		VMCS_INTR_INFO_DELIVER_ERROR_CODE | 0x20) } },
+	{ "inject_reserved_bits", 1, "interruption-information bits 30:12 set", "VMCS_ENTRY_INTR_INFO",
+	  { SET(VMCS_GUEST_RFLAGS, RFLAGS_RESERVED1 | RFLAGS_IF),
+	    SET(VMCS_ENTRY_INTR_INFO, VMCS_INTR_INFO_VALID | (INTR_TYPE_EXT_INTR << 8) | BIT(12) |
+		0x20) } },
 	/* host state */
+	{ "host_sysenter_esp_noncanonical", 1, "host IA32_SYSENTER_ESP not canonical",
+	  "VMCS_HOST_IA32_SYSENTER_ESP", { SET(VMCS_HOST_IA32_SYSENTER_ESP, 0x0000800000000000) } },
+	{ "host_pat_reserved_type", 1, "host IA32_PAT holds a reserved memory type",
+	  "VMCS_HOST_IA32_PAT",
+	  { SET(VMCS_EXIT_CTLS, GOOD_EXIT | VM_EXIT_LOAD_PAT), SET(VMCS_HOST_IA32_PAT, 0x3) } },
+	{ "host_efer_reserved", 1, "host IA32_EFER reserved bits set", "VMCS_HOST_IA32_EFER",
+	  { SET(VMCS_HOST_IA32_EFER, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | BIT(1)) } },
+	{ "host_cs_null", 1, "host CS selector null", "VMCS_HOST_CS_SELECTOR",
+	  { SET(VMCS_HOST_CS_SELECTOR, 0) } },
 	{ "host_cr0_without_pg", 1, "host-state: CR0 bit 31 clear but IA32_VMX_CR0_FIXED0 requires it",
 	  "VMCS_HOST_CR0", { SET(VMCS_HOST_CR0, CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP) } },
 	{ "host_cr3_beyond_maxphyaddr", 1, "host CR3 beyond the physical-address width",
@@ -167,6 +232,12 @@ static const struct mutation mutations[] = {
 };
 
 #define NMUTATIONS (sizeof(mutations) / sizeof(mutations[0]))
+
+/* Every fail() message of hv/vmx/vmx_check.c has a case above. */
+static void test_every_rule_has_a_case(void **state)
+{
+	assert_every_rule_has_a_case("hv/vmx/vmx_check.c", mutations, NMUTATIONS, 40);
+}
 
 /* ---- the name tables ---- */
 
@@ -247,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_secondary_ignored_when_not_activated),
 		cmocka_unit_test(test_counts_every_rule_reports_first),
 		cmocka_unit_test(test_short_why_buffer),
+		cmocka_unit_test(test_every_rule_has_a_case),
 		cmocka_unit_test(test_insn_error_names),
 		cmocka_unit_test(test_field_names),
 		cmocka_unit_test(test_control_bit_names),

@@ -201,6 +201,62 @@ void test_mutation(void **state)
 	assert_int_equal(v.unknown_reads, 0);
 }
 
+/* Does some case's rule hold every literal piece of (msg), a format string
+ * split at its conversions (%s, %u)? */
+static bool has_case(const char *msg, const struct mutation *m, size_t nm)
+{
+	for (size_t i = 0; i < nm; i++) {
+		const char *p = msg;
+		bool all = true;
+
+		while (*p != '\0' && all) {
+			char piece[128];
+			size_t n = 0;
+
+			while (*p != '\0' && *p != '%' && n < sizeof(piece) - 1)
+				piece[n++] = *p++;
+			piece[n] = '\0';
+			if (*p == '%')
+				p += 2;
+			if (n >= 2 && strstr(m[i].rule, piece) == NULL)
+				all = false;
+		}
+		if (all)
+			return true;
+	}
+	return false;
+}
+
+void assert_every_rule_has_a_case(const char *path, const struct mutation *m, size_t nm,
+				  size_t min)
+{
+	static char src[64 * 1024];
+	FILE *f = fopen(path, "r");
+	size_t len, messages = 0, missing = 0;
+
+	assert_non_null(f);
+	len = fread(src, 1, sizeof(src) - 1, f);
+	fclose(f);
+	src[len] = '\0';
+	for (const char *p = src; (p = strstr(p, "fail(c, ")) != NULL; p++) {
+		const char *q = strchr(p, '"');
+		char msg[128];
+		size_t n = 0;
+
+		assert_non_null(q);
+		for (q++; *q != '"' && n < sizeof(msg) - 1; q++)
+			msg[n++] = *q;
+		msg[n] = '\0';
+		messages++;
+		if (!has_case(msg, m, nm)) {
+			print_error("%s: no case breaks the rule \"%s\"\n", path, msg);
+			missing++;
+		}
+	}
+	assert_true(messages >= min);
+	assert_int_equal(missing, 0);
+}
+
 int run_vmx_tests(const struct CMUnitTest *fixed, size_t nfixed,
 		  const struct mutation *m, size_t nm)
 {

@@ -94,6 +94,13 @@ struct mutation {
 /* A cmocka test of (*state), a const struct mutation. */
 void test_mutation(void **state);
 
+/* Fail unless every fail() message of the source file (path), relative to
+ * the top of the tree where the tests run, has a case in (m): some case's
+ * rule holds each literal piece of the message's format. At least (min)
+ * messages must be found (the file was really read). */
+void assert_every_rule_has_a_case(const char *path, const struct mutation *m, size_t nm,
+				  size_t min);
+
 /* Run (fixed) (nfixed tests), then one test per mutation of (m). */
 int run_vmx_tests(const struct CMUnitTest *fixed, size_t nfixed,
 		  const struct mutation *m, size_t nm);
