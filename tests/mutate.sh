@@ -98,7 +98,7 @@ run_test() {
 }
 
 # Every test any mutant names, without a fault first.
-all_tests=$(for m in "${mutants[@]}"; do header "$m" catch; done | tr ' ' '\n' | sed '/^$/d' | sort -u)
+all_tests=$(for m in "${mutants[@]}"; do header "$scratch/$m" catch; done | tr ' ' '\n' | sed '/^$/d' | sort -u)
 # shellcheck disable=SC2086
 build "$LOGS/baseline.build" $all_tests || die "the tree does not build (see $LOGS/baseline.build)"
 : >"$LOGS/baseline.log"
@@ -118,9 +118,9 @@ errors=0
 for m in "${mutants[@]}"; do
 	name=$(basename "$m" .diff)
 	log=$LOGS/$name.log
-	tests=$(header "$m" catch)
-	echo "fault: $(header "$m" fault)" >"$log"
-	if [ -z "$tests" ] || ! (cd "$scratch" && git apply "$ROOT/$m") >>"$log" 2>&1; then
+	tests=$(header "$scratch/$m" catch)
+	echo "fault: $(header "$scratch/$m" fault)" >"$log"
+	if [ -z "$tests" ] || ! (cd "$scratch" && git apply "$m") >>"$log" 2>&1; then
 		echo "error    $name: does not apply, or names no test (see $log)"
 		errors=$((errors + 1))
 		continue
@@ -147,7 +147,7 @@ for m in "${mutants[@]}"; do
 			survived=$((survived + 1))
 		fi
 	fi
-	(cd "$scratch" && git apply -R "$ROOT/$m") >>"$log" 2>&1 ||
+	(cd "$scratch" && git apply -R "$m") >>"$log" 2>&1 ||
 		die "could not take $name out again (see $log)"
 done
 
