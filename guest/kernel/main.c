@@ -69,7 +69,7 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 	else if (strcmp(name, "exception") == 0)
 		guest_test_exception();
 	else if (strcmp(name, "crash-once") == 0)
-		guest_test_crash_once();
+		guest_test_crash_once(bi);
 	else if (strcmp(name, "fuzz") == 0)
 		guest_fuzz(bi);
 	else if (strcmp(name, "flood") == 0)
