@@ -4,7 +4,9 @@
  * reader of mica's log can tell whether any byte of any line was lost,
  * changed or interleaved with another VM's (tests/scenarios/flood-bochs.sh,
  * make fuzz). Line: "flood N/TOTAL 0xHASH PAYLOAD", the payload 100
- * characters that change with N.
+ * characters that change with N. Then one line longer than mica's console
+ * line (200 bytes): "flood long " and 450 letters, 'A' + 11i % 26, which
+ * mica must split into whole pieces, never cut.
  */
 #include "guest/apps/applib.h"
 #include "lib/boot_info.h"
@@ -16,10 +18,11 @@
 #define FLOOD_DEFAULT   500
 #define FLOOD_MAX       1000000
 #define PAYLOAD         100
+#define LONG_PAYLOAD    450
 
 void guest_flood(struct boot_info *bi)
 {
-	char val[CMDLINE_VAL_MAX], payload[PAYLOAD + 1];
+	char val[CMDLINE_VAL_MAX], payload[PAYLOAD + 1], long_payload[LONG_PAYLOAD + 1];
 	uint64_t lines = FLOOD_DEFAULT;
 
 	if (cmdline_get(bi->cmdline, "lines", val, sizeof(val)) &&
@@ -34,5 +37,9 @@ void guest_flood(struct boot_info *bi)
 		kprintf("flood %lu/%lu 0x%08x %s\n", (unsigned long)n, (unsigned long)lines,
 			app_fnv1a(APP_FNV_OFFSET, payload, PAYLOAD), payload);
 	}
+	for (unsigned i = 0; i < LONG_PAYLOAD; i++)
+		long_payload[i] = (char)('A' + i * 11 % 26);
+	long_payload[LONG_PAYLOAD] = '\0';
+	kprintf("flood long %s\n", long_payload);
 	machine_exit(EXIT_OK);
 }
