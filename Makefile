@@ -1,7 +1,7 @@
 # mica: the hypervisor (hv/), the guest kernel (guest/), and their tests.
 #
 #   make run     boot mica in Bochs (or QEMU+KVM with nested VT-x) and watch it
-#   make test    unit tests, then every boot scenario; last line "N passed, N failed"
+#   make test    unit tests, then every boot scenario; last line "N passed, N failed, N skipped"
 #   make help    every target
 #
 # Output goes to build/. Local overrides (e.g. CC, BOCHS_MEM) go in config.mk.
@@ -384,6 +384,12 @@ test-bochs3: all unit $(TEST_ISOS)
 	else echo "SKIP test-bochs3: no Bochs 3.0 source (../shared/bochs/build.sh); set BOCHS=path/to/bochs or BOCHS3_BUILD=path/to/build.sh"; exit 0; fi; \
 	echo "Bochs scenarios under $$bochs"; BOCHS=$$bochs UNIT=0 sh tests/run.sh bochs
 
+# Mutation testing (tests/mutate.sh): each fault of tests/mutants/ in a
+# scratch copy of the tree, with the tests it names; MUTANT=PATTERN picks
+# some. Minutes, not part of `make test`.
+mutate:
+	$(Q)bash tests/mutate.sh $(MUTANT)
+
 # Fuzzing in numbers: FUZZ_GUESTS, FUZZ_SYSCALLS, FUZZ_CASES, FUZZ_SEED
 # (tools/fuzz.sh); short fixed-seed sets run in `make test`.
 fuzz: all unit
@@ -401,7 +407,8 @@ help:
 	@echo "  make run      boot mica in Bochs (QEMU+KVM if nested VT-x is available); ends by itself"
 	@echo "  make fuzz     1,000 fuzzed guests, 100,000 fuzzed system calls, fuzzed parsers"
 	@echo "  make report   the last run's figures as build/experiment.csv and build/experiment.png"
-	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed'"
+	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed, N skipped'"
+	@echo "  make mutate   each fault of tests/mutants/ in a scratch copy: caught or survived (MUTANT=PATTERN)"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
 	@echo "  make test-bochs3  every Bochs scenario under Bochs 3.0 (built from ../shared/bochs), or BOCHS=path"
 	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
@@ -418,6 +425,6 @@ help:
 	@echo "  V=1           show full commands"
 
 
-.PHONY: vpc all deps images linux-initramfs linux-kernel iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test test-bochs3 bench clean help
+.PHONY: vpc all deps images linux-initramfs linux-kernel iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test test-bochs3 mutate bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj $(BUILD)/vpcobj $(BUILD)/lobj -name '*.d' 2>/dev/null)

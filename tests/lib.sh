@@ -6,7 +6,11 @@
 #   PASS <scenario>/<check>
 #   FAIL <scenario>/<check>: <why>
 #   SKIP <scenario>/<check>: <why>     (only checks of a boot_qemu_kvm run,
-#                                       where KVM with nested VT-x is missing)
+#                                       where KVM with nested VT-x is missing,
+#                                       and KTAP tests named in KTAP_SKIPS)
+#
+# Anything else that says SKIP is a FAIL: a missing tool is a missing
+# dependency, not a reason to pass.
 #
 # Boots:
 #   boot_qemu LOG TIMEOUT IMAGE CMDLINE [MODULE MODULE_ARGS]...
@@ -20,11 +24,18 @@
 #                        has no VMENTER/VMFAIL line follows the boot
 # Each sets STATUS to the launcher's exit status: the kernel's exit code,
 # 124 time limit reached, 125 no exit code. What the launcher printed is in
-# LOG.launcher.
+# LOG.launcher. A boot first removes LOG, LOG.launcher and LOG.bochs, so a
+# check never reads what an earlier run left; a check of a log directly in
+# build/tests/ that this run did not boot fails. Every boot's STATUS must be
+# checked (check_status) before the next boot and by the end: a boot whose
+# status nobody checked is a FAIL "<log>_status_unchecked".
 #
 # Checks:
 #   check_ktap LOG [TAG]           one result per KTAP test line, and FAIL if
-#                                  the plan and the lines disagree; TAG
+#                                  the plan and the lines disagree, the plan
+#                                  is 1..0 or no test printed a result; a
+#                                  "not ok N name # SKIP" is a FAIL unless
+#                                  NAME is in KTAP_SKIPS (words); TAG
 #                                  (names become TAG:name) tells apart two
 #                                  runs of the same tests in one scenario
 #   check_line LOG REGEX NAME      some line matches REGEX (grep -E)
@@ -43,14 +54,26 @@ SCENARIO=$(basename "$0" .sh)
 STATUS=
 SKIP_REASON=
 LAST_LOG=
+KTAP_SKIPS=${KTAP_SKIPS:-}
 cd "$ROOT" || exit 1
 mkdir -p "$OUT"
 
 _fails=0
 _results=0
+_skip_ok=0              # set while a SKIP is one of the allowed kinds
+_unchecked=             # the log of the last boot, until check_status ran
+declare -A _fresh=()    # the logs this run booted
+
+_status_unchecked() { # a boot whose exit status no check looked at
+	[[ -n $_unchecked ]] || return 0
+	result FAIL "$(basename "$_unchecked" .log)_status_unchecked" \
+		"the boot of $_unchecked ended with status $STATUS ($(_meaning "$STATUS")) and no check_status looked at it"
+	_unchecked=
+}
 
 _finish() {
 	local status=$?
+	_status_unchecked
 	((_fails == 0)) || exit 1
 	exit "$status"
 }
@@ -59,6 +82,10 @@ trap _finish EXIT
 # result PASS|FAIL|SKIP NAME [WHY]
 result() {
 	local verdict=$1 name=$2 why=${3:-}
+	if [[ $verdict == SKIP && $_skip_ok != 1 ]]; then
+		verdict=FAIL
+		why="a skip is a failure here (only KVM boots and KTAP_SKIPS may skip): ${why:-skipped}"
+	fi
 	_results=$((_results + 1))
 	[[ $verdict != FAIL ]] || _fails=$((_fails + 1))
 	if [[ -n $why && $verdict != PASS ]]; then
@@ -77,7 +104,11 @@ _log() { # LOG -> its path
 }
 
 _booted() { # LOG: the runner shows the tail of every log a failed scenario booted
+	_status_unchecked
 	LAST_LOG=$1
+	_unchecked=$1
+	_fresh[$1]=1
+	rm -f -- "$1" "$1.launcher" "$1.bochs"
 	grep -qxF -- "$1" "$OUT/$SCENARIO.logs" 2>/dev/null || echo "$1" >>"$OUT/$SCENARIO.logs"
 }
 
@@ -98,6 +129,7 @@ boot_qemu_kvm() {
 	log=$(_log "$1")
 	limit=$2
 	shift 2
+	_status_unchecked
 	if ! reason=$(sh "$ROOT/tools/kvm-check.sh"); then
 		SKIP_REASON="no KVM with nested VT-x: $reason"
 		STATUS=
@@ -132,13 +164,19 @@ boot_bochs() {
 
 _skipped() { # NAME: print SKIP if the last boot was skipped
 	[[ -n $SKIP_REASON ]] || return 1
+	_skip_ok=1
 	result SKIP "$1" "$SKIP_REASON"
+	_skip_ok=0
 	return 0
 }
 
-_readable() { # NAME LOG
+_readable() { # NAME LOG: the log exists, and if it is a boot's, this run wrote it
+	if [[ $2 == "$OUT"/* && $2 != "$OUT"/*/* && -z ${_fresh[$2]:-} ]]; then
+		result FAIL "$1" "$2 was not booted by this run"
+		return 1
+	fi
 	[[ -f $2 ]] && return 0
-	result FAIL "$1" "no log $2 (was it booted?)"
+	result FAIL "$1" "no log $2: the launcher wrote none (status $STATUS, $(_meaning "$STATUS"))"
 	return 1
 }
 
@@ -180,6 +218,7 @@ _meaning() { # STATUS -> words
 # check_status WANT NAME
 check_status() {
 	local why said
+	_unchecked=
 	_skipped "$2" && return 0
 	if [[ $STATUS == "$1" ]]; then
 		result PASS "$2"
@@ -215,7 +254,8 @@ check_frames_returned() {
 # line (such as the VM-name prefix mica's console puts on a guest's lines)
 # is its prefix, and the block's other lines are those with the same prefix:
 # the plan "1..N", then "ok N - name" or "not ok N - name", where
-# " # SKIP reason" after the name makes it a SKIP. With a prefix, the check
+# " # SKIP reason" after the name makes it a SKIP (a FAIL unless the name is
+# in KTAP_SKIPS). A block with the plan 1..0 or no result line fails. With a prefix, the check
 # names are "prefix:name" (the prefix without brackets, colons and spaces).
 check_ktap() {
 	local log tag=${2:+$2:} verdict name why
@@ -223,12 +263,24 @@ check_ktap() {
 	_skipped "${tag}ktap" && return 0
 	_readable "${tag}ktap" "$log" || return 1
 	while IFS=$'\t' read -r verdict name why; do
+		if [[ $verdict == SKIP ]]; then
+			if [[ " $KTAP_SKIPS " == *" ${name##*:} "* ]]; then
+				_skip_ok=1
+			else
+				verdict=FAIL
+				why="skipped ($why) but not in this scenario's KTAP_SKIPS"
+			fi
+		fi
 		result "$verdict" "$tag$name" "$why"
+		_skip_ok=0
 	done < <(tr -d '\r' <"$log" | awk -v logfile="$log" '
 		function tag(p) { gsub(/[\[\]: \t]/, "", p); return p == "" ? "" : p ":" }
 		function finish(b) {
 			if (!planned[b])
 				printf "FAIL\t%sktap_plan\tno plan line \"1..N\" in the KTAP block\n", tag(prefix[b])
+			else if (plan[b] == 0 || seen[b] == 0)
+				printf "FAIL\t%sktap_plan\tthe plan is 1..%d and %d results were printed: no test ran\n",
+					tag(prefix[b]), plan[b], seen[b]
 			else if (plan[b] != seen[b])
 				printf "FAIL\t%sktap_plan\tthe plan is 1..%d but %d results were printed\n",
 					tag(prefix[b]), plan[b], seen[b]

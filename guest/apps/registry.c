@@ -19,7 +19,7 @@ const struct app apps[] = {
 	{ "hello", "",                         0,       hello_check, hello_main },
 	{ "cpu",   "[n=LIMIT] [rounds=R]",     0,       cpu_check,   cpu_main },
 	{ "mem",   "[size=BYTES]",             1 * MIB, mem_check,   mem_main },
-	{ "clock", "[seconds=S]",              0,       clock_check, clock_main },
+	{ "clock", "[seconds=S] [busy=1]",     0,       clock_check, clock_main },
 };
 
 const unsigned napps = sizeof(apps) / sizeof(apps[0]);

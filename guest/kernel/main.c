@@ -35,7 +35,7 @@ const char *const guest_kernel_keys[] = {
 	"cpu-limit", "nmi", "break-state",                      /* mica's */
 	NULL
 };
-static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", NULL };
+static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", "busy", NULL };
 
 /* Both lists as one, for the command-line check. */
 static const char *const *all_options(void)
@@ -81,7 +81,7 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 	else if (strcmp(name, "exception") == 0)
 		guest_test_exception();
 	else if (strcmp(name, "crash-once") == 0)
-		guest_test_crash_once();
+		guest_test_crash_once(bi);
 	else if (strcmp(name, "crash-loop") == 0)
 		guest_test_crash_loop(cmdline);
 	else if (strcmp(name, "share") == 0)

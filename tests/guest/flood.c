@@ -8,7 +8,9 @@
  * UART's transmit register without ever polling its line status, as a
  * hostile or careless driver would, and ends each line with "\r\n" as
  * serial drivers do; the default goes through the kernel's console (the
- * console hypercall under mica).
+ * console hypercall under mica). Then one line longer
+ * than mica's console line (200 bytes): "flood long " and 450 letters,
+ * 'A' + 11i % 26, which mica must split into whole pieces, never cut.
  */
 #include "guest/apps/applib.h"
 #include "lib/boot_info.h"
@@ -23,10 +25,12 @@
 #define FLOOD_DEFAULT   500
 #define FLOOD_MAX       1000000
 #define PAYLOAD         100
+#define LONG_PAYLOAD    450
+#define LONG_PAYLOAD    450
 
 void guest_flood(struct boot_info *bi)
 {
-	char val[CMDLINE_VAL_MAX], payload[PAYLOAD + 1];
+	char val[CMDLINE_VAL_MAX], payload[PAYLOAD + 1], long_payload[LONG_PAYLOAD + 1];
 	char line[160];
 	uint64_t lines = FLOOD_DEFAULT;
 	bool thr = false;
@@ -60,5 +64,9 @@ void guest_flood(struct boot_info *bi)
 			outb(UART_COM1 + UART_THR, (uint8_t)*c);
 		}
 	}
+	for (unsigned i = 0; i < LONG_PAYLOAD; i++)
+		long_payload[i] = (char)('A' + i * 11 % 26);
+	long_payload[LONG_PAYLOAD] = '\0';
+	kprintf("flood long %s\n", long_payload);
 	machine_exit(EXIT_OK);
 }

@@ -20,15 +20,18 @@ void guest_test_ept_violation(void);
 void guest_test_triple_fault(void);
 void guest_test_halt(void);
 
-/* Under mica: crash with a triple fault in the VM's first life, finish
- * with exit code 0 once mica restarted it (HC_INFO's restarts). */
-void guest_test_crash_once(void);
-/* `test=crash-loop until=MS`: the same, crashing right after every
- * restart until the TSC passes MS ms from the machine's start (5000 by
- * default), then finishing cleanly: a crash loop of known length. */
+struct boot_info;
+
+/* `test=crash-loop until=MS`: crash with a triple fault right after every
+ * start until the TSC passes MS ms from the machine's start (5000 by
+ * default), then finish cleanly: a crash loop of known length. */
 void guest_test_crash_loop(const char *cmdline);
 
-struct boot_info;
+/* Under mica: fill the free memory with a pattern and crash with a triple
+ * fault in the VM's first life; once mica restarted it (HC_INFO's
+ * restarts), check that no free frame holds data, then finish with exit
+ * code 0 (1 if one does). */
+void guest_test_crash_once(struct boot_info *bi);
 
 /* Isolation of registers: put a value of this VM's own in XMM0 and XMM7,
  * sleep while other VMs run, and check it. Returns 0 if intact. */

@@ -387,6 +387,62 @@ void guest_test_exception(void)
 	klog("test: returned from an unhandled #UD\n");
 }
 
+/* Write a pattern over every free frame of (bi); returns their number. */
+static uint64_t fill_free_frames(struct boot_info *bi)
+{
+	uint64_t pa, frames = 0;
+
+	for (pa = frame_alloc(&bi->frames); pa; pa = frame_alloc(&bi->frames), frames++)
+		for (unsigned i = 0; i < FRAME_SIZE / 8; i++)
+			((volatile uint64_t *)pa)[i] = pa ^ i;
+	return frames;
+}
+
+/* Free frames of (bi) that hold anything but zeros: mica clears a VM's RAM
+ * before the VM gets it, on a restart too. Counts all of them. */
+static uint64_t dirty_free_frames(struct boot_info *bi, uint64_t *frames)
+{
+	uint64_t pa, dirty = 0;
+
+	*frames = 0;
+	for (pa = frame_alloc(&bi->frames); pa; pa = frame_alloc(&bi->frames), (*frames)++) {
+		for (unsigned i = 0; i < FRAME_SIZE / 8; i++) {
+			if (((volatile uint64_t *)pa)[i] != 0) {
+				dirty++;
+				break;
+			}
+		}
+	}
+	return dirty;
+}
+
+void guest_test_crash_once(struct boot_info *bi)
+{
+	struct hvabi_info info;
+	uint64_t frames, dirty;
+
+	memset(&info, 0, sizeof(info));
+	if (hv_call(HC_INFO, (long)&info, 0) != HC_OK) {
+		klog("test: no HC_INFO: not under mica?\n");
+		return;
+	}
+	kprintf("ready app=crash-once pid=1 tsc=%lu\n", (unsigned long)rdtsc());
+	if (info.restarts == 0) {
+		/* What the next life must not find: its RAM is new. */
+		frames = fill_free_frames(bi);
+		klog("test: first life: a pattern over %lu KiB of free memory, then a triple fault\n",
+		     (unsigned long)(frames * FRAME_SIZE / 1024));
+		guest_test_triple_fault();
+		return;
+	}
+	dirty = dirty_free_frames(bi, &frames);
+	klog("test: life %u: %lu of %lu free frames hold data at boot\n", info.restarts + 1,
+	     (unsigned long)dirty, (unsigned long)frames);
+	klog("test: life %u after %u restarts: finishing cleanly\n", info.restarts + 1,
+	     info.restarts);
+	machine_exit(dirty == 0 && frames > 0 ? EXIT_OK : EXIT_TEST_FAILED);
+}
+
 /* Say the VM is ready, then crash with a triple fault if (crash), or
  * finish cleanly. HC_INFO says how many restarts came before. */
 static void live(const char *name, bool (*crash)(unsigned restarts, const void *arg),
@@ -408,16 +464,6 @@ static void live(const char *name, bool (*crash)(unsigned restarts, const void *
 	klog("test: life %u after %u restarts: finishing cleanly\n", info.restarts + 1,
 	     info.restarts);
 	machine_exit(EXIT_OK);
-}
-
-static bool first_life(unsigned restarts, const void *arg)
-{
-	return restarts == 0;
-}
-
-void guest_test_crash_once(void)
-{
-	live("crash-once", first_life, NULL);
 }
 
 /* Until the TSC passes (*arg), counted from the machine's start. */
@@ -442,13 +488,11 @@ void guest_test_crash_loop(const char *cmdline)
 
 void guest_test_probe(struct boot_info *bi)
 {
-	uint64_t pa, frames = 0, top = bi->map.top;
+	uint64_t frames, top = bi->map.top;
 
 	/* Every free frame gets a pattern: if EPT let this VM reach another
 	 * VM's memory, that VM's canary would see it. */
-	for (pa = frame_alloc(&bi->frames); pa; pa = frame_alloc(&bi->frames), frames++)
-		for (unsigned i = 0; i < FRAME_SIZE / 8; i++)
-			((volatile uint64_t *)pa)[i] = pa ^ i;
+	frames = fill_free_frames(bi);
 	klog("test: wrote a pattern over %lu KiB, all of this VM's free memory\n",
 	     (unsigned long)(frames * FRAME_SIZE / 1024));
 	klog("test: probing guest-physical 0x%lx, just above this VM's RAM\n", (unsigned long)top);

@@ -30,9 +30,11 @@ check_rate apps-bare-clock.log 100 clock_ticks_at_100hz
 
 boot_qemu apps-bare-hz.log 60 build/guest32.elf "app=clock seconds=1 hz=250"
 check_rate apps-bare-hz.log 250 clock_ticks_at_250hz
+check_status 0 clock_250hz_exit_0
 
 boot_qemu apps-bare-default.log 60 build/guest32.elf ""
 check_line apps-bare-default.log "^result app=hello checksum=${SUM[hello]} " no_app_runs_hello
+check_status 0 no_app_exit_0
 
 boot_qemu apps-bare-unknown.log 60 build/guest32.elf "app=nope"
 check_line apps-bare-unknown.log '^guest: app=nope: no such app \(known: hello, cpu, mem, clock\)$' unknown_app_lists_known

@@ -18,6 +18,7 @@ check_status 3 no_modules_then_vtx_refusal
 boot_qemu "$LOG-notelf.log" 60 build/mica32.elf "" README.md "name=junk"
 check_line "$LOG-notelf.log" "^mica: module 0 \('(README.md )?name=junk'\): no multiboot header in the first 8 KiB" not_a_kernel_named
 check_no_line "$LOG-notelf.log" 'panic|exception' not_a_kernel_no_crash
+check_status 3 not_a_kernel_then_vtx_refusal
 
 boot_qemu "$LOG-guest.log" 60 build/guest32.elf "frobnicate"
 check_line "$LOG-guest.log" "^guest: command line: unknown option 'frobnicate' \(known: " guest_unknown_option_named

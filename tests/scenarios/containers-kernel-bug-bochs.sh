@@ -25,3 +25,4 @@ boot_qemu "$LOG" 60 build/guest32.elf "containers script=tests:run/kernel-bug.ru
 	build/apps.cpio "" build/tests.cpio ""
 check_line "$LOG" '^\[attacker-1\] kbug: returned -1 \(EPERM\)$' refused_without_flag
 check_line "$LOG" '^guest: container host: done' kernel_lives_without_flag
+check_status 0 exit_0_without_flag

@@ -19,7 +19,12 @@ for i in 1 2 3 4; do
 done
 # Every figure: the lines the table is made of, run a against run b.
 figures() { grep -aE '(summary|bench): ' "$OUT/$1"; }
-if [[ -s $OUT/experiment-a.log ]] && diff <(figures experiment-a.log) <(figures experiment-b.log) > "$OUT/experiment-diff.txt"; then
+# Both runs must have printed figures: the diff of two empty lists is empty.
+na=$(figures experiment-a.log 2>/dev/null | grep -c 'summary: ')
+nb=$(figures experiment-b.log 2>/dev/null | grep -c 'summary: ')
+if ((na == 0 || nb == 0)); then
+	result FAIL two_runs_identical_counts "summary lines: run a ${na:-0}, run b ${nb:-0}; want some in both"
+elif diff <(figures experiment-a.log) <(figures experiment-b.log) > "$OUT/experiment-diff.txt"; then
 	result PASS two_runs_identical_counts
 else
 	result FAIL two_runs_identical_counts "see $OUT/experiment-diff.txt"

@@ -11,6 +11,9 @@ boot_bochs "$LOG" 150 build/iso-restart.iso
 check_line "$LOG" '^mica: vm phoenix: crashed: triple fault at RIP 0x[0-9a-f]+$' phoenix_crashes
 check_line "$LOG" '^mica: vm phoenix: restarting in 10 ms \(back-off; restart 1 of at most 3\)$' phoenix_backs_off
 check_line "$LOG" '^mica: vm phoenix: restarted \(1 of at most 3\), rebuilt in [1-9][0-9]* TSC$' phoenix_restarted
+check_line "$LOG" '^\[phoenix\] guest: test: first life: a pattern over [1-9][0-9]* KiB of free memory, then a triple fault$' phoenix_fills_its_memory
+# Its second life's RAM is new: no free frame holds the first life's data.
+check_line "$LOG" '^\[phoenix\] guest: test: life 2: 0 of [1-9][0-9]* free frames hold data at boot$' phoenix_restarted_ram_is_clear
 check_line "$LOG" '^\[phoenix\] guest: test: life 2 after 1 restarts: finishing cleanly$' phoenix_second_life
 check_line "$LOG" '^mica: vm phoenix: exited with code 0$' phoenix_finishes
 check_line "$LOG" '^mica: summary: phoenix +ok +0 +1 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[1-9][0-9]*$' phoenix_recovery_time

@@ -543,6 +543,26 @@ static void test_clock(void **state)
 	assert_int_equal(fake_ns, 7 * NS_PER_S);
 }
 
+/* busy=1 never sleeps: it spins on app_yield (the fake moves the clock by
+ * 1 ms a call) and counts the same ticks. */
+static uint64_t yields;
+
+static void tick_1ms(void)
+{
+	yields++;
+	fake_ns += 1000000;
+}
+
+static void test_clock_busy(void **state)
+{
+	yields = 0;
+	yield_hook = tick_1ms;
+	assert_int_equal(run("clock", "seconds=2", "busy=1", NULL), APP_EXIT_OK);
+	assert_int_equal(yields, 2000);
+	assert_string_equal(result_field("ticks"), "200");
+	assert_string_equal(result_field("measured_hz"), "100");
+}
+
 static void test_clock_default(void **state)
 {
 	assert_int_equal(run("clock", NULL), APP_EXIT_OK);
@@ -554,7 +574,8 @@ static void test_clock_bad_arguments(void **state)
 {
 	assert_refused("clock", "seconds=0", "seconds=0: must be from 1 to 3600");
 	assert_refused("clock", "seconds=x", "seconds=x: not a number");
-	assert_refused("clock", "hz=50", "hz=50: unknown argument (known: seconds)");
+	assert_refused("clock", "hz=50", "hz=50: unknown argument (known: seconds, busy)");
+	assert_refused("clock", "busy=2", "busy=2: must be from 0 to 1");
 }
 
 /* ---- app_exit ---- */
@@ -593,6 +614,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mem_check_needs_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mem_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_reaches_caller, setup, teardown),

@@ -16,6 +16,12 @@ UNIT_TESTS += elf
 UNIT_DEPS_elf := lib/elf.c lib/fmt.c lib/string.c
 UNIT_TESTS += frame
 UNIT_DEPS_frame := lib/frame.c
+# lib/console.c's queue against a model UART: tests/unit/stub/lib/ stands
+# in for lib/uart.h and lib/x86.h (-iquote is searched before -I.).
+UNIT_TESTS += console
+UNIT_DEPS_console := lib/console.c lib/fmt.c lib/string.c
+UNIT_CFLAGS_console := -iquote tests/unit/stub
+$(BUILD)/unit/test_console: tests/unit/stub/lib/uart.h tests/unit/stub/lib/x86.h
 
 # lib/memmap.c: the memory map planner (memmap_init needs a kernel: not linked).
 UNIT_TESTS += memmap
@@ -32,9 +38,18 @@ UNIT_TESTS += rip
 UNIT_DEPS_rip :=
 
 # hv/vmx/: mica's VMCS check against a fake VMCS, and the VMX name tables.
+# tests/unit/vmx_fake.c: the fake VMCS and the state that passes, shared
+# by the controls-and-host tests and the guest-state tests.
+VMX_CHECK_DEPS := tests/unit/vmx_fake.c hv/vmx/vmx_check.c hv/vmx/vmx_check_guest.c \
+	hv/vmx/vmcs_names.c hv/vmx/vmx_error.c lib/fmt.c lib/string.c
 UNIT_TESTS += vmx_check
-UNIT_DEPS_vmx_check := hv/vmx/vmx_check.c hv/vmx/vmx_check_guest.c hv/vmx/vmcs_names.c \
-	hv/vmx/vmx_error.c lib/fmt.c lib/string.c
+UNIT_DEPS_vmx_check := $(VMX_CHECK_DEPS)
+UNIT_TESTS += vmx_check_guest
+UNIT_DEPS_vmx_check_guest := $(VMX_CHECK_DEPS)
+$(BUILD)/unit/test_vmx_check $(BUILD)/unit/test_vmx_check_guest: tests/unit/vmx_fake.h
+# The case tables leave a case's optional last member (prepare) out.
+UNIT_CFLAGS_vmx_check := -Wno-missing-field-initializers
+UNIT_CFLAGS_vmx_check_guest := -Wno-missing-field-initializers
 
 # guest/apps/: the apps and their library, against a fake app API in the test.
 UNIT_TESTS += apps
