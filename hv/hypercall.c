@@ -12,17 +12,18 @@
 
 typedef int64_t (*hc_fn)(struct vm *vm, const uint64_t *args);
 
-/* HC_CONSOLE_WRITE(gpa buf, len): append to the VM's console, exactly as
+/* HC_CONSOLE_WRITE(gpa buf, len, flags): append to the VM's console, exactly as
  * if written to its UART. Takes what its own console queue has room for
  * (all of it when the queue is empty: hv/vuart.h); a VM that filled its
- * queue leaves the CPU until the queue drains, so it never spins and never
- * makes mica or another VM wait. The guest writes the rest again. */
+ * queue leaves the CPU until the queue drains (unless it asked
+ * HC_CONSOLE_NOWAIT: then it is told 0 and does other work), so it never
+ * spins and never makes mica or another VM wait. The guest writes the rest again. */
 static int64_t hc_console_write(struct vm *vm, const uint64_t *args)
 {
 	gpa_t buf = args[0];
-	uint64_t len = args[1], done = 0;
+	uint64_t len = args[1], flags = args[2], done = 0;
 
-	if (len > HC_CONSOLE_MAX)
+	if (len > HC_CONSOLE_MAX || (flags & ~(uint64_t)HC_CONSOLE_NOWAIT))
 		return HC_EINVAL;
 	while (done < len && !vuart_full(&vm->uart)) {
 		/* One piece per host page: the buffer may span several. */
@@ -42,7 +43,7 @@ static int64_t hc_console_write(struct vm *vm, const uint64_t *args)
 		if (took < chunk)
 			break;
 	}
-	if (vuart_full(&vm->uart))
+	if (vuart_full(&vm->uart) && !(flags & HC_CONSOLE_NOWAIT))
 		vm_console_wait(vm);
 	return (int64_t)done;
 }

@@ -12,12 +12,17 @@
 #include "lib/uart.h"
 #include "lib/x86.h"
 
-long hv_call(long nr, long a0, long a1)
+long hv_call3(long nr, long a0, long a1, long a2)
 {
 	long ret;
 
-	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1) : "memory");
+	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1), "d"(a2) : "memory");
 	return ret;
+}
+
+long hv_call(long nr, long a0, long a1)
+{
+	return hv_call3(nr, a0, a1, 0);
 }
 
 bool hv_detect(void)
@@ -43,13 +48,13 @@ static void uart_fallback(const char *buf, size_t len)
 		uart_putc(UART_COM1, buf[i]);
 }
 
-size_t hv_console_try(const char *buf, size_t len)
+size_t hv_console_try(const char *buf, size_t len, bool wait)
 {
 	long done;
 
 	if (len > HC_CONSOLE_MAX)
 		len = HC_CONSOLE_MAX;
-	done = hv_call(HC_CONSOLE_WRITE, (long)buf, (long)len);
+	done = hv_call3(HC_CONSOLE_WRITE, (long)buf, (long)len, wait ? 0 : HC_CONSOLE_NOWAIT);
 	if (done >= 0)
 		return (size_t)done < len ? (size_t)done : len;
 	if (len > UART_FIFO_SIZE)
@@ -65,7 +70,7 @@ size_t hv_console_try(const char *buf, size_t len)
 static void hc_console(const char *buf, size_t len)
 {
 	while (len) {
-		size_t done = hv_console_try(buf, len);
+		size_t done = hv_console_try(buf, len, true);
 
 		if (done == 0)
 			pause();

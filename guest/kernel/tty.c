@@ -43,7 +43,7 @@ static console_sink_fn device_sink;     /* the blocking sink, for kernel lines *
 static size_t device_try(const char *buf, size_t n)
 {
 	if (mica)
-		return hv_console_try(buf, n);
+		return hv_console_try(buf, n, false);
 	if (!uart_tx_empty(UART_COM1))
 		return 0;
 	if (n > uart_burst)

@@ -50,6 +50,12 @@
 #define HC_ENOSYS               (-38)   /* no such hypercall */
 
 #define HC_CONSOLE_MAX          4096    /* bytes accepted per HC_CONSOLE_WRITE */
+/* HC_CONSOLE_WRITE's flags (its third argument, RDX). By default a call
+ * that finds the VM's console queue full takes the VM off the CPU until
+ * the queue drained, as a slow UART holds back a single-threaded kernel;
+ * with HC_CONSOLE_NOWAIT it returns 0 at once, for a kernel that has
+ * other work to run meanwhile (the container host). */
+#define HC_CONSOLE_NOWAIT       1
 
 /* What HC_INFO writes into guest memory. */
 struct hvabi_info {
