@@ -33,6 +33,10 @@ extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
  * reserved, and an entry that sets it faults every access). */
 static bool nx;
 
+/* The CPU has 1 GiB pages (CPUID 80000001H EDX bit 26): vm_map() uses
+ * them where a range allows, and 2 MiB pages otherwise. */
+static bool gib_pages;
+
 /* Index of (va) in its table at (level): 3 = PML4, 2 = PDPT, 1 = PD, 0 = PT. */
 static unsigned idx(uint64_t va, int level)
 {
@@ -131,16 +135,26 @@ int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len, uint64_t flag
 	if (!canonical_range(va, len) || pa >= PHYS_LIMIT || len > PHYS_LIMIT - pa)
 		return -1;
 	while (len) {
-		bool big = len >= PAGE_2M && !((va | pa) & (PAGE_2M - 1));
-		uint64_t size = big ? PAGE_2M : PAGE_4K;
-		uint64_t *e = vm_walk(pml4, va, big ? 1 : 0, leaf & PTE_U, pool_table, p);
+		int level = gib_pages && len >= PAGE_1G && !((va | pa) & (PAGE_1G - 1)) ? 2 :
+			    len >= PAGE_2M && !((va | pa) & (PAGE_2M - 1)) ? 1 : 0;
+		uint64_t size = level_size(level);
+		uint64_t *e = vm_walk(pml4, va, level, leaf & PTE_U, pool_table, p);
 
-		if (!e || (*e & PTE_P))
+		if (!e)
 			return -1;
-		*e = pa | leaf | (big ? PTE_PS : 0);
-		va += size;
-		pa += size;
-		len -= size;
+		/* One walk per table, not per page: the rest of this table's
+		 * entries take the same page size, since a larger page could
+		 * only begin where the next table does. */
+		for (unsigned i = idx(va, level);; ) {
+			if (*e & PTE_P)
+				return -1;
+			*e++ = pa | leaf | (level ? PTE_PS : 0);
+			va += size;
+			pa += size;
+			len -= size;
+			if (++i == PT_ENTRIES || len < size)
+				break;
+		}
 	}
 	return 0;
 }
@@ -258,6 +272,7 @@ int vm_init(struct boot_info *bi)
 		panic("vm_init: kernel sections not page-aligned (linker/kernel.ld.inc)");
 
 	nx = enable_nx();               /* before vm_map() decides on bit 63 */
+	gib_pages = cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EXT_EDX_PAGE1GB;
 	pml4 = vm_create(p);
 	if (!pml4)
 		goto out_of_frames;
