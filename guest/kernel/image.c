@@ -26,7 +26,7 @@ static unsigned nimages;
  * of reading the archive from its start. Kept at most 3/4 full; an image
  * whose files do not fit is left out of it and read whole (image_lookup).
  */
-#define INDEX_SLOTS     512             /* a power of two */
+#define INDEX_SLOTS     256             /* a power of two */
 #define INDEX_MAX       (INDEX_SLOTS / 4 * 3)
 
 struct index_slot {
