@@ -188,14 +188,19 @@ boot_pml4:
 	.skip PAGE_SIZE
 boot_pdpt:
 	.skip PAGE_SIZE
+	.balign 4
+boot_magic:
+	.long 0
+boot_mbi:
+	.long 0
+
+	/* Not cleared (linker/kernel.ld.inc): every PD entry is written
+	 * above before paging is on, and a stack needs no zeroes. */
+	.section .noinit, "aw", @nobits
+	.balign PAGE_SIZE
 boot_pd:
 	.skip PAGE_SIZE * IDENTITY_GIB
 	.globl boot_stack_top
 boot_stack:
 	.skip 16384
 boot_stack_top:
-	.balign 4
-boot_magic:
-	.long 0
-boot_mbi:
-	.long 0

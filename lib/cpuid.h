@@ -29,6 +29,7 @@
 /* Leaf 80000001H: extended features. */
 #define CPUID_EXT_FEATURES      0x80000001
 #define CPUID_EXT_EDX_NX        BIT(20)         /* IA32_EFER.NXE may be set */
+#define CPUID_EXT_EDX_PAGE1GB   BIT(26)         /* PDPTEs may map 1 GiB pages */
 #define CPUID_EXT_EDX_RDTSCP    BIT(27)
 #define CPUID_EXT_EDX_LM        BIT(29)         /* long mode */
 

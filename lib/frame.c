@@ -23,6 +23,47 @@ static void bit_clear(struct frame_pool *p, uint64_t f)
 	p->bitmap[f / BITS_PER_WORD] &= ~(1ULL << (f % BITS_PER_WORD));
 }
 
+/* Set bits of (x); SWAR, since a freestanding kernel has no libgcc
+ * __popcountdi2 and POPCNT is not in the x86-64 baseline. */
+static unsigned popcount(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* The bits of word (w) that frames [first, end) cover. */
+static uint64_t word_mask(uint64_t w, uint64_t first, uint64_t end)
+{
+	uint64_t lo = w * BITS_PER_WORD, mask = ~0ULL;
+
+	if (first > lo)
+		mask &= ~0ULL << (first - lo);
+	if (end < lo + BITS_PER_WORD)
+		mask &= ~(~0ULL << (end - lo));
+	return mask;
+}
+
+/* Clear (used = false) or set (used = true) the bits of frames
+ * [first, end), a word at a time, keeping nfree in step: booting
+ * releases all of RAM, and bit by bit that was most of the boot. */
+static void mark_range(struct frame_pool *p, uint64_t first, uint64_t end, bool used)
+{
+	for (uint64_t w = first / BITS_PER_WORD; first < end && w <= (end - 1) / BITS_PER_WORD;
+	     w++) {
+		uint64_t mask = word_mask(w, first, end);
+
+		if (used) {
+			p->nfree -= popcount(~p->bitmap[w] & mask);
+			p->bitmap[w] |= mask;
+		} else {
+			p->nfree += popcount(p->bitmap[w] & mask);
+			p->bitmap[w] &= ~mask;
+		}
+	}
+}
+
 /* The end of [pa, pa + len); a range running past 2^64 ends there. */
 static uint64_t range_end(uint64_t pa, uint64_t len)
 {
@@ -52,12 +93,7 @@ void frame_pool_release(struct frame_pool *p, uint64_t pa, uint64_t len)
 		first = 1;      /* frame 0 stays used: 0 means "no frame" */
 	if (end > p->nframes)
 		end = p->nframes;
-	for (uint64_t f = first; f < end; f++) {
-		if (bit_test(p, f)) {
-			bit_clear(p, f);
-			p->nfree++;
-		}
-	}
+	mark_range(p, first, end, false);
 }
 
 void frame_pool_reserve(struct frame_pool *p, uint64_t pa, uint64_t len)
@@ -71,12 +107,7 @@ void frame_pool_reserve(struct frame_pool *p, uint64_t pa, uint64_t len)
 
 	if (end > p->nframes)
 		end = p->nframes;
-	for (uint64_t f = first; f < end; f++) {
-		if (!bit_test(p, f)) {
-			bit_set(p, f);
-			p->nfree--;
-		}
-	}
+	mark_range(p, first, end, true);
 }
 
 uint64_t frame_alloc(struct frame_pool *p)
@@ -108,6 +139,24 @@ uint64_t frame_alloc(struct frame_pool *p)
 	return 0;
 }
 
+/* The first free frame at or after (f), or nframes if there is none: used
+ * frames are skipped a word at a time (the bits past nframes are set). */
+static uint64_t next_free(const struct frame_pool *p, uint64_t f)
+{
+	size_t words = frame_bitmap_words(p->nframes), w = f / BITS_PER_WORD;
+	uint64_t clear;
+
+	if (f >= p->nframes)
+		return p->nframes;
+	clear = ~p->bitmap[w] & (~0ULL << (f % BITS_PER_WORD));
+	while (clear == 0) {
+		if (++w == words)
+			return p->nframes;
+		clear = ~p->bitmap[w];
+	}
+	return (uint64_t)w * BITS_PER_WORD + (uint64_t)__builtin_ctzll(clear);
+}
+
 /* The last used frame in [start, start + count), or UINT64_MAX if they
  * are all free. Searching from the end lets the caller skip furthest. */
 static uint64_t last_used(const struct frame_pool *p, uint64_t start, uint64_t count)
@@ -129,10 +178,16 @@ uint64_t frame_alloc_contig(struct frame_pool *p, uint64_t count, uint64_t align
 	uint64_t step = align / FRAME_SIZE;
 
 	/* Candidates are the aligned frames; a used frame inside a candidate
-	 * run rules out every candidate up to it. Frame 0 is always used, so
-	 * the search never returns 0 for a success. */
-	for (uint64_t start = 0; start < p->nframes && count <= p->nframes - start;) {
-		uint64_t used = last_used(p, start, count);
+	 * run rules out every candidate up to it, and so does a run of used
+	 * frames before it (skipped a word at a time). Frame 0 is always
+	 * used, so the search never returns 0 for a success. */
+	for (uint64_t start = 0;;) {
+		uint64_t used;
+
+		start = (next_free(p, start) + step - 1) / step * step;
+		if (start >= p->nframes || count > p->nframes - start)
+			return 0;
+		used = last_used(p, start, count);
 
 		if (used == UINT64_MAX) {
 			for (uint64_t f = start; f < start + count; f++)
@@ -142,7 +197,6 @@ uint64_t frame_alloc_contig(struct frame_pool *p, uint64_t count, uint64_t align
 		}
 		start = (used / step + 1) * step;
 	}
-	return 0;
 }
 
 /* Can [f, f + count) be freed: in range, not frame 0, and all used? */

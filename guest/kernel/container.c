@@ -18,6 +18,15 @@
 
 struct container *container_table;
 unsigned container_events;
+void (*container_owner_event)(void *owner);
+
+/* An event the engine acts on: counted, and told to (c)'s owner. */
+static void note_event(struct container *c)
+{
+	container_events++;
+	if (c->owner && container_owner_event)
+		container_owner_event(c->owner);
+}
 
 void container_init(struct frame_pool *pool)
 {
@@ -116,7 +125,7 @@ bool container_may_spawn(struct container *c)
 
 void container_proc_ended(struct container *c, struct proc *p)
 {
-	container_events++;
+	note_event(c);
 	if (p->pid != 1 || c->state != CONTAINER_RUNNING)
 		return;
 	/* Its first process is its life, as in Docker: the rest go too. */
@@ -128,7 +137,7 @@ void container_proc_ended(struct container *c, struct proc *p)
 
 void container_proc_reaped(struct container *c)
 {
-	container_events++;
+	note_event(c);
 	if (c->state == CONTAINER_ENDED && c->nprocs == 0 && c->owner == NULL)
 		container_free(c);
 }
@@ -174,6 +183,6 @@ void container_mark_ready(struct container *c)
 {
 	if (c->tsc_ready == 0) {
 		c->tsc_ready = rdtsc();
-		container_events++;
+		note_event(c);
 	}
 }

@@ -106,6 +106,10 @@ void container_mark_ready(struct container *c);
  * changes or a tick passes, not between every two processes. */
 extern unsigned container_events;
 
+/* Told the owner of the container of each such event (the engine's
+ * replica), so that the engine looks at that replica alone; NULL: no one. */
+extern void (*container_owner_event)(void *owner);
+
 /* The table, as many entries as the process table (proc_slots), for ps and stats; from frames. */
 extern struct container *container_table;
 

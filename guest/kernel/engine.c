@@ -81,7 +81,18 @@ struct replica {
 
 static struct service *services;         /* MAX_SERVICES, from frames */
 static struct replica *replicas;         /* proc_slots, from frames */
+static unsigned replica_top;             /* slots at and above it are unused */
 static struct frame_pool *pool;
+
+/*
+ * The replicas that need a look (poll_replicas), one bit per slot: those
+ * whose container had an event (ready, a process ended or reaped: told by
+ * container.c through container_owner_event) and those waiting for a
+ * restart. The engine reacts to these instead of scanning every slot;
+ * going through the bits in slot order keeps the order of its lines.
+ */
+static uint64_t watch[(PROC_SLOTS_MAX + 63) / 64];
+static unsigned watch_words;
 
 /* The script: a buffer of lines, and where the next line begins. */
 static char script_buf[4096];
@@ -100,6 +111,18 @@ static bool density_reported;
 static uint64_t density_free_before;
 
 /* ---- Replicas ---- */
+
+static void watch_mark(const struct replica *r)
+{
+	unsigned i = (unsigned)(r - replicas);
+
+	watch[i / 64] |= 1ULL << (i % 64);
+}
+
+static void replica_event(void *owner)
+{
+	watch_mark(owner);
+}
 
 static void replica_name(const struct replica *r, char *buf, size_t n)
 {
@@ -144,6 +167,8 @@ static struct replica *replica_new(struct service *s, unsigned index)
 			memset(r, 0, sizeof(*r));
 			r->svc = s;
 			r->index = index;
+			if (i >= replica_top)
+				replica_top = i + 1;
 			return r;
 		}
 	}
@@ -190,6 +215,7 @@ static void replica_decide(struct replica *r, int status)
 	if (ms > BACKOFF_MAX_MS)
 		ms = BACKOFF_MAX_MS;
 	r->restart_due = true;
+	watch_mark(r);
 	r->restart_tick = time_ticks() + (ms * time_hz() + 999) / 1000;
 	klog("container %s-%u: restart %u of %u in %lu ms (restart=%s)\n", s->name, r->index,
 	     r->restarts + 1, s->max_restarts, (unsigned long)ms, policy_names[s->policy]);
@@ -217,35 +243,48 @@ static void replica_ended(struct replica *r)
 	replica_decide(r, status);
 }
 
-/* One look at every replica: ready lines, ends, restarts due. */
+/* A look at (r): its ready line, its end, its restart if due. One
+ * waiting for its restart stays watched. */
+static void poll_replica(struct replica *r)
+{
+	struct container *c = r->c;
+
+	if (r->svc == NULL)
+		return;
+	if (c && c->tsc_ready && !r->ready_noted) {
+		r->ready_noted = true;
+		if (r->restarts == 0)
+			r->first_ready_tsc = c->tsc_ready - c->tsc_created;
+		else
+			r->recover_tsc = c->tsc_ready - r->stopped_tsc;
+		if (!c->quiet)
+			klog("container %s ready: %lu TSC after its start%s\n", c->name,
+			     (unsigned long)(c->tsc_ready - c->tsc_created),
+			     r->restarts ? " (restarted)" : "");
+	}
+	if (c && c->state == CONTAINER_ENDED && c->nprocs == 0)
+		replica_ended(r);
+	if (r->restart_due && !r->removing && time_ticks() >= r->restart_tick) {
+		r->restart_due = false;
+		r->restarts++;
+		r->stopped_tsc = r->stopped_tsc ? r->stopped_tsc : rdtsc();
+		if (replica_start(r))
+			replica_decide(r, SYS_STATUS_FAULT);
+	}
+	if (r->restart_due)
+		watch_mark(r);
+}
+
+/* A look at each watched replica, in slot order. A replica marked while
+ * this runs is looked at in the next poll (its event also brings one). */
 static void poll_replicas(void)
 {
-	for (unsigned i = 0; i < proc_slots; i++) {
-		struct replica *r = &replicas[i];
-		struct container *c = r->c;
+	for (unsigned w = 0; w < watch_words; w++) {
+		uint64_t bits = watch[w];
 
-		if (r->svc == NULL)
-			continue;
-		if (c && c->tsc_ready && !r->ready_noted) {
-			r->ready_noted = true;
-			if (r->restarts == 0)
-				r->first_ready_tsc = c->tsc_ready - c->tsc_created;
-			else
-				r->recover_tsc = c->tsc_ready - r->stopped_tsc;
-			if (!c->quiet)
-				klog("container %s ready: %lu TSC after its start%s\n", c->name,
-				     (unsigned long)(c->tsc_ready - c->tsc_created),
-				     r->restarts ? " (restarted)" : "");
-		}
-		if (c && c->state == CONTAINER_ENDED && c->nprocs == 0)
-			replica_ended(r);
-		if (r->restart_due && !r->removing && time_ticks() >= r->restart_tick) {
-			r->restart_due = false;
-			r->restarts++;
-			r->stopped_tsc = r->stopped_tsc ? r->stopped_tsc : rdtsc();
-			if (replica_start(r))
-				replica_decide(r, SYS_STATUS_FAULT);
-		}
+		watch[w] = 0;
+		for (; bits; bits &= bits - 1)
+			poll_replica(&replicas[w * 64 + (unsigned)__builtin_ctzll(bits)]);
 	}
 }
 
@@ -264,7 +303,7 @@ static unsigned service_live(const struct service *s)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < proc_slots; i++)
+	for (unsigned i = 0; i < replica_top; i++)
 		if (replicas[i].svc == s && replica_live(&replicas[i]) && !replicas[i].removing)
 			n++;
 	return n;
@@ -282,7 +321,7 @@ static unsigned service_scale(struct service *s, unsigned want)
 		bool taken = false;
 		struct replica *r;
 
-		for (unsigned i = 0; i < proc_slots; i++)
+		for (unsigned i = 0; i < replica_top; i++)
 			if (replicas[i].svc == s && replicas[i].index == index && !replicas[i].ended)
 				taken = true;
 		if (taken)
@@ -298,8 +337,13 @@ static unsigned service_scale(struct service *s, unsigned want)
 		}
 		live++;
 	}
-	for (unsigned index = proc_slots; live > want && index > 0; index--) {
-		for (unsigned i = 0; i < proc_slots; i++) {
+	unsigned top_index = 0;
+
+	for (unsigned i = 0; i < replica_top; i++)
+		if (replicas[i].svc == s && replicas[i].index > top_index)
+			top_index = replicas[i].index;
+	for (unsigned index = top_index; live > want && index > 0; index--) {
+		for (unsigned i = 0; i < replica_top; i++) {
 			struct replica *r = &replicas[i];
 
 			if (r->svc != s || r->index != index || !replica_live(r) || r->removing)
@@ -319,7 +363,7 @@ static unsigned service_scale(struct service *s, unsigned want)
 /* Are all replicas of (s) (NULL: of every service) done for good? */
 static bool settled(const struct service *s)
 {
-	for (unsigned i = 0; i < proc_slots; i++) {
+	for (unsigned i = 0; i < replica_top; i++) {
 		const struct replica *r = &replicas[i];
 
 		if (r->svc && (s == NULL || r->svc == s) && (r->c || r->restart_due))
@@ -332,7 +376,7 @@ static bool settled(const struct service *s)
  * line in its current run? */
 static bool all_ready(const struct service *s)
 {
-	for (unsigned i = 0; i < proc_slots; i++) {
+	for (unsigned i = 0; i < replica_top; i++) {
 		const struct replica *r = &replicas[i];
 
 		if (r->svc && (s == NULL || r->svc == s) && !r->ended && !r->removing &&
@@ -385,7 +429,7 @@ static void print_summary(void)
 {
 	kprintf("summary: %-20s %-7s %8s %6s %9s %12s %12s %12s\n", "container", "outcome",
 		"restarts", "faults", "peak_kib", "cpu_tsc", "ready_tsc", "recover_tsc");
-	for (unsigned i = 0; i < proc_slots; i++) {
+	for (unsigned i = 0; i < replica_top; i++) {
 		const struct replica *r = &replicas[i];
 		const struct container *c = r->c;
 		char name[CONTAINER_NAME_MAX];
@@ -418,7 +462,7 @@ static bool density_step(void)
 
 	if (density_reported)
 		goto done;
-	for (unsigned i = 0; i < proc_slots; i++)
+	for (unsigned i = 0; i < replica_top; i++)
 		if (replicas[i].svc == s && replicas[i].index == density_count)
 			last = &replicas[i];
 	if (last) {
@@ -443,7 +487,7 @@ static bool density_step(void)
 			     "ready (status %d)\n", density_count - 1, s->args[0], density_count,
 			     last->status);
 		}
-		for (unsigned i = 0; i < proc_slots; i++)
+		for (unsigned i = 0; i < replica_top; i++)
 			if (replicas[i].svc == s && replicas[i].c)
 				density_quiet_bytes += replicas[i].c->quiet_bytes;
 		klog("density: their console output, %lu bytes, was counted, not printed\n",
@@ -458,9 +502,11 @@ done:
 		return false;
 	/* Done: its replicas and the service go, so that what the count
 	 * filled is free for the rest of the script. */
-	for (unsigned i = 0; i < proc_slots; i++)
+	for (unsigned i = 0; i < replica_top; i++)
 		if (replicas[i].svc == s)
 			replicas[i].svc = NULL;
+	while (replica_top > 0 && replicas[replica_top - 1].svc == NULL)
+		replica_top--;
 	s->used = false;
 	return true;
 }
@@ -884,6 +930,8 @@ int engine_main(struct boot_info *bi)
 	container_init(pool);
 	services = kernel_tables(pool, MAX_SERVICES * sizeof(*services), "services");
 	replicas = kernel_tables(pool, proc_slots * sizeof(*replicas), "replicas");
+	watch_words = (proc_slots + 63) / 64;
+	container_owner_event = replica_event;
 	sched_init();
 	tty_init(hv_detect());          /* processes' lines: tty.c */
 	klog("container host: %u images, tables %lu KiB, %lu KiB free for containers\n", nimages,

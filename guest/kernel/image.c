@@ -20,6 +20,95 @@ static struct image images[MAX_IMAGES];
 static unsigned nimages;
 
 /*
+ * The index of every image's regular files, built at mount: a hash table
+ * (open addressing, linear probing) of where each file's entry starts in
+ * its archive, so that a spawn finds its program in a few steps instead
+ * of reading the archive from its start. Kept at most 3/4 full; an image
+ * whose files do not fit is left out of it and read whole (image_lookup).
+ */
+#define INDEX_SLOTS     256             /* a power of two */
+#define INDEX_MAX       (INDEX_SLOTS / 4 * 3)
+
+struct index_slot {
+	uint32_t offset;                /* of the file's entry in its archive */
+	uint16_t image;                 /* 1 + its image's number; 0: slot empty */
+	uint16_t hash;                  /* the name's hash, high bits: a quick no */
+};
+static struct index_slot file_index[INDEX_SLOTS];
+static unsigned indexed;
+
+/* A name without its leading "./" parts, as the archive may write it. */
+static const char *plain(const char *name)
+{
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	return name;
+}
+
+/* FNV-1a of (name) with the image's number mixed in. */
+static uint32_t name_hash(unsigned image, const char *name)
+{
+	uint32_t h = 2166136261u ^ image;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
+}
+
+/* The file of image (n) at archive offset (off): its entry. */
+static void entry_at(unsigned n, uint32_t off, struct archive_entry *e)
+{
+	size_t o = off;
+
+	archive_next(images[n].data, images[n].size, &o, e, NULL, 0);
+}
+
+/* The slot of (name) in image (n): the one holding it, or the empty one
+ * where it would go. */
+static struct index_slot *index_slot(unsigned n, const char *name)
+{
+	uint32_t h = name_hash(n, name);
+
+	for (uint32_t i = h;; i++) {
+		struct index_slot *slot = &file_index[i % INDEX_SLOTS];
+		struct archive_entry e;
+
+		if (slot->image == 0)
+			return slot;
+		if (slot->image != n + 1 || slot->hash != (uint16_t)(h >> 16))
+			continue;
+		entry_at(n, slot->offset, &e);
+		if (strcmp(plain(e.name), name) == 0)
+			return slot;
+	}
+}
+
+/* Index the regular files of image (n), the first of a name winning as
+ * in a read of the whole archive; or none of them if they do not fit. */
+static void index_image(unsigned n)
+{
+	const struct image *im = &images[n];
+	struct archive_entry e;
+	size_t off = 0, at = 0;
+
+	if (im->nfiles > INDEX_MAX - indexed || im->size > UINT32_MAX)
+		return;
+	while (at = off, archive_next(im->data, im->size, &off, &e, NULL, 0) == 1) {
+		struct index_slot *slot;
+
+		if ((e.mode & MODE_TYPE) != MODE_REGULAR)
+			continue;
+		slot = index_slot(n, plain(e.name));
+		if (slot->image == 0) {
+			*slot = (struct index_slot){ .offset = (uint32_t)at, .image = (uint16_t)(n + 1),
+				.hash = (uint16_t)(name_hash(n, plain(e.name)) >> 16) };
+			indexed++;
+		}
+	}
+	images[n].indexed = true;
+}
+
+/*
  * The image's name: `image=NAME` on its module line; else the file name of
  * the line's first token without its directory and ".cpio" (QEMU puts the
  * path first; GRUB passes only what follows it); else "imageN".
@@ -73,6 +162,7 @@ unsigned image_init(const struct boot_info *bi)
 		im->nfiles = (unsigned)n;
 		klog("image %s: %u entries, %lu bytes\n", im->name, im->nfiles,
 		     (unsigned long)im->size);
+		index_image(nimages);
 		nimages++;
 	}
 	return nimages;
@@ -132,14 +222,21 @@ int image_lookup(const struct image *im, const char *path, const uint8_t **data,
 		path += path[0] == '/' ? 1 : 2;
 	if (path[0] == '\0')
 		return -SYS_ENOENT;
+	if (im->indexed) {
+		unsigned n = (unsigned)(im - images);
+		struct index_slot *slot = index_slot(n, path);
+
+		if (slot->image == 0)
+			return -SYS_ENOENT;
+		entry_at(n, slot->offset, &e);
+		*data = e.data;
+		*size = e.size;
+		return 0;
+	}
 	/* The whole archive was checked at boot: entries parse. Names in it
 	 * may carry "./" too. */
 	while (archive_next(im->data, im->size, &off, &e, NULL, 0) == 1) {
-		const char *name = e.name;
-
-		while (name[0] == '.' && name[1] == '/')
-			name += 2;
-		if (strcmp(name, path) == 0 && (e.mode & MODE_TYPE) == MODE_REGULAR) {
+		if (strcmp(plain(e.name), path) == 0 && (e.mode & MODE_TYPE) == MODE_REGULAR) {
 			*data = e.data;
 			*size = e.size;
 			return 0;

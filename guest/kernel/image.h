@@ -7,6 +7,7 @@
 #ifndef GUEST_KERNEL_IMAGE_H
 #define GUEST_KERNEL_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@ struct image {
 	const uint8_t *data;            /* the archive, in the module's memory */
 	size_t size;
 	unsigned nfiles;                /* members, directories included */
+	bool indexed;                   /* its regular files are in image.c's index */
 };
 
 /* Check every module of (bi) as an archive and list the good ones. A bad

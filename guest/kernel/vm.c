@@ -33,6 +33,10 @@ extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
  * reserved, and an entry that sets it faults every access). */
 static bool nx;
 
+/* Bit i: the identity map may map GiB i of [0, 4 GiB) with one 1 GiB
+ * page (vm_init sets it); vm_map() uses 2 MiB pages elsewhere. */
+static uint64_t gib_pages;
+
 /* Index of (va) in its table at (level): 3 = PML4, 2 = PDPT, 1 = PD, 0 = PT. */
 static unsigned idx(uint64_t va, int level)
 {
@@ -131,16 +135,27 @@ int vm_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len, uint64_t flag
 	if (!canonical_range(va, len) || pa >= PHYS_LIMIT || len > PHYS_LIMIT - pa)
 		return -1;
 	while (len) {
-		bool big = len >= PAGE_2M && !((va | pa) & (PAGE_2M - 1));
-		uint64_t size = big ? PAGE_2M : PAGE_4K;
-		uint64_t *e = vm_walk(pml4, va, big ? 1 : 0, leaf & PTE_U, pool_table, p);
+		bool gib = va < IDENTITY_LIMIT && ((gib_pages >> (va / PAGE_1G)) & 1);
+		int level = gib && len >= PAGE_1G && !((va | pa) & (PAGE_1G - 1)) ? 2 :
+			    len >= PAGE_2M && !((va | pa) & (PAGE_2M - 1)) ? 1 : 0;
+		uint64_t size = level_size(level);
+		uint64_t *e = vm_walk(pml4, va, level, leaf & PTE_U, pool_table, p);
 
-		if (!e || (*e & PTE_P))
+		if (!e)
 			return -1;
-		*e = pa | leaf | (big ? PTE_PS : 0);
-		va += size;
-		pa += size;
-		len -= size;
+		/* One walk per table, not per page: the rest of this table's
+		 * entries take the same page size, since a larger page could
+		 * only begin where the next table does. */
+		for (unsigned i = idx(va, level);; ) {
+			if (*e & PTE_P)
+				return -1;
+			*e++ = pa | leaf | (level ? PTE_PS : 0);
+			va += size;
+			pa += size;
+			len -= size;
+			if (++i == PT_ENTRIES || len < size)
+				break;
+		}
 	}
 	return 0;
 }
@@ -228,6 +243,45 @@ static bool enable_nx(void)
 	return true;
 }
 
+/* Does [base, end) overlap GiB (g)? */
+static bool in_gib(uint64_t base, uint64_t end, uint64_t g)
+{
+	return base < (g + 1) * PAGE_1G && end > g * PAGE_1G;
+}
+
+/*
+ * The GiBs of [0, 4 GiB) that one 1 GiB page may map (bit i: GiB i): none
+ * if the CPU has no such pages (CPUID 80000001H EDX bit 26); else those the
+ * memory map says nothing of, or that one usable range covers whole with
+ * nothing reserved in them. A large page must not span memory of different
+ * MTRR types (SDM Vol. 3, "Large Page Size Considerations"); a GiB where the
+ * map changes may, so it gets 2 MiB pages as before.
+ */
+static uint64_t gib_regions(const struct memmap *m)
+{
+	uint64_t ok = 0;
+
+	if (!(cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EXT_EDX_PAGE1GB))
+		return 0;
+	for (uint64_t g = 0; g < IDENTITY_LIMIT / PAGE_1G; g++) {
+		unsigned touching = 0;
+		bool whole = false;
+
+		for (unsigned i = 0; i < m->nusable; i++) {
+			if (in_gib(m->usable[i].base, m->usable[i].end, g)) {
+				touching++;
+				whole |= m->usable[i].base <= g * PAGE_1G &&
+					 m->usable[i].end >= (g + 1) * PAGE_1G;
+			}
+		}
+		for (unsigned i = 0; i < m->nreserved; i++)
+			touching += in_gib(m->reserved[i].base, m->reserved[i].end, g) ? 2 : 0;
+		if (touching == 0 || (touching == 1 && whole))
+			ok |= 1ULL << g;
+	}
+	return ok;
+}
+
 static bool page_aligned(const char *sym)
 {
 	return ((uintptr_t)sym & (PAGE_4K - 1)) == 0;
@@ -258,6 +312,7 @@ int vm_init(struct boot_info *bi)
 		panic("vm_init: kernel sections not page-aligned (linker/kernel.ld.inc)");
 
 	nx = enable_nx();               /* before vm_map() decides on bit 63 */
+	gib_pages = gib_regions(&bi->map);
 	pml4 = vm_create(p);
 	if (!pml4)
 		goto out_of_frames;

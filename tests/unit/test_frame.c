@@ -433,6 +433,53 @@ static void test_random_alloc_free(void **state)
 	assert_int_equal(count_free(), frame_pool_free_count(&pool));
 }
 
+/* Ranges released and reserved across word boundaries, then contiguous
+ * runs: the pool matches a per-frame model, and a run is always the
+ * lowest aligned free one (the word-at-a-time paths change no answer). */
+static void test_ranges_and_lowest_run(void **state)
+{
+	enum { N = 1000 };
+	uint8_t used[N];
+	uint32_t seed = 7;
+
+	make_pool(N);
+	for (int i = 0; i < N; i++)
+		used[i] = 1;
+	for (int step = 0; step < 3000; step++) {
+		seed = seed * 1664525 + 1013904223;
+		uint64_t a = (seed >> 4) % N, len = (seed >> 14) % 300;
+		uint64_t end = a + len > N ? N : a + len;
+
+		if ((seed >> 28) % 3 == 0) {
+			frame_pool_reserve(&pool, a * FRAME_SIZE, len * FRAME_SIZE);
+			for (uint64_t f = a; f < end; f++)
+				used[f] = 1;
+		} else if ((seed >> 28) % 3 == 1) {
+			frame_pool_release(&pool, a * FRAME_SIZE, len * FRAME_SIZE);
+			for (uint64_t f = a ? a : 1; f < end; f++)
+				used[f] = 0;
+		} else {
+			uint64_t count = 1 + a % 70, step_f = 1ULL << (len % 4), want = 0;
+
+			for (uint64_t s = step_f; s + count <= N && want == 0; s += step_f) {
+				uint64_t k = 0;
+
+				while (k < count && !used[s + k])
+					k++;
+				if (k == count)
+					want = s;
+			}
+			assert_int_equal(frame_alloc_contig(&pool, count, step_f * FRAME_SIZE),
+					 want * FRAME_SIZE);
+			for (uint64_t k = 0; want && k < count; k++)
+				used[want + k] = 1;
+		}
+		for (uint64_t f = 0; f < N; f++)
+			assert_int_equal(frame_is_used(&pool, f * FRAME_SIZE), used[f]);
+		assert_int_equal(count_free(), frame_pool_free_count(&pool));
+	}
+}
+
 #define T(name) cmocka_unit_test_teardown(name, teardown)
 
 int main(void)
@@ -450,6 +497,7 @@ int main(void)
 		T(test_contig_alignment),
 		T(test_contig_bad_args_and_no_run),
 		T(test_random_alloc_free),
+		T(test_ranges_and_lowest_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
