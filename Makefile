@@ -253,12 +253,20 @@ unit: $(UNIT_BINS)
 
 # ---------------------------------------------------------------------------
 # Running.
-run: all $(BUILD)/baseline.iso
+run: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso
 	$(Q)sh tools/run.sh
+
+# Every figure of README.md and docs/ from runs of this code (tools/docs.sh):
+# boots the baseline, the experiment and two benchmarks in Bochs, then
+# rewrites what is between the docs' marker comments. make test checks them.
+DOCS_ISOS := $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-bench-exits.iso \
+	$(BUILD)/iso-bench-containers.iso
+docs: all $(DOCS_ISOS)
+	$(Q)bash tools/docs.sh --boot
 
 # The experiment's figures as CSV and a chart (build/experiment.csv,
 # build/experiment.png), from the logs of the last `make run`.
-report: all $(BUILD)/baseline.iso
+report: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso
 	$(Q)[ -f $(BUILD)/run/experiment.log ] && [ -f $(BUILD)/run/baseline.log ] || sh tools/run.sh
 	$(Q)bash tools/report.sh
 
@@ -277,7 +285,7 @@ debug: all
 	$(Q)sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
 qemu-gdb: debug
 
-test: all unit $(TEST_ISOS)
+test: all unit $(TEST_ISOS) $(BUILD)/baseline.iso
 	$(Q)sh tests/run.sh
 
 # Fuzzing in numbers: FUZZ_GUESTS, FUZZ_SYSCALLS, FUZZ_CASES, FUZZ_SEED
@@ -310,6 +318,6 @@ help:
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
-.PHONY: all deps images iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test bench clean help
+.PHONY: all deps images iso unit run report docs fuzz qemu qemu-nox bochs debug qemu-gdb test bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj -name '*.d' 2>/dev/null)

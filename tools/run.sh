@@ -4,7 +4,9 @@
 #
 #   1. the baseline: the guest kernel alone, no hypervisor, runs the cpu app
 #      (build/baseline.iso, tools/baseline.cfg)      -> build/run/baseline.log
-#   2. the experiment: mica boots the default entry of tools/grub.cfg: four
+#   2. the experiment: mica boots build/iso-experiment.iso (tests/iso/
+#      experiment.cfg, the default entry of tools/grub.cfg without its menu's
+#      wait, so that its figures are those of the tests and docs): four
 #      unikernel VMs of the cpu app beside a container host running four
 #      containers of it, and the rest of the measurements -> build/run/experiment.log
 #   3. tools/experiment.sh turns the two logs into the table on the terminal
@@ -93,7 +95,7 @@ else
 	watch "$base" sh tools/bochs-run.sh --timeout 300 --log "$base" --bochs-log build/run/baseline.bochs.log build/baseline.iso
 	[ $? -eq 0 ] || { echo "mica: the baseline failed; see $base"; exit 1; }
 	echo "mica: [2/2] the experiment: VMs and containers side by side under mica"
-	watch "$exp" sh tools/bochs-run.sh --timeout 900 --log "$exp" --bochs-log build/run/experiment.bochs.log build/mica.iso
+	watch "$exp" sh tools/bochs-run.sh --timeout 900 --log "$exp" --bochs-log build/run/experiment.bochs.log build/iso-experiment.iso
 fi
 status=$?
 # mica ends with 1 when a VM failed, and one does on purpose: the container
