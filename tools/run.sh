@@ -106,3 +106,28 @@ if [ $status -ne 0 ] && [ $status -ne 1 ]; then
 fi
 echo
 bash tools/experiment.sh "$base" "$exp" build/experiment.csv
+status=$?
+# The chart, quietly (tools/report.sh prints the table again).
+chart=
+command -v gnuplot >/dev/null && bash tools/report.sh "$base" "$exp" build >/dev/null 2>&1 &&
+	chart=build/experiment.png
+echo
+echo "Rows that are not plain measurements:"
+echo "  start latency, recovery: wall clock on the one CPU, other VMs' turns included"
+echo "  least memory, VMs: the RAM configured (mem=2M), given whole whether used or not"
+echo "  density, VMs: one VM more was made and went over the 16 MiB budget; it is not counted"
+echo "  density, containers: made one after another until the host's memory ran out"
+echo "  bare / instance: a ratio of CPU figures, 1.000 = as fast as bare"
+echo "  blast radius: deliberate failures (a triple fault, a null pointer, the kernel bug), counted"
+echo "  image size: file sizes of the stripped guest kernel and program"
+echo
+echo "Outputs:"
+echo "  build/experiment.csv       every figure, metric,model,value,unit"
+if [ -n "$chart" ]; then
+	echo "  $chart       the chart (make report draws it again)"
+else
+	echo "  (no chart: gnuplot is missing or failed; make report says why)"
+fi
+echo "  $base    the baseline's whole console"
+echo "  $exp  the experiment's whole console (docs/experiments.md explains each line)"
+exit $status

@@ -30,3 +30,5 @@ check_status 2 guest_unknown_option_exit_2
 boot_qemu "$LOG-test.log" 60 build/guest32.elf "test=nosuch"
 check_line "$LOG-test.log" '^guest: test=nosuch: no such test \(known: ' guest_unknown_test_named
 check_status 2 guest_unknown_test_exit_2
+# QEMU puts the image's path first on the command line: not shown.
+check_line "$LOG-test.log" "^guest: command line: 'test=nosuch'$" command_line_without_the_path
