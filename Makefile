@@ -257,10 +257,10 @@ run: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso
 	$(Q)sh tools/run.sh
 
 # Every figure of README.md and docs/ from runs of this code (tools/docs.sh):
-# boots the baseline, the experiment and two benchmarks in Bochs, then
+# boots the baseline, the experiment, two benchmarks and the kernel bug in Bochs, then
 # rewrites what is between the docs' marker comments. make test checks them.
 DOCS_ISOS := $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-bench-exits.iso \
-	$(BUILD)/iso-bench-containers.iso
+	$(BUILD)/iso-bench-containers.iso $(BUILD)/iso-containers-kernel-bug.iso
 docs: all $(DOCS_ISOS)
 	$(Q)bash tools/docs.sh --boot
 

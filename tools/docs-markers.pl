@@ -171,6 +171,8 @@ for my $file (@files) {
 				push @out, @lines[$i .. $j];
 			} else {
 				$checked++;
+				# A log excerpt is named by its log, not by its pattern.
+				my $label = $name =~ m{^([a-z-]+) /} ? "$1 excerpt" : $name;
 				if (join("\n", @old) ne join("\n", @new)) {
 					$changed = 1;
 					my $n = @old > @new ? @old : @new;
@@ -179,7 +181,7 @@ for my $file (@files) {
 						next if $o eq $f;
 						$stale++;
 						printf "%s:%d: figures:%s, %s: committed '%s', fresh '%s'\n", $file,
-							$i + 2 + $k, $name, row_of($k < @old ? $o : $f), $o, $f;
+							$i + 2 + $k, $label, row_of($k < @old ? $o : $f), $o, $f;
 					}
 				}
 				push @out, $line, map("$_\n", @new), $lines[$j];

@@ -8,10 +8,11 @@
 #
 #   --boot     boot the runs first, in Bochs, into build/docs/: the bare
 #              baseline (build/baseline.iso), the experiment
-#              (build/iso-experiment.iso, what `make run` boots) and two
+#              (build/iso-experiment.iso, what `make run` boots), two
 #              benchmarks (build/iso-bench-exits.iso, build/iso-bench-containers.iso)
+#              and the shared-kernel bug (build/iso-containers-kernel-bug.iso)
 #   NAME=LOG   a run's serial log: baseline=, experiment=, bench-exits=,
-#              bench-containers= (default: those of build/docs/)
+#              bench-containers=, kernel-bug= (default: those of build/docs/)
 #   FILE       the files to write or check (default README.md docs/*.md)
 #
 # Under Bochs RDTSC counts instructions, so the same code gives the same
@@ -31,7 +32,7 @@ for a in "$@"; do
 	case $a in
 	--check) mode=check ;;
 	--boot) boot=1 ;;
-	baseline=* | experiment=* | bench-exits=* | bench-containers=*) log[${a%%=*}]=${a#*=} ;;
+	baseline=* | experiment=* | bench-exits=* | bench-containers=* | kernel-bug=*) log[${a%%=*}]=${a#*=} ;;
 	-*) echo "usage: $0 [--check] [--boot] [NAME=LOG]... [FILE]..." >&2; exit 1 ;;
 	*) files+=("$a") ;;
 	esac
@@ -40,12 +41,13 @@ done
 
 runs=build/docs
 declare -A iso=([baseline]=build/baseline.iso [experiment]=build/iso-experiment.iso
-	[bench-exits]=build/iso-bench-exits.iso [bench-containers]=build/iso-bench-containers.iso)
+	[bench-exits]=build/iso-bench-exits.iso [bench-containers]=build/iso-bench-containers.iso
+	[kernel-bug]=build/iso-containers-kernel-bug.iso)
 # What each run ends with: the experiment's container host fails on purpose.
-declare -A want=([baseline]=0 [experiment]=1 [bench-exits]=0 [bench-containers]=0)
+declare -A want=([baseline]=0 [experiment]=1 [bench-exits]=0 [bench-containers]=0 [kernel-bug]=1)
 if [ $boot = 1 ]; then
 	mkdir -p $runs || exit 1
-	for name in baseline experiment bench-exits bench-containers; do
+	for name in baseline experiment bench-exits bench-containers kernel-bug; do
 		start=$(date +%s)
 		sh tools/bochs-run.sh --timeout 600 --log "$runs/$name.log" --bochs-log "$runs/$name.bochs.log" "${iso[$name]}"
 		status=$?
@@ -57,7 +59,7 @@ if [ $boot = 1 ]; then
 	done
 fi
 if [ ${#log[@]} = 0 ]; then
-	for name in baseline experiment bench-exits bench-containers; do
+	for name in baseline experiment bench-exits bench-containers kernel-bug; do
 		[ ! -f "$runs/$name.log" ] || log[$name]=$runs/$name.log
 	done
 	if [ ${#log[@]} = 0 ]; then
