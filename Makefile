@@ -1,8 +1,8 @@
 # mica: the hypervisor (hv/), the guest kernel (guest/), and their tests.
 #
-#   make run     boot mica in Bochs (or QEMU+KVM with nested VT-x) and watch it
+#   make run     the experiment: boot mica in Bochs (or QEMU+KVM with nested VT-x), then its table
 #   make test    unit tests, then every boot scenario; last line "N passed, N failed, N skipped"
-#   make help    every target
+#   make help    every target, grouped by purpose
 #
 # Output goes to build/. Local overrides (e.g. CC, BOCHS_MEM) go in config.mk.
 # `make V=1` shows full commands.
@@ -345,32 +345,42 @@ unit: $(UNIT_BINS)
 
 # ---------------------------------------------------------------------------
 # Running.
-run: all $(BUILD)/baseline.iso
+run: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso
 	$(Q)sh tools/run.sh
+
+# Every figure of README.md and docs/ from runs of this code (tools/docs.sh):
+# boots the baseline, the experiment, two benchmarks and the kernel bug in Bochs, then
+# rewrites what is between the docs' marker comments. make test checks them.
+DOCS_ISOS := $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-bench-exits.iso \
+	$(BUILD)/iso-bench-containers.iso $(BUILD)/iso-containers-kernel-bug.iso
+docs: all $(DOCS_ISOS)
+	$(Q)bash tools/docs.sh --boot
 
 # The experiment's figures as CSV and a chart (build/experiment.csv,
 # build/experiment.png), from the logs of the last `make run`.
-report: all $(BUILD)/baseline.iso
+report: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso
 	$(Q)[ -f $(BUILD)/run/experiment.log ] && [ -f $(BUILD)/run/baseline.log ] || sh tools/run.sh
 	$(Q)bash tools/report.sh
 
+# Interactive sessions, without a time limit; ended by the kernel or by
+# Ctrl-C, both normal (tools/session.sh).
 qemu: all
-	$(Q)sh tools/qemu-run.sh --show $(BUILD)/guest32.elf ""
+	$(Q)sh tools/session.sh sh tools/qemu-run.sh --show --timeout 0 $(BUILD)/guest32.elf ""
 qemu-nox: qemu
 
 bochs: all
-	$(Q)sh tools/bochs-run.sh --show $(BUILD)/mica.iso
+	$(Q)sh tools/session.sh sh tools/bochs-run.sh --show --timeout 0 $(BUILD)/mica.iso
 
 # QEMU's gdb stub on a per-user port, with the guest kernel's symbols loaded.
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 debug: all
 	$(Q)sed "s/localhost:1234/localhost:$(GDBPORT)/" tools/gdbinit.tmpl > .gdbinit
 	@echo "*** QEMU waits for gdb on port $(GDBPORT); in another terminal: gdb -x .gdbinit"
-	$(Q)sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
+	$(Q)sh tools/session.sh sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
 qemu-gdb: debug
 
 # The Linux scenarios need Debian's kernel: fetched once, then cached.
-test: all unit $(TEST_ISOS) $(BUILD)/linux/vmlinuz
+test: all unit $(TEST_ISOS) $(BUILD)/baseline.iso $(BUILD)/linux/vmlinuz
 	$(Q)sh tests/run.sh
 
 # Every Bochs scenario under Bochs 3.0, whose VM-entry checks are stricter
@@ -403,28 +413,35 @@ clean:
 	rm -rf $(BUILD) .gdbinit
 
 help:
-	@echo "mica targets:"
-	@echo "  make run      boot mica in Bochs (QEMU+KVM if nested VT-x is available); ends by itself"
-	@echo "  make fuzz     1,000 fuzzed guests, 100,000 fuzzed system calls, fuzzed parsers"
+	@echo "mica: a hypervisor and the guest kernel it hosts. Start with these two:"
+	@echo "  make run      the experiment: VMs against containers in one boot, then its table"
+	@echo "                (Bochs, or QEMU+KVM with nested VT-x; installs what it needs as root)"
+	@echo "  make test     unit tests and every boot scenario; ends with 'N passed, N failed, N skipped'"
+	@echo ""
+	@echo "Figures:"
 	@echo "  make report   the last run's figures as build/experiment.csv and build/experiment.png"
-	@echo "  make test     host unit tests and every boot scenario; ends with 'N passed, N failed, N skipped'"
-	@echo "  make mutate   each fault of tests/mutants/ in a scratch copy: caught or survived (MUTANT=PATTERN)"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
+	@echo "  make docs     every figure of README.md and docs/ from runs of this code"
+	@echo "  make fuzz     1,000 fuzzed guests, 100,000 fuzzed system calls, fuzzed parsers"
+	@echo "Testing the tests and the emulators:"
+	@echo "  make mutate   each fault of tests/mutants/ in a scratch copy: caught or survived (MUTANT=PATTERN)"
 	@echo "  make test-bochs3  every Bochs scenario under Bochs 3.0 (built from ../shared/bochs), or BOCHS=path"
+	@echo "Interactive (Ctrl-C ends them):"
+	@echo "  make bochs    build/mica.iso in Bochs, its GRUB menu and console on this terminal"
+	@echo "  make qemu     the guest kernel bare in QEMU (software CPU)"
+	@echo "  make debug    the same with QEMU's gdb stub; writes .gdbinit with symbols loaded"
+	@echo "Building:"
 	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
 	@echo "  make images   the container images build/apps.cpio and build/tests.cpio (and build/user/)"
 	@echo "  make iso      build/mica.iso only"
+	@echo "  make unit     the host unit tests only"
 	@echo "  make linux-initramfs  build/linux-initramfs.cpio, the Linux guest's init"
 	@echo "  make linux-kernel     Debian's kernel in build/linux/vmlinuz (apt-get download)"
-	@echo "  make qemu     boot the guest kernel bare in QEMU (software CPU)"
-	@echo "  make bochs    boot build/mica.iso in Bochs with the console on this terminal"
-	@echo "  make debug    QEMU with its gdb stub; writes .gdbinit with symbols loaded"
-	@echo "  make unit     build the host unit tests only"
 	@echo "  make deps     check (as root: install) the Debian packages mica needs"
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
 
-.PHONY: vpc all deps images linux-initramfs linux-kernel iso unit run report fuzz qemu qemu-nox bochs debug qemu-gdb test test-bochs3 mutate bench clean help
+.PHONY: vpc all deps images linux-initramfs linux-kernel iso unit run report docs fuzz qemu qemu-nox bochs debug qemu-gdb test test-bochs3 mutate bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj $(BUILD)/vpcobj $(BUILD)/lobj -name '*.d' 2>/dev/null)

@@ -155,8 +155,12 @@ static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 	     (unsigned long)st->idle_tsc, (unsigned long)st->restarts);
 }
 
+/* VMs whose module could not be made into a VM (a bad key such as mem=9G,
+ * not a kernel, not enough memory): a bad configuration, exit code 2. */
+static unsigned not_created;
+
 /* Create a VM per module and run them all at once, time-sliced. Returns
- * how many did not end with exit code 0. */
+ * how many did not end with exit code 0, those not created among them. */
 static unsigned run_guests(struct boot_info *bi)
 {
 	static struct vm *running[BOOT_MAX_MODULES];
@@ -177,6 +181,7 @@ static unsigned run_guests(struct boot_info *bi)
 		if (vm_create(vm, id++, &bi->frames, (const void *)(uintptr_t)m->start,
 			      m->end - m->start, m->cmdline, mods, nmods)) {
 			failed++;
+			not_created++;
 			continue;
 		}
 		running[n++] = vm;
@@ -307,10 +312,10 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		status = EXIT_TEST_FAILED;
 	if (check_modules(bi))          /* the guests we were given */
 		status = EXIT_BAD_CONFIG;
-	if (vmx_probe() != 0)           /* VT-x and EPT, or a clear refusal */
-		machine_exit(EXIT_NO_VTX);
-	if (vmx_on(&bi->frames) != 0)   /* VMX root operation */
-		machine_exit(EXIT_NO_VTX);
+	/* VT-x and EPT, or a clear refusal; a bad configuration, already
+	 * named above, says more than the missing VT-x: its code wins. */
+	if (vmx_probe() != 0 || vmx_on(&bi->frames) != 0)
+		machine_exit(status == EXIT_BAD_CONFIG ? EXIT_BAD_CONFIG : EXIT_NO_VTX);
 	if (density_wanted(bi, &density_budget, &density_module)) {
 		/* `density=SIZE`: the run, then the count within SIZE. */
 		if (density_budget && run_guests(bi) && status == EXIT_OK)
@@ -320,6 +325,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	} else if (run_guests(bi) && status == EXIT_OK) {
 		status = EXIT_TEST_FAILED;
 	}
+	if (not_created)
+		status = EXIT_BAD_CONFIG;
 	intr_print();
 	print_check_cost();
 	machine_exit(status);

@@ -70,7 +70,8 @@ struct boot_info *boot_info_init(uint32_t magic, uint32_t mbi_pa, const char *co
 
 void boot_info_print(const struct boot_info *bi)
 {
-	klog("command line: '%s'\n", bi->cmdline);
+	/* QEMU (like some loaders) puts the image's path first: no option. */
+	klog("command line: '%s'\n", cmdline_args(bi->cmdline));
 	klog("memory: %lu MiB usable in %u ranges, %lu frames free, kernel at 0x%lx-0x%lx\n",
 	     (unsigned long)(bi->map.usable_bytes >> 20), bi->map.nusable,
 	     (unsigned long)frame_pool_free_count(&bi->frames),

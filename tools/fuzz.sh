@@ -28,11 +28,46 @@ mkdir -p "$DIR/image/run"
 status=0
 summaries=()
 
+# watch WHAT TOTAL COUNT_FUNCTION COMMAND...: run COMMAND, and every 10 s
+# while it runs print how many of TOTAL cases COUNT_FUNCTION counts so far,
+# with the rate. Returns COMMAND's status.
+watch() {
+	local what=$1 total=$2 count=$3 pid start now done n
+	shift 3
+	"$@" &
+	pid=$!
+	start=$(date +%s)
+	while kill -0 $pid 2>/dev/null; do
+		for n in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 $pid 2>/dev/null || break 2
+			sleep 1
+		done
+		now=$(date +%s)
+		done=$($count)
+		echo "fuzz: $what: ${done:-0} of $total cases, $(awk -v d="${done:-0}" -v t=$((now - start)) \
+			'BEGIN { printf "%.1f", t ? d / t : 0 }') a second, $((now - start)) s"
+	done
+	wait $pid
+}
+
 # ---- 1. parsers ----
 parser_lines=0
+# Cases done: those of the programs that have ended, by their own lines
+# ("fuzz NAME: N cases, ...").
+parser_cases() { cat "$DIR"/test_fuzz_*.log 2>/dev/null | sed -n 's/^fuzz .*: \([0-9]*\) cases.*/\1/p' | awk '{ s += $1 } END { print s + 0 }'; }
+# The total: each test takes a fixed share of FUZZ_CASES, so 100 cases a
+# test, run first (a fraction of a second), scale to it.
+rm -f "$DIR"/test_fuzz_*.log
+for t in build/unit/test_fuzz_*; do
+	[ -x "$t" ] && MICA_FUZZ_CASES=100 "$t" 2>/dev/null
+done >"$DIR/calibrate.log"
+parser_total=$(sed -n 's/^fuzz .*: \([0-9]*\) cases.*/\1/p' "$DIR/calibrate.log" |
+	awk -v c="$CASES" '{ s += $1 } END { printf "%.0f\n", s * c / 100 }')
+echo "fuzz: the parsers, $parser_total generated inputs in all (FUZZ_CASES=$CASES a test)"
 for t in build/unit/test_fuzz_*; do
 	[ -x "$t" ] || continue
-	if MICA_FUZZ_CASES=$CASES "$t" > "$DIR/$(basename "$t").log" 2>&1; then
+	if watch parsers "$parser_total" parser_cases \
+		env MICA_FUZZ_CASES=$CASES "$t" > "$DIR/$(basename "$t").log" 2>&1; then
 		summaries+=("$(grep -a '^fuzz ' "$DIR/$(basename "$t").log" | sed 's/^/fuzz parsers: /')")
 	else
 		summaries+=("fuzz parsers: $(basename "$t") FAILED (see $DIR/$(basename "$t").log)")
@@ -68,8 +103,10 @@ hold=$(( GUESTS / 40 + 2 ))
 } > "$DIR/guests.cfg"
 sh tools/mkiso.sh "$DIR/guests.iso" "$DIR/guests.cfg" build/strip/mica.elf build/strip/guest.elf > /dev/null || exit 1
 echo "fuzz: $GUESTS guests under mica in Bochs (this takes a while)"
-sh tools/bochs-run.sh --timeout 3600 --log "$DIR/guests.log" --bochs-log "$DIR/guests.bochs.log" \
-	"$DIR/guests.iso"
+guest_cases() { grep -acE '^\[fuzz[0-9]\] guest: fuzz: seed [0-9]+ case [0-9]+: ' "$DIR/guests.log"; }
+: >"$DIR/guests.log"
+watch guests "$GUESTS" guest_cases sh tools/bochs-run.sh --timeout 3600 --log "$DIR/guests.log" \
+	--bochs-log "$DIR/guests.bochs.log" "$DIR/guests.iso"
 log=$DIR/guests.log
 cases=$(grep -acE '^\[fuzz[0-9]\] guest: fuzz: seed [0-9]+ case [0-9]+: ' "$log")
 ended=$(grep -acE '^mica: vm fuzz[0-9]: (crashed: |exited with code |halted )' "$log")
@@ -95,7 +132,16 @@ each=$(( (SYSCALLS + 3) / 4 ))
 } > "$DIR/image/run/sysfuzz.run"
 sh tools/mkimage.sh "$DIR/fuzz.cpio" "$DIR/image" > /dev/null || exit 1
 echo "fuzz: $SYSCALLS system calls in the container host (QEMU)"
-sh tools/qemu-run.sh --timeout 3600 --log "$DIR/syscalls.log" build/guest32.elf \
+syscall_cases() {
+	local i n sum=0
+	for i in 1 2 3 4; do
+		n=$(sed -n "s/^\[fuzz$i-1\] sysfuzz: \([0-9]*\) calls, .*/\1/p" "$DIR/syscalls.log" 2>/dev/null | tail -n 1)
+		sum=$((sum + ${n:-0}))
+	done
+	echo $sum
+}
+: >"$DIR/syscalls.log"
+watch "system calls" "$SYSCALLS" syscall_cases sh tools/qemu-run.sh --timeout 3600 --log "$DIR/syscalls.log" build/guest32.elf \
 	"containers script=fuzz:run/sysfuzz.run" build/apps.cpio "" build/tests.cpio "" \
 	"$DIR/fuzz.cpio" "image=fuzz"
 log=$DIR/syscalls.log

@@ -4,7 +4,9 @@
 #
 #   1. the baseline: the guest kernel alone, no hypervisor, runs the cpu app
 #      (build/baseline.iso, tools/baseline.cfg)      -> build/run/baseline.log
-#   2. the experiment: mica boots the default entry of tools/grub.cfg: four
+#   2. the experiment: mica boots build/iso-experiment.iso (tests/iso/
+#      experiment.cfg, the default entry of tools/grub.cfg without its menu's
+#      wait, so that its figures are those of the tests and docs): four
 #      unikernel VMs of the cpu app beside a container host running four
 #      containers of it, and the rest of the measurements -> build/run/experiment.log
 #   3. tools/experiment.sh turns the two logs into the table on the terminal
@@ -93,7 +95,7 @@ else
 	watch "$base" sh tools/bochs-run.sh --timeout 300 --log "$base" --bochs-log build/run/baseline.bochs.log build/baseline.iso
 	[ $? -eq 0 ] || { echo "mica: the baseline failed; see $base"; exit 1; }
 	echo "mica: [2/2] the experiment: VMs and containers side by side under mica"
-	watch "$exp" sh tools/bochs-run.sh --timeout 900 --log "$exp" --bochs-log build/run/experiment.bochs.log build/mica.iso
+	watch "$exp" sh tools/bochs-run.sh --timeout 900 --log "$exp" --bochs-log build/run/experiment.bochs.log build/iso-experiment.iso
 fi
 status=$?
 # mica ends with 1 when a VM failed, and one does on purpose: the container
@@ -104,3 +106,28 @@ if [ $status -ne 0 ] && [ $status -ne 1 ]; then
 fi
 echo
 bash tools/experiment.sh "$base" "$exp" build/experiment.csv
+status=$?
+# The chart, quietly (tools/report.sh prints the table again).
+chart=
+command -v gnuplot >/dev/null && bash tools/report.sh "$base" "$exp" build >/dev/null 2>&1 &&
+	chart=build/experiment.png
+echo
+echo "Rows that are not plain measurements:"
+echo "  start latency, recovery: wall clock on the one CPU, other VMs' turns included"
+echo "  least memory, VMs: the RAM configured (mem=2M), given whole whether used or not"
+echo "  density, VMs: one VM more was made and went over the 16 MiB budget; it is not counted"
+echo "  density, containers: made one after another until the host's memory ran out"
+echo "  bare / instance: a ratio of CPU figures, 1.000 = as fast as bare"
+echo "  blast radius: deliberate failures (a triple fault, a null pointer, the kernel bug), counted"
+echo "  image size: file sizes of the stripped guest kernel and program"
+echo
+echo "Outputs:"
+echo "  build/experiment.csv       every figure, metric,model,value,unit"
+if [ -n "$chart" ]; then
+	echo "  $chart       the chart (make report draws it again)"
+else
+	echo "  (no chart: gnuplot is missing or failed; make report says why)"
+fi
+echo "  $base    the baseline's whole console"
+echo "  $exp  the experiment's whole console (docs/experiments.md explains each line)"
+exit $status

@@ -51,7 +51,9 @@ static const char *const *all_options(void)
 	return all;
 }
 
-/* `test=NAME`: a scenario of tests/guest/. Returns its failures. */
+/* `test=NAME`: a scenario of tests/guest/. Returns its failures, or
+ * NO_SUCH_TEST for a name it does not know (a bad configuration). */
+#define NO_SUCH_TEST ((unsigned)-1)
 static unsigned run_test(const char *name, struct boot_info *bi)
 {
 	const char *cmdline = bi->cmdline;
@@ -95,10 +97,12 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 	else if (strcmp(name, "bench-exits") == 0) {
 		guest_bench_exits();
 		return 0;
-	} else
+	} else {
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
 		     "exception, crash-once, crash-loop, probe, fpu, nmi, hostile, bystander, regs, "
 		     "regs-first, regs-hostile, bench-exits, fuzz, flood, share)\n", name);
+		return NO_SUCH_TEST;
+	}
 	return 1;
 }
 
@@ -143,7 +147,11 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	if (bi->selftest && guest_selftest(bi))
 		status = EXIT_TEST_FAILED;
 	if (cmdline_get(bi->cmdline, "test", test, sizeof(test))) {
-		if (run_test(test, bi))
+		unsigned failures = run_test(test, bi);
+
+		if (failures == NO_SUCH_TEST)
+			status = EXIT_BAD_CONFIG;
+		else if (failures)
 			status = EXIT_TEST_FAILED;
 	} else if (cmdline_get(bi->cmdline, "containers", NULL, 0)) {
 		status = engine_main(bi);       /* container host: guest/kernel/engine.c */

@@ -23,7 +23,7 @@
 #include "lib/fmt.h"
 #include "lib/rand.h"
 
-#define REPORT_EVERY    10000
+#define REPORT_EVERY    1000
 #define MAX_CHILDREN    4
 
 static const char *const sysfuzz_keys[] = { "seed", "n", NULL };

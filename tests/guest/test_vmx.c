@@ -106,6 +106,16 @@ static bool rdmsr_unknown_gp(void)
 	       TRY("wrmsr", : "c"(BOGUS_MSR), "a"(0), "d"(0)) == VEC_GP;
 }
 
+/* IA32_TSC reads as the TSC; mica keeps no TSC offset, so a write to it
+ * raises #GP (docs/hypercalls.md). */
+static bool tsc_msr_read_only(void)
+{
+	uint64_t before = rdtsc(), msr = rdmsr(MSR_IA32_TSC), after = rdtsc();
+
+	return before <= msr && msr <= after &&
+	       TRY("wrmsr", : "c"(MSR_IA32_TSC), "a"((uint32_t)after), "d"((uint32_t)(after >> 32))) == VEC_GP;
+}
+
 static bool wrmsr_star_roundtrip(void)
 {
 	uint64_t old = rdmsr(MSR_IA32_STAR), want = 0x0023001000000000ULL;
@@ -198,6 +208,7 @@ static const struct {
 	{ "msr_outside_allow_list_gp", rdmsr_unknown_gp },
 	{ "wrmsr_star_roundtrip", wrmsr_star_roundtrip },
 	{ "wrmsr_tsc_aux_reserved_bits_gp", tsc_aux_reserved_gp },
+	{ "tsc_msr_read_only", tsc_msr_read_only },
 	{ "xsetbv_checked", xsetbv_checked },
 	{ "wbinvd_invd_continue", cache_flushes },
 	{ "cr4_vmxe_refused_gp", cr4_vmxe_refused },

@@ -18,8 +18,17 @@ check_status 3 no_modules_then_vtx_refusal
 boot_qemu "$LOG-notelf.log" 60 build/mica32.elf "" README.md "name=junk"
 check_line "$LOG-notelf.log" "^mica: module 0 \('(README.md )?name=junk'\): no multiboot header in the first 8 KiB" not_a_kernel_named
 check_no_line "$LOG-notelf.log" 'panic|exception' not_a_kernel_no_crash
-check_status 3 not_a_kernel_then_vtx_refusal
+# The bad module is said before the missing VT-x, and its code wins.
+check_line "$LOG-notelf.log" '^mica: VT-x is not available' then_vtx_refusal
+check_status 2 not_a_kernel_exit_2_before_vtx_3
 
 boot_qemu "$LOG-guest.log" 60 build/guest32.elf "frobnicate"
 check_line "$LOG-guest.log" "^guest: command line: unknown option 'frobnicate' \(known: " guest_unknown_option_named
 check_status 2 guest_unknown_option_exit_2
+
+# A guest's unknown test= is a bad configuration too, like an unknown app=.
+boot_qemu "$LOG-test.log" 60 build/guest32.elf "test=nosuch"
+check_line "$LOG-test.log" '^guest: test=nosuch: no such test \(known: ' guest_unknown_test_named
+check_status 2 guest_unknown_test_exit_2
+# QEMU puts the image's path first on the command line: not shown.
+check_line "$LOG-test.log" "^guest: command line: 'test=nosuch'$" command_line_without_the_path

@@ -1,11 +1,21 @@
 #!/bin/bash
 # timeout: 300
-# The experiment of `make run` (tests/iso/experiment.cfg, the default entry
-# of tools/grub.cfg), booted twice in Bochs: every figure is there for
-# tools/experiment.sh, the cpu app's checksum is the same in VMs and
-# containers, and the two runs give identical instruction counts.
+# The experiment of `make run` (build/iso-experiment.iso, tests/iso/
+# experiment.cfg, the default entry of tools/grub.cfg) and its bare
+# baseline (build/baseline.iso), booted in Bochs, the experiment twice:
+# every figure is there for tools/experiment.sh, the cpu app's checksum is
+# the same in VMs and containers, the two runs print the same log line for
+# line, and every figure of README.md and docs/ that comes from these runs
+# is the one committed (tools/docs.sh --check names any that is not); then
+# each figure against what the design says it must be (a VM's memory within
+# 1 % of its RAM, containers start before VMs, the kernel bug ends every
+# container and only the container host's VM, ...), recomputed from the
+# log where it can be, so that a regression fails here and does not only
+# move a number.
 source "$(dirname "$0")/../lib.sh"
 
+boot_bochs experiment-baseline.log 120 build/baseline.iso
+check_status 0 baseline_exit_0
 for run in a b; do
 	boot_bochs "experiment-$run.log" 240 build/iso-experiment.iso
 	check_status 1 "run_${run}_ends_with_the_planned_failure"
@@ -17,22 +27,132 @@ for i in 1 2 3 4; do
 	check_line "$LOG" "^\[vm-$i\] result app=cpu checksum=0x87cd2bce " "vm_${i}_checksum"
 	check_line "$LOG" "^\[containers\] \[cpu-$i\] result app=cpu checksum=0x87cd2bce " "container_${i}_checksum"
 done
-# Every figure: the lines the table is made of, run a against run b.
-figures() { grep -aE '(summary|bench): ' "$OUT/$1"; }
-# Both runs must have printed figures: the diff of two empty lists is empty.
-na=$(figures experiment-a.log 2>/dev/null | grep -c 'summary: ')
-nb=$(figures experiment-b.log 2>/dev/null | grep -c 'summary: ')
-if ((na == 0 || nb == 0)); then
-	result FAIL two_runs_identical_counts "summary lines: run a ${na:-0}, run b ${nb:-0}; want some in both"
-elif diff <(figures experiment-a.log) <(figures experiment-b.log) > "$OUT/experiment-diff.txt"; then
-	result PASS two_runs_identical_counts
+# The two runs, line for line (without carriage returns and GRUB's
+# terminal escapes), and each with its summary tables.
+clean() { sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$OUT/$1"; }
+for run in a b; do
+	check_line "experiment-$run.log" '^mica: summary: vm-1 ' "run_${run}_has_mica_summary"
+	check_line "experiment-$run.log" '^\[containers\] summary: cpu-1 ' "run_${run}_has_container_summary"
+done
+if diff <(clean experiment-a.log) <(clean experiment-b.log) >"$OUT/experiment-diff.txt"; then
+	result PASS two_runs_same_log_line_for_line
 else
-	result FAIL two_runs_identical_counts "see $OUT/experiment-diff.txt"
+	result FAIL two_runs_same_log_line_for_line "$(grep -c '^[<>]' "$OUT/experiment-diff.txt") lines differ; see $OUT/experiment-diff.txt"
 fi
-# The table: every row filled from this run's log.
-if bash tools/experiment.sh tests/fixtures/experiment/baseline.log "$OUT/experiment-a.log" \
-	"$OUT/experiment-a.csv" > "$OUT/experiment-a.table" 2>&1; then
+# The table: every row filled from this run's logs.
+CSV=$OUT/experiment-a.csv
+if bash tools/experiment.sh "$OUT/experiment-baseline.log" "$OUT/experiment-a.log" "$CSV" \
+	>"$OUT/experiment-a.table" 2>&1; then
 	result PASS table_complete
 else
 	result FAIL table_complete "see $OUT/experiment-a.table"
 fi
+# The docs: every figure, table and quote of these runs as committed.
+if bash tools/docs.sh --check baseline="$OUT/experiment-baseline.log" experiment="$OUT/experiment-a.log" \
+	>"$OUT/experiment-docs.txt" 2>&1; then
+	result PASS docs_figures_current
+else
+	result FAIL docs_figures_current "$(grep -c ': committed \|is not generated\|: no \|bad ' "$OUT/experiment-docs.txt") stale; make docs regenerates them:
+$(grep -v '^docs: regenerate' "$OUT/experiment-docs.txt" | head -n 20)"
+fi
+
+# ---- Each figure against what the design says it must be ----
+# v METRIC MODEL: a figure of the run's CSV.
+v() { awk -F, -v k="$1" -v m="$2" '$1 == k && $2 == m { print $3 }' "$CSV" 2>/dev/null; }
+# holds NAME CONDITION VALUE...: CONDITION, an awk expression on $1, $2 ...
+# (the VALUEs, which must all be numbers), is true.
+holds() {
+	local name=$1 cond=$2 x
+	shift 2
+	for x in "$@"; do
+		if ! [[ $x =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+			result FAIL "$name" "a figure is not a number: $*"
+			return
+		fi
+	done
+	if echo "$*" | awk "{ exit !($cond) }"; then
+		result PASS "$name"
+	else
+		result FAIL "$name" "want $cond, with \$1.. = $*"
+	fi
+}
+# summary PREFIX COLUMN ROW_REGEX: a column of a summary table, one value a
+# line, read from the log here, not through tools/experiment.sh.
+summary() {
+	clean experiment-a.log | awk -v p="$1" -v c="$2" -v r="$3" '
+		index($0, p) != 1 { next }
+		{ n = split(substr($0, length(p) + 1), f, " ") }
+		f[1] == "vm" || f[1] == "container" { for (i = 1; i <= n; i++) col[f[i]] = i; t++; next }
+		t == 1 && f[1] ~ r { print f[col[c]] }'
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.15g\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Start latency: the median of the summaries' ready column, as computed
+# here; containers, one more process each on a running kernel, start
+# before VMs, which boot a whole kernel.
+holds start_latency_vm_is_median_of_summary '$1 == $2' "$(v start_latency_p50 vm)" \
+	"$(summary 'mica: summary: ' ready_tsc '^vm-[1-4]$' | median)"
+holds start_latency_container_is_median_of_summary '$1 == $2' "$(v start_latency_p50 container)" \
+	"$(summary '[containers] summary: ' ready_tsc '^cpu-[1-4]$' | median)"
+holds containers_start_before_vms '$1 < $2' "$(v start_latency_p50 container)" "$(v start_latency_p50 vm)"
+holds start_p50_at_most_max '$1 <= $2 && $3 <= $4' "$(v start_latency_p50 vm)" "$(v start_latency_max vm)" \
+	"$(v start_latency_p50 container)" "$(v start_latency_max container)"
+
+# Memory: a VM is its mem=2M of RAM plus at most 1 % (EPT tables, one VMCS
+# page, one FPU/XSAVE page); a container is its peak plus one process's and
+# one container's kernel objects, as the log says them; far less than a VM.
+holds vm_ram_is_mem_2M '$1 == 2048 && $2 == 2048' "$(v memory_ram vm)" "$(v least_memory vm)"
+holds vm_memory_within_1_percent_of_its_ram '$1 >= $2 && $1 - $2 <= $2 / 100' \
+	"$(v memory_per_instance vm)" "$(v memory_ram vm)"
+holds vm_memory_is_frames_charged '$1 == $2 * 4' "$(v memory_per_instance vm)" \
+	"$(clean experiment-a.log | sed -n 's/^mica: bench: vm_frames_each \([0-9]*\)$/\1/p')"
+holds vm_vmcs_and_fpu_area_one_page_each '$1 == 4 && $2 == 4 && $3 > 0 && $3 <= 16' \
+	"$(v memory_vmcs vm)" "$(v memory_fpu_area vm)" "$(v memory_ept_tables vm)"
+objs=$(clean experiment-a.log | sed -n 's/^\[containers\] guest: container host: kernel objects: \([0-9]*\) bytes per process, \([0-9]*\) per container$/\1 \2/p')
+holds container_memory_is_peak_and_objects '$1 == $2 + ($3 + $4) / 1024 || sprintf("%.2f", $1 - $2) == sprintf("%.2f", ($3 + $4) / 1024)' \
+	"$(v memory_per_instance container)" \
+	"$(summary '[containers] summary: ' peak_kib '^cpu-[1-4]$' | median)" $objs
+holds containers_take_less_memory '$1 < $2 / 4' "$(v memory_per_instance container)" "$(v memory_per_instance vm)"
+holds every_instance_ran_ok '$1 == 4 && $2 == 4 && $3 == 4 && $4 == 4' "$(v ran_ok vm)" "$(v ran_ok container)" \
+	"$(v checksum_same vm)" "$(v checksum_same container)"
+
+# Density: as many VMs as the budget holds, all of which ran; containers
+# of bin/idle take 48 KiB each (docs/containers.md), so the memory free for
+# them over 48 KiB; more containers than VMs.
+holds vm_density_is_budget_over_vm_memory '$1 == int($2 / $3) && $4 == $1' "$(v density vm)" \
+	"$(v density_budget vm)" "$(v memory_per_instance vm)" "$(v density_ran_ok vm)"
+holds container_density_is_free_memory_over_48K '$1 == int($2 / 48)' "$(v density container)" "$(v density_free container)"
+holds containers_pack_denser '$1 > $2' "$(v density container)" "$(v density vm)"
+
+# Crossing and switching: a system call and a process switch stay inside
+# one kernel; a hypercall and a VM switch go through mica.
+holds syscall_cheaper_than_hypercall '$1 < $2' "$(v crossing_cost container)" "$(v crossing_cost vm)"
+holds process_switch_cheaper_than_vm_switch '$1 < $2' "$(v switch_cost container)" "$(v switch_cost vm)"
+
+# CPU: a container within 3 % of bare (the steal clock takes other VMs'
+# turns out); a VM pays its kernel's boot and its exits, under 15 %.
+holds container_cpu_within_3_percent_of_bare '$1 >= 0.97 && $1 <= 1.03' "$(v cpu_ratio container)"
+holds vm_cpu_within_15_percent_of_bare '$1 >= 0.85 && $1 < 1' "$(v cpu_ratio vm)"
+
+# Blast radius: the crashing VM alone, and it came back (restarts 1, ok);
+# the kernel bug ends every container running and, of the VMs, only the
+# container host's; the crashing process only its own container.
+holds vm_crash_takes_itself_only '$1 == 1 && $2 == 6' "$(v blast_kernel_crash vm)" "$(v blast_kernel_crash_of vm)"
+holds kernel_bug_takes_every_container '$1 == $2 && $1 >= 1' "$(v blast_kernel_bug container)" "$(v blast_kernel_bug_of container)"
+outcomes=$(summary 'mica: summary: ' outcome '^(vm-.*|containers)$' | tr '\n' ' ')
+if [[ $outcomes == "ok ok ok ok ok ok failed " ]] &&
+	[[ $(summary 'mica: summary: ' outcome '^containers$') == failed ]] &&
+	[[ $(summary 'mica: summary: ' restarts '^vm-crash$') == 1 ]]; then
+	result PASS kernel_bug_ends_only_the_host_vm
+else
+	result FAIL kernel_bug_ends_only_the_host_vm "VM outcomes in mica's summary: $outcomes(want every VM ok, vm-crash after 1 restart, but the container host)"
+fi
+holds process_crash_takes_its_container_only '$1 == 1 && $2 == 4' "$(v blast_process_crash container)" "$(v blast_process_crash_of container)"
+holds container_recovers_faster '$1 < $2' "$(v recovery container)" "$(v recovery vm)"
+
+# Image size: the stripped guest kernel mica was given, and the stripped
+# cpu program of the image; a program is smaller than a kernel.
+strip -o "$OUT/experiment-cpu.elf" build/user/cpu.elf 2>/dev/null
+holds vm_image_is_the_stripped_kernel '$1 == $2' "$(v image_size vm)" "$(stat -c %s build/strip/guest.elf)"
+holds container_image_is_the_stripped_program '$1 == $2' "$(v image_size container)" "$(stat -c %s "$OUT/experiment-cpu.elf")"
+holds program_smaller_than_kernel '$1 < $2' "$(v image_size container)" "$(v image_size vm)"

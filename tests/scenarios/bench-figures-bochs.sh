@@ -1,0 +1,21 @@
+#!/bin/bash
+# timeout: 240
+# The two benchmarks whose figures README.md and docs/ quote (tests/iso/
+# bench-exits.cfg, tests/iso/bench-containers.cfg), booted in Bochs as
+# `make bench` and `make docs` boot them: each reports its figures, and
+# each figure in the docs is the one these runs give (tools/docs.sh --check).
+source "$(dirname "$0")/../lib.sh"
+
+boot_bochs bench-exits.log 120 build/iso-bench-exits.iso
+check_status 0 exits_exit_0
+check_line bench-exits.log '^\[bench\] bench: null_vmcall_round_trip [0-9]+$' exits_reports_vmcall
+boot_bochs bench-containers.log 180 build/iso-bench-containers.iso
+check_status 0 containers_exit_0
+check_line bench-containers.log '^\[host\] bench: container_density [0-9]+$' containers_reports_density
+if bash tools/docs.sh --check bench-exits="$OUT/bench-exits.log" bench-containers="$OUT/bench-containers.log" \
+	>"$OUT/bench-docs.txt" 2>&1; then
+	result PASS docs_figures_current
+else
+	result FAIL docs_figures_current "make docs regenerates them:
+$(grep -v '^docs: regenerate' "$OUT/bench-docs.txt" | head -n 20)"
+fi

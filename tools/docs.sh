@@ -1,0 +1,158 @@
+#!/bin/bash
+# docs.sh - `make docs`: every figure, table and log excerpt of README.md and
+# docs/*.md written from runs of the current code, between marker comments
+# (tools/docs-markers.pl says which); with --check, the same figures
+# compared with the committed ones instead (what `make test` does).
+#
+# usage: tools/docs.sh [--check] [--boot] [NAME=LOG]... [FILE]...
+#
+#   --boot     boot the runs first, in Bochs, into build/docs/: the bare
+#              baseline (build/baseline.iso), the experiment
+#              (build/iso-experiment.iso, what `make run` boots), two
+#              benchmarks (build/iso-bench-exits.iso, build/iso-bench-containers.iso)
+#              and the shared-kernel bug (build/iso-containers-kernel-bug.iso)
+#   NAME=LOG   a run's serial log: baseline=, experiment=, bench-exits=,
+#              bench-containers=, kernel-bug= (default: those of build/docs/)
+#   FILE       the files to write or check (default README.md docs/*.md)
+#
+# Under Bochs RDTSC counts instructions, so the same code gives the same
+# figures on every run: --check is exact. It prints one line per stale
+# figure, "FILE:LINE: WHAT: committed X, fresh Y"; a figure whose run was
+# not given is not checked (the last line says how many).
+#
+# Exit status: 0 written, or all checked figures current; 1 a figure is
+# stale, a marker is bad, or a run failed or could not be read.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+mode=write
+boot=0
+declare -A log=()
+files=()
+for a in "$@"; do
+	case $a in
+	--check) mode=check ;;
+	--boot) boot=1 ;;
+	baseline=* | experiment=* | bench-exits=* | bench-containers=* | kernel-bug=*) log[${a%%=*}]=${a#*=} ;;
+	-*) echo "usage: $0 [--check] [--boot] [NAME=LOG]... [FILE]..." >&2; exit 1 ;;
+	*) files+=("$a") ;;
+	esac
+done
+[ ${#files[@]} -gt 0 ] || files=(README.md docs/*.md)
+
+runs=build/docs
+declare -A iso=([baseline]=build/baseline.iso [experiment]=build/iso-experiment.iso
+	[bench-exits]=build/iso-bench-exits.iso [bench-containers]=build/iso-bench-containers.iso
+	[kernel-bug]=build/iso-containers-kernel-bug.iso)
+# What each run ends with: the experiment's container host fails on purpose.
+declare -A want=([baseline]=0 [experiment]=1 [bench-exits]=0 [bench-containers]=0 [kernel-bug]=1)
+if [ $boot = 1 ]; then
+	mkdir -p $runs || exit 1
+	for name in baseline experiment bench-exits bench-containers kernel-bug; do
+		start=$(date +%s)
+		sh tools/bochs-run.sh --timeout 600 --log "$runs/$name.log" --bochs-log "$runs/$name.bochs.log" "${iso[$name]}"
+		status=$?
+		if [ $status != "${want[$name]}" ]; then
+			echo "docs: the $name run ended with status $status, not ${want[$name]}; see $runs/$name.log" >&2
+			exit 1
+		fi
+		echo "docs: booted $name in $(($(date +%s) - start)) s: $runs/$name.log"
+	done
+fi
+if [ ${#log[@]} = 0 ]; then
+	for name in baseline experiment bench-exits bench-containers kernel-bug; do
+		[ ! -f "$runs/$name.log" ] || log[$name]=$runs/$name.log
+	done
+	if [ ${#log[@]} = 0 ]; then
+		echo "docs: no runs in $runs/: use --boot (make docs does)" >&2
+		exit 1
+	fi
+fi
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/blocks"
+figs=$tmp/figures
+: >"$figs"
+for name in "${!log[@]}"; do
+	if [ ! -r "${log[$name]}" ]; then
+		echo "docs: cannot read the $name log ${log[$name]}" >&2
+		exit 1
+	fi
+	echo "$name ${log[$name]}"
+done >"$tmp/sources"
+
+# clean LOG: without carriage returns and terminal escapes.
+clean() { sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$1"; }
+
+# The experiment: its table and CSV (tools/experiment.sh), each CSV row a
+# figure METRIC.MODEL; the table whole, and the README's excerpt of it.
+if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
+	if ! bash tools/experiment.sh "${log[baseline]}" "${log[experiment]}" "$tmp/experiment.csv" \
+		>"$tmp/table" 2>"$tmp/table.err"; then
+		echo "docs: the experiment's table is incomplete:" >&2
+		cat "$tmp/table.err" >&2
+		exit 1
+	fi
+	awk -F, 'NR > 1 { print $1 "." $2, $3 }' "$tmp/experiment.csv" >>"$figs"
+	{ echo '```'; cat "$tmp/table"; echo '```'; } >"$tmp/blocks/experiment-table"
+	# The rows README.md shows, in the table's order.
+	{
+		echo '```'
+		grep -E '^(claim |start latency, create to ready: p50|memory per instance|density in |crossing cost|switch cost |  bare / instance|blast radius|recovery|image size)' "$tmp/table"
+		echo '...'
+		echo '```'
+	} >"$tmp/blocks/run-excerpt"
+fi
+
+# Figures of the logs that the table does not show, as log.RUN.NAME:
+# NAME RUN PERL_REGEX (its first group, in the first line that matches).
+while read -r name run re; do
+	[ -n "${log[$run]:-}" ] || continue
+	v=$(clean "${log[$run]}" | perl -ne 'if (/'"$re"'/) { print "$1\n"; exit }')
+	[ -n "$v" ] || v=missing
+	echo "log.$run.$name $v" >>"$figs"
+done <<'EOF'
+crash1_ready experiment ^\[containers\] guest: container crash-1 ready: (\d+) TSC after its start$
+crash1_ready_again experiment ^\[containers\] guest: container crash-1 ready: (\d+) TSC after its start \(restarted\)$
+density_output experiment ^\[containers\] guest: density: their console output, (\d+) bytes
+host_frames bench-containers ^\[host\] guest: memory: .*, (\d+) frames free
+host_slots bench-containers ^\[host\] guest: processes: .*, (\d+) slots$
+host_tables bench-containers ^\[host\] guest: container host: \d+ images, tables (\d+) KiB
+host_free bench-containers ^\[host\] guest: container host: .*, (\d+) KiB free for containers$
+EOF
+# Ranges over instances, as log.experiment.NAME_least and NAME_most: the
+# cpu containers' CPU, the web containers' start, mica's work for each cpu
+# VM (mica_tsc), and the cycles= the cpu app printed in VMs and containers;
+# and the guest kernel's extent when loaded, in KiB (kernel_kib).
+if [ -n "${log[experiment]:-}" ]; then
+	clean "${log[experiment]}" | perl -ne '
+		push @{$r{ctr_cpu}}, $1 if /^\[containers\] guest: container cpu-\d exited: .* CPU (\d+) TSC$/;
+		push @{$r{web_ready}}, $1 if /^\[containers\] guest: container web-\d ready: (\d+) TSC after its start$/;
+		push @{$r{mica_tsc}}, (split)[7] if /^mica: summary: vm-\d /;
+		push @{$r{app_cycles}}, $2 if /^(\[vm-\d\]|\[containers\] \[cpu-\d\]) result app=cpu .* cycles=(\d+)/;
+		$k = (hex($2) - hex($1)) / 1024 if !defined $k && /^\[vm-1\] guest: memory: .* kernel at 0x([0-9a-f]+)-0x([0-9a-f]+)$/;
+		END {
+			for my $n (qw(ctr_cpu web_ready mica_tsc app_cycles)) {
+				my @v = sort { $a <=> $b } @{$r{$n} || []};
+				print "log.experiment.${n}_least ", (@v ? $v[0] : "missing"), "\n";
+				print "log.experiment.${n}_most ", (@v ? $v[-1] : "missing"), "\n";
+			}
+			print "log.experiment.kernel_kib ", $k // "missing", "\n";
+		}' >>"$figs"
+fi
+
+# The benchmarks: every "bench: NAME VALUE" line of their logs as
+# bench.NAME, and a lone container's spawn-to-ready (as tools/bench.sh).
+for run in bench-exits bench-containers; do
+	[ -n "${log[$run]:-}" ] || continue
+	clean "${log[$run]}" | sed -n \
+		-e 's/^\(\[[^]]*\] \)\{0,2\}\(mica: \)\{0,1\}bench: \([a-z_0-9]*\) \([0-9][0-9.]*\)$/bench.\3 \4/p' \
+		-e 's/^\(\[[^]]*\] \)\{0,1\}guest: container spawn-1 ready: \([0-9]*\) TSC.*/bench.container_spawn_to_ready \2/p' >>"$figs"
+done
+
+perl tools/docs-markers.pl "$mode" "$figs" "$tmp/blocks" "$tmp/sources" "${files[@]}"
+status=$?
+if [ $mode = check ] && [ $status != 0 ]; then
+	echo "docs: regenerate with: make docs (then review and commit the change)"
+fi
+exit $status

@@ -1,0 +1,23 @@
+#!/bin/sh
+# session.sh - an interactive session (make bochs, make qemu, make debug):
+# runs a launcher (tools/bochs-run.sh or tools/qemu-run.sh with --show) and
+# says how the session ended. A session the kernel ended, whatever its exit
+# code, and one the user ended with Ctrl-C are normal ends: status 0, so
+# that make does not report an error. Anything else (the launcher could not
+# run, a time limit, no exit code) keeps the launcher's status.
+#
+# usage: tools/session.sh LAUNCHER_COMMAND...
+"$@"
+status=$?
+case $status in
+130)
+	echo "mica: session ended (Ctrl-C)"
+	exit 0
+	;;
+124 | 125) exit $status ;;
+esac
+if [ $status -le 122 ]; then
+	echo "mica: session ended: the kernel's exit code $status (docs/configuration.md, \"Exit codes\")"
+	exit 0
+fi
+exit $status
