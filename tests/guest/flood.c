@@ -7,7 +7,8 @@
  * characters that change with N. `via=thr` writes each byte to the
  * UART's transmit register without ever polling its line status, as a
  * hostile or careless driver would, and ends each line with "\r\n" as
- * serial drivers do; the default goes through the kernel's console (the
+ * serial drivers do; `via=outs` writes each line with one REP OUTSB to the
+ * transmit register, also without polling; the default goes through the kernel's console (the
  * console hypercall under mica). Then one line longer
  * than mica's console line (200 bytes): "flood long " and 450 letters,
  * 'A' + 11i % 26, which mica must split into whole pieces, never cut.
@@ -33,7 +34,7 @@ void guest_flood(struct boot_info *bi)
 	char val[CMDLINE_VAL_MAX], payload[PAYLOAD + 1], long_payload[LONG_PAYLOAD + 1];
 	char line[160];
 	uint64_t lines = FLOOD_DEFAULT;
-	bool thr = false;
+	bool thr = false, outs = false;
 
 	if (cmdline_get(bi->cmdline, "lines", val, sizeof(val)) &&
 	    (cmdline_parse_uint(val, &lines) || lines < 1 || lines > FLOOD_MAX)) {
@@ -41,11 +42,13 @@ void guest_flood(struct boot_info *bi)
 		machine_exit(EXIT_BAD_CONFIG);
 	}
 	if (cmdline_get(bi->cmdline, "via", val, sizeof(val))) {
-		if (strcmp(val, "thr") != 0 && strcmp(val, "console") != 0) {
-			klog("flood: via=%s: give thr or console\n", val);
+		if (strcmp(val, "thr") != 0 && strcmp(val, "outs") != 0 &&
+		    strcmp(val, "console") != 0) {
+			klog("flood: via=%s: give thr, outs or console\n", val);
 			machine_exit(EXIT_BAD_CONFIG);
 		}
 		thr = strcmp(val, "thr") == 0;
+		outs = strcmp(val, "outs") == 0;
 	}
 	for (uint64_t n = 1; n <= lines; n++) {
 		for (unsigned i = 0; i < PAYLOAD; i++)
@@ -54,6 +57,16 @@ void guest_flood(struct boot_info *bi)
 		fmt_snprintf(line, sizeof(line), "flood %lu/%lu 0x%08x %s\n", (unsigned long)n,
 			     (unsigned long)lines, app_fnv1a(APP_FNV_OFFSET, payload, PAYLOAD),
 			     payload);
+		if (outs) {
+			/* The whole line in one string instruction, never
+			 * polling the line status. */
+			const char *s = line;
+			size_t len = strlen(line);
+
+			__asm__ volatile("cld; rep outsb" : "+S"(s), "+c"(len)
+					 : "d"((uint16_t)(UART_COM1 + UART_THR)) : "memory");
+			continue;
+		}
 		if (!thr) {
 			kprintf("%s", line);
 			continue;
