@@ -67,7 +67,9 @@ static void hide_features(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *c)
 
 	switch (leaf) {
 	case 1:
-		cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
+		/* OSXSAVE is not a bit mica owns: a guest that sets it does not
+		 * exit, so the read shadow would be stale; the real CR4 is not. */
+		cr4 = vmcs_read(VMCS_GUEST_CR4);
 		c->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_MONITOR | CPUID_1_ECX_OSXSAVE);
 		c->ecx |= CPUID_1_ECX_HYPERVISOR | (cr4 & CR4_OSXSAVE ? CPUID_1_ECX_OSXSAVE : 0);
 		break;
