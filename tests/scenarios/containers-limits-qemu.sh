@@ -5,10 +5,12 @@
 # lived at once; a memory hog under mem=256K obtained all but its own
 # process's pages of it, and never more; a cpu=20 container gets about a
 # fifth of the CPU beside an unlimited one; each limit says so once.
+# QEMU's clocks count instructions (--icount), so the CPU shares do not
+# follow the load of the machine running the test.
 source "$(dirname "$0")/../lib.sh"
 
 LOG=containers-limits-qemu.log
-boot_qemu "$LOG" 150 build/guest32.elf "containers script=tests:run/limits.run" \
+boot_qemu "$LOG" 150 --icount build/guest32.elf "containers script=tests:run/limits.run" \
 	build/apps.cpio "" build/tests.cpio ""
 check_line "$LOG" '^guest: container bomb-1: process limit of 16 reached; spawn refused$' procs_limit_line
 check_line "$LOG" '^\[bomb-1\] forkbomb: pid [0-9]+ spawn refused: EAGAIN$' bomb_sees_eagain
