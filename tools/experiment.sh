@@ -143,7 +143,8 @@ put start_latency_max vm "$(maximum "${vm_ready[@]}")"
 put start_latency_max container "$(maximum "${ctr_ready[@]}")"
 
 # Memory per instance. A VM: the frames mica charged it (density phase),
-# and the split mica prints at its end; the FPU area is the rest.
+# and the split mica prints at its end; the FPU area and the virtual-APIC
+# page are the rest.
 frames=$(num "$(after "mica: bench: vm_frames_each ")" '^\([0-9]*\)$')
 mem=$(after "mica: vm vm-1: memory: ")
 ram=$(num "$mem" '^\([0-9]*\) KiB RAM,.*')
@@ -309,7 +310,7 @@ row "  max" "$(g start_latency_max vm)" "$(g start_latency_max container)" "TSC,
 row "memory per instance, charged" "$(g memory_per_instance vm)" "$(g memory_per_instance container)" "KiB"
 row "  made of" "$(join + "$(g memory_ram vm)" "$(g memory_ept_tables vm)" "$(g memory_vmcs vm)" "$(g memory_fpu_area vm)")" \
 	"$(join + "$(g memory_peak container)" "$(g kernel_objects container)")" \
-	"KiB: RAM+EPT+VMCS+FPU area; peak+kernel objects"
+	"KiB: RAM+EPT+VMCS+FPU and virtual-APIC pages; peak+kernel objects"
 row "least memory each ran in" "$(g least_memory vm)" "$(g least_memory container)" "KiB: RAM as configured; peak"
 row "  ran to the end, ok" "$(join " of " "$(g ran_ok vm)" $K)" "$(join " of " "$(g ran_ok container)" $K)" "instances"
 row "density in $(g density_budget vm) KiB" "$(g density vm)" "$(g density container)" \
