@@ -15,7 +15,8 @@
 # a scratch directory, built, and every named test run once there without
 # any fault: a test that fails already cannot catch anything, and is left
 # out (the line "baseline: TEST fails without any fault"). Then for each
-# mutant (those whose file name contains PATTERN): apply it, build, run its
+# mutant (those whose file name matches PATTERN, an extended regular
+# expression such as '05|18'): apply it, build, run its
 # tests until one fails, take it out again. One line each:
 #
 #   caught   NN-NAME by TEST
@@ -42,7 +43,7 @@ command -v git >/dev/null || die "git not found"
 mutants=()
 for m in tests/mutants/*.diff; do
 	[ -f "$m" ] || continue
-	case $(basename "$m") in *$pattern*) mutants+=("$m") ;; esac
+	[[ $(basename "$m") =~ $pattern ]] && mutants+=("$m")
 done
 [ ${#mutants[@]} -gt 0 ] || die "no mutant in tests/mutants/ matches '$pattern'"
 
