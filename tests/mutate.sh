@@ -69,7 +69,7 @@ isos_of() { # SCENARIO-PATTERN...
 	local p
 	for p in "$@"; do
 		cat "$scratch"/tests/scenarios/*"$p"*.sh 2>/dev/null
-	done | grep -o 'build/iso-[a-z0-9-]*\.iso' | sort -u
+	done | grep -oE 'build/(iso-[a-z0-9-]*|baseline)\.iso' | sort -u
 }
 build() { # LOG TESTS...
 	local log=$1 scen=() t
