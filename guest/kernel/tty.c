@@ -25,6 +25,7 @@
 #include "lib/console.h"
 #include "lib/string.h"
 #include "lib/uart.h"
+#include "lib/vga.h"
 #include "lib/x86.h"
 
 /* "[" name "] " text "\n" */
@@ -91,6 +92,8 @@ void tty_put_line(struct proc *p, const char *text, unsigned n)
 	len += n;
 	line[len++] = '\n';
 	pos = 0;
+	if (!mica)
+		vga_console_write(line, len);   /* console=serial,vga: bare, the screen too */
 	send_in_flight();
 }
 
