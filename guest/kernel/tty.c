@@ -51,6 +51,7 @@ static size_t device_try(const char *buf, size_t n)
 		n = uart_burst;
 	for (size_t i = 0; i < n; i++)
 		outb(UART_COM1 + UART_THR, (uint8_t)buf[i]);
+	vga_console_write(buf, n);      /* console=serial,vga: the screen too, as sent */
 	return n;
 }
 
@@ -92,8 +93,6 @@ void tty_put_line(struct proc *p, const char *text, unsigned n)
 	len += n;
 	line[len++] = '\n';
 	pos = 0;
-	if (!mica)
-		vga_console_write(line, len);   /* console=serial,vga: bare, the screen too */
 	send_in_flight();
 }
 
