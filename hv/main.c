@@ -17,6 +17,7 @@
 #include "lib/console.h"
 #include "lib/cpu.h"
 #include "lib/trap.h"
+#include "lib/vga.h"
 #include "lib/x86_regs.h"
 #include "lib/x86.h"
 
@@ -28,7 +29,7 @@ const char kernel_name[] = "mica";
 static char console_queue[64 * 1024];
 
 /* Options mica understands on its own command line (docs/configuration.md). */
-static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", NULL };
+static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", "console", NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
 
@@ -286,6 +287,8 @@ static void print_check_cost(void)
 	     (unsigned long)(n ? tsc / n : 0));
 }
 
+static const char banner[] = "\nmica " MICA_VERSION ": an x86-64 micro-hypervisor on Intel VT-x with EPT\n";
+
 void kmain(uint32_t magic, uint32_t mbi_pa);
 
 void kmain(uint32_t magic, uint32_t mbi_pa)
@@ -300,16 +303,22 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	cpu_init();                     /* our own GDT and TSS (VMX host TR) */
 	trap_init();                    /* exceptions print registers and stop */
 	intr_init();                    /* 8259 and local APIC masked; mica serves the rest */
-	kprintf("\nmica %s: an x86-64 micro-hypervisor on Intel VT-x with EPT\n", MICA_VERSION);
+	kprintf("%s", banner);
 	bi = boot_info_init(magic, mbi_pa, hv_options); /* command line, memory, modules */
+	if (vga_console_setup(bi->cmdline, true))       /* console=serial,vga: the screen too */
+		machine_exit(EXIT_BAD_CONFIG);
+	vga_console_write(banner + 1, sizeof(banner) - 2); /* the screen starts with it */
 	boot_info_print(bi);
 	if (bi->nmodules == 0)
 		use_default_set(bi);    /* nothing given: a built-in scenario */
 	clock_init();                   /* TSC rate, for the guests' virtual PITs */
 	intr_start_test_sources(bi->cmdline);   /* hostirq=, hostnmi= */
 
-	if (bi->selftest && hv_selftest(bi))
-		status = EXIT_TEST_FAILED;
+	if (bi->selftest) {
+		vga_console_report();   /* console=serial,vga: what the screen holds */
+		if (hv_selftest(bi))
+			status = EXIT_TEST_FAILED;
+	}
 	if (check_modules(bi))          /* the guests we were given */
 		status = EXIT_BAD_CONFIG;
 	/* VT-x and EPT, or a clear refusal; a bad configuration, already

@@ -20,6 +20,7 @@ make                                      make
 nasm                                      nasm
 grub-mkrescue                             grub-common
 /usr/lib/grub/i386-pc/multiboot.mod       grub-pc-bin
+/usr/lib/grub/x86_64-efi/multiboot.mod    grub-efi-amd64-bin
 xorriso                                   xorriso
 mformat                                   mtools
 bochs                                     bochs

@@ -1,9 +1,9 @@
 #!/bin/sh
 # mkiso.sh - make a GRUB ISO (CD, or USB stick written with dd) that boots in
-# legacy BIOS and, where Debian's grub-efi-amd64-bin is installed, in UEFI
-# too: grub-mkrescue puts in every GRUB platform it finds in /usr/lib/grub
-# (i386-pc: El Torito and an MBR; x86_64-efi: an EFI system partition
-# image with BOOTX64.EFI).
+# legacy BIOS and, where Debian's grub-efi-amd64-bin is installed (as
+# tools/deps.sh does), in UEFI too: grub-mkrescue puts in every GRUB platform
+# it finds in /usr/lib/grub (i386-pc: El Torito and an MBR; x86_64-efi: an
+# EFI system partition image with BOOTX64.EFI).
 #
 # usage: tools/mkiso.sh OUT.iso GRUB.cfg FILE...
 #

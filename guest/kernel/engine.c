@@ -22,6 +22,7 @@
 #include "guest/kernel/image.h"
 #include "guest/kernel/proc.h"
 #include "guest/kernel/sched.h"
+#include "guest/kernel/script.h"
 #include "guest/kernel/syscall.h"
 #include "guest/kernel/time.h"
 #include "guest/kernel/tty.h"
@@ -35,30 +36,6 @@
 #include "lib/x86.h"
 
 #define MAX_SERVICES            32
-#define SERVICE_NAME_MAX        24      /* leaves room for "-NNNN" in a container name */
-#define SCRIPT_LINE_MAX         512
-#define BACKOFF_FIRST_MS        10      /* the first restart waits this long, */
-#define BACKOFF_MAX_MS          1000    /* doubling each time up to this */
-#define DEFAULT_MAX_RESTARTS    5
-#define DEFAULT_IMAGE           "apps"
-
-enum restart_policy { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
-static const char *const policy_names[] = { "never", "on-failure", "always" };
-
-struct service {
-	bool used;
-	char name[SERVICE_NAME_MAX];
-	const struct image *image;
-	int argc;
-	char args[USER_MAX_ARGS][USER_ARG_MAX];         /* args[0] is the program */
-	char hostname[CONTAINER_NAME_MAX];
-	struct container_limits limits;
-	enum restart_policy policy;
-	unsigned max_restarts;
-	unsigned replicas;                              /* wanted */
-	unsigned backoff_ms;                            /* before the first restart */
-	bool density;                                   /* made by `density` */
-};
 
 /* One replica of a service: a container now, or one to come back. */
 struct replica {
@@ -94,11 +71,6 @@ static struct frame_pool *pool;
 static uint64_t watch[(PROC_SLOTS_MAX + 63) / 64];
 static unsigned watch_words;
 
-/* The script: a buffer of lines, and where the next line begins. */
-static char script_buf[4096];
-static const char *script, *script_end;
-static const char *script_name;
-static unsigned script_lineno;
 static int exit_code = EXIT_OK;
 
 /* The command holding the script, if any. */
@@ -218,7 +190,7 @@ static void replica_decide(struct replica *r, int status)
 	watch_mark(r);
 	r->restart_tick = time_ticks() + (ms * time_hz() + 999) / 1000;
 	klog("container %s-%u: restart %u of %u in %lu ms (restart=%s)\n", s->name, r->index,
-	     r->restarts + 1, s->max_restarts, (unsigned long)ms, policy_names[s->policy]);
+	     r->restarts + 1, s->max_restarts, (unsigned long)ms, restart_policy_names[s->policy]);
 }
 
 /* (r)'s container has ended and every process of it is reaped: record
@@ -296,6 +268,11 @@ static struct service *service_find(const char *name)
 		if (services[i].used && strcmp(services[i].name, name) == 0)
 			return &services[i];
 	return NULL;
+}
+
+static bool service_exists(const char *name)
+{
+	return service_find(name) != NULL;
 }
 
 /* Live replicas of (s). */
@@ -518,7 +495,7 @@ done:
 static void script_abort(void)
 {
 	exit_code = EXIT_BAD_CONFIG;
-	script = script_end;
+	script_stop();
 	for (unsigned i = 0; i < MAX_SERVICES; i++)
 		if (services[i].used)
 			service_scale(&services[i], 0);
@@ -527,122 +504,8 @@ static void script_abort(void)
 /* A bad line: say which and why, then script_abort(). */
 static void script_error(const char *what, const char *why)
 {
-	klog("%s line %u: %s: %s\n", script_name, script_lineno, what, why);
+	script_report(what, why);
 	script_abort();
-}
-
-/* Next blank-separated word of (*s), NUL-terminated in place; NULL at the
- * end of the line. */
-static char *word(char **s)
-{
-	char *w = *s;
-
-	while (*w == ' ' || *w == '\t')
-		w++;
-	if (*w == '\0')
-		return NULL;
-	*s = w;
-	while (**s && **s != ' ' && **s != '\t')
-		(*s)++;
-	if (**s)
-		*(*s)++ = '\0';
-	return w;
-}
-
-/* The options of `run` and `density` before "--", into (s). Returns 0, or
- * -1 after script_error. */
-static int parse_service(char **rest, struct service *s, bool density)
-{
-	char *w;
-
-	memset(s, 0, sizeof(*s));
-	s->image = image_find(DEFAULT_IMAGE);
-	s->replicas = 1;
-	s->max_restarts = DEFAULT_MAX_RESTARTS;
-	s->backoff_ms = BACKOFF_FIRST_MS;
-	s->density = density;
-	while ((w = word(rest)) != NULL && strcmp(w, "--") != 0) {
-		char *val = strchr(w, '=');
-		uint64_t n;
-
-		if (val == NULL) {
-			script_error(w, "expected key=value or --");
-			return -1;
-		}
-		*val++ = '\0';
-		if (strcmp(w, "name") == 0 && strlen(val) < SERVICE_NAME_MAX - 0 && val[0]) {
-			strlcpy(s->name, val, sizeof(s->name));
-		} else if (strcmp(w, "image") == 0) {
-			s->image = image_find(val);
-			if (s->image == NULL) {
-				char known[128];
-
-				image_list(known, sizeof(known));
-				klog("%s line %u: image=%s: no such image (images: %s)\n",
-				     script_name, script_lineno, val, known);
-				script_abort();
-				return -1;
-			}
-		} else if (strcmp(w, "replicas") == 0 && !density && !cmdline_parse_uint(val, &n) &&
-			   n >= 1 && n <= proc_slots) {
-			s->replicas = (unsigned)n;
-		} else if (strcmp(w, "restart") == 0 && !density) {
-			unsigned k;
-
-			for (k = 0; k < 3 && strcmp(val, policy_names[k]) != 0; k++)
-				;
-			if (k == 3) {
-				script_error(val, "restart= takes never, on-failure or always");
-				return -1;
-			}
-			s->policy = (enum restart_policy)k;
-		} else if (strcmp(w, "max-restarts") == 0 && !cmdline_parse_uint(val, &n) &&
-			   n <= 1000) {
-			s->max_restarts = (unsigned)n;
-		} else if (strcmp(w, "backoff") == 0 && !cmdline_parse_uint(val, &n) &&
-			   n <= BACKOFF_MAX_MS) {
-			s->backoff_ms = (unsigned)n;
-		} else if (strcmp(w, "mem") == 0 && !cmdline_parse_size(val, &n) && n >= 4096) {
-			s->limits.max_pages = n / 4096;
-		} else if (strcmp(w, "procs") == 0 && !cmdline_parse_uint(val, &n) && n >= 1 &&
-			   n <= proc_slots) {
-			s->limits.max_procs = (unsigned)n;
-		} else if (strcmp(w, "cpu") == 0 && !cmdline_parse_uint(val, &n) && n >= 1 &&
-			   n <= 100) {
-			s->limits.cpu_pct = (unsigned)n;
-		} else if (strcmp(w, "hostname") == 0 && strlen(val) < CONTAINER_NAME_MAX) {
-			strlcpy(s->hostname, val, sizeof(s->hostname));
-		} else {
-			val[-1] = '=';
-			script_error(w, "unknown option or bad value (known: name, image, "
-				     "replicas, restart, max-restarts, backoff, mem, procs, cpu, hostname)");
-			return -1;
-		}
-	}
-	if (s->name[0] == '\0') {
-		script_error("name=", "missing (1 to 23 characters)");
-		return -1;
-	}
-	if (service_find(s->name)) {
-		script_error(s->name, "a service of that name exists already");
-		return -1;
-	}
-	if (s->image == NULL) {
-		script_error("image=", "missing, and there is no image called " DEFAULT_IMAGE);
-		return -1;
-	}
-	while ((w = word(rest)) != NULL) {
-		if (s->argc == USER_MAX_ARGS || strlen(w) >= USER_ARG_MAX) {
-			script_error(w, "too many arguments, or one too long");
-			return -1;
-		}
-		strlcpy(s->args[s->argc++], w, USER_ARG_MAX);
-	}
-	if (s->argc == 0) {
-		script_error("--", "no program after it");
-		return -1;
-	}
-	return 0;
 }
 
 static struct service *service_new(void)
@@ -659,12 +522,15 @@ static void cmd_run(char *rest, bool density)
 	const uint8_t *data;
 	uint64_t size;
 
-	if (parse_service(&rest, &tmp, density))
-		return;
-	if (image_lookup(tmp.image, tmp.args[0], &data, &size)) {
-		klog("%s line %u: %s: no such program in image %s\n", script_name, script_lineno,
-		     tmp.args[0], tmp.image->name);
+	if (script_parse_service(&rest, &tmp, density, service_exists)) {
 		script_abort();
+		return;
+	}
+	if (image_lookup(tmp.image, tmp.args[0], &data, &size)) {
+		char why[64];
+
+		fmt_snprintf(why, sizeof(why), "no such program in image %s", tmp.image->name);
+		script_error(tmp.args[0], why);
 		return;
 	}
 	s = service_new();
@@ -678,7 +544,7 @@ static void cmd_run(char *rest, bool density)
 	     "restart=%s\n", density ? "density" : "run", s->name, density ? 1 : s->replicas,
 	     s->image->name, s->args[0], (unsigned long)size,
 	     (unsigned long)(s->limits.max_pages * 4), s->limits.max_procs,
-	     s->limits.cpu_pct ? s->limits.cpu_pct : 100, policy_names[s->policy]);
+	     s->limits.cpu_pct ? s->limits.cpu_pct : 100, restart_policy_names[s->policy]);
 	if (density) {
 		density_count = 1;
 		density_reported = false;
@@ -693,7 +559,7 @@ static void cmd_run(char *rest, bool density)
 /* The service a command names, or NULL after an error line. */
 static struct service *named(char **rest, bool optional, bool *all)
 {
-	char *w = word(rest);
+	char *w = script_word(rest);
 	struct service *s;
 
 	*all = w == NULL;
@@ -711,7 +577,7 @@ static struct service *named(char **rest, bool optional, bool *all)
 /* Run one line of the script. */
 static void run_line(char *line)
 {
-	char *rest = line, *cmd = word(&rest), *w;
+	char *rest = line, *cmd = script_word(&rest), *w;
 	struct service *s;
 	uint64_t n;
 	bool all;
@@ -725,7 +591,7 @@ static void run_line(char *line)
 	} else if (strcmp(cmd, "scale") == 0) {
 		if ((s = named(&rest, false, &all)) == NULL)
 			return;
-		w = word(&rest);
+		w = script_word(&rest);
 		if (w == NULL || cmdline_parse_uint(w, &n) || n > proc_slots) {
 			script_error(w ? w : "(nothing)", "scale takes a count of replicas");
 			return;
@@ -744,7 +610,7 @@ static void run_line(char *line)
 		hold = cmd[4] ? HOLD_WAIT_READY : HOLD_WAIT;
 		hold_svc = s;
 	} else if (strcmp(cmd, "sleep") == 0) {
-		w = word(&rest);
+		w = script_word(&rest);
 		if (w == NULL || cmdline_parse_uint(w, &n) || n > 3600000) {
 			script_error(w ? w : "(nothing)", "sleep takes milliseconds");
 			return;
@@ -790,23 +656,14 @@ static void engine_poll(void)
 	poll_replicas();
 	while (hold_done()) {
 		char line[SCRIPT_LINE_MAX];
-		const char *nl;
-		size_t len;
+		int got;
 
 		hold = HOLD_NONE;
-		if (script >= script_end)
+		got = script_next_line(line);
+		if (got < 0)
+			script_abort();
+		if (got <= 0)
 			return;
-		for (nl = script; nl < script_end && *nl != '\n'; nl++)
-			;
-		len = (size_t)(nl - script);
-		script_lineno++;
-		if (len >= sizeof(line)) {
-			script_error("line", "longer than 511 characters");
-			return;
-		}
-		memcpy(line, script, len);
-		line[len] = '\0';
-		script = nl < script_end ? nl + 1 : nl;
 		run_line(line);
 		poll_replicas();
 	}
@@ -815,106 +672,10 @@ static void engine_poll(void)
 /* Done: the script read to its end, nothing held, every replica settled. */
 static int engine_done(void)
 {
-	return script >= script_end && hold == HOLD_NONE && settled(NULL);
+	return script_at_end() && hold == HOLD_NONE && settled(NULL);
 }
 
 /* ---- Start ---- */
-
-/* `script=IMAGE:PATH` or `script=PATH` (the first image that has it). */
-static int load_script(const char *spec)
-{
-	static char name[CMDLINE_VAL_MAX];
-	const char *colon = strchr(spec, ':'), *path = colon ? colon + 1 : spec;
-	const uint8_t *data = NULL;
-	uint64_t size = 0;
-	int found = -1;
-
-	strlcpy(name, spec, sizeof(name));
-	if (colon) {
-		char img[IMAGE_NAME_MAX];
-		size_t k = (size_t)(colon - spec);
-		const struct image *im;
-
-		if (k >= sizeof(img))
-			k = sizeof(img) - 1;
-		memcpy(img, spec, k);
-		img[k] = '\0';
-		im = image_find(img);
-		found = im ? image_lookup(im, path, &data, &size) : -1;
-	} else {
-		for (unsigned i = 0; image_get(i) && found != 0; i++)
-			found = image_lookup(image_get(i), path, &data, &size);
-	}
-	if (found != 0) {
-		char known[128];
-
-		image_list(known, sizeof(known));
-		klog("script=%s: no such file in the images (images: %s)\n", spec, known);
-		return -1;
-	}
-	if (size >= sizeof(script_buf)) {
-		klog("script=%s: %lu bytes; a script may have at most %lu\n", spec,
-		     (unsigned long)size, (unsigned long)sizeof(script_buf) - 1);
-		return -1;
-	}
-	memcpy(script_buf, data, size);
-	script = script_buf;
-	script_end = script_buf + size;
-	script_name = name;
-	return 0;
-}
-
-/* The options of the guest kernel's command line that are the engine's
- * own or the guest kernel's: not passed to the program. */
-static bool engine_key(const char *key)
-{
-	static const char *const own[] = { "containers", "script", "replicas", "image",
-					   "kernel-bug", "app", NULL };
-
-	for (unsigned i = 0; own[i]; i++)
-		if (strcmp(key, own[i]) == 0)
-			return true;
-	for (unsigned i = 0; guest_kernel_keys[i]; i++)
-		if (strcmp(key, guest_kernel_keys[i]) == 0)
-			return true;
-	return false;
-}
-
-/* `containers app=NAME [replicas=N] [image=I] [ARGS...]`: the one-line
- * script "run name=NAME image=I replicas=N -- bin/NAME ARGS..." then
- * "wait". */
-static int command_line_script(const char *cmdline)
-{
-	char app[CMDLINE_VAL_MAX], img[CMDLINE_VAL_MAX], rep[CMDLINE_VAL_MAX];
-	char key[CMDLINE_KEY_MAX], val[CMDLINE_VAL_MAX];
-	const char *cursor = cmdline_args(cmdline);
-	size_t len;
-
-	if (!cmdline_get(cmdline, "app", app, sizeof(app)))
-		strlcpy(app, "hello", sizeof(app));
-	if (!cmdline_get(cmdline, "image", img, sizeof(img)))
-		strlcpy(img, DEFAULT_IMAGE, sizeof(img));
-	if (!cmdline_get(cmdline, "replicas", rep, sizeof(rep)))
-		strlcpy(rep, "1", sizeof(rep));
-	len = fmt_snprintf(script_buf, sizeof(script_buf),
-			   "run name=%s image=%s replicas=%s -- bin/%s", app, img, rep, app);
-	while (cmdline_next(&cursor, key, val) != 0 && len < sizeof(script_buf)) {
-		if (key[0] == '\0' || engine_key(key))
-			continue;
-		len += fmt_snprintf(script_buf + len, sizeof(script_buf) - len, " %s%s%s", key,
-				    val[0] ? "=" : "", val);
-	}
-	if (len < sizeof(script_buf))
-		len += fmt_snprintf(script_buf + len, sizeof(script_buf) - len, "\nwait\n");
-	if (len >= sizeof(script_buf)) {
-		klog("containers: the command line makes too long a script\n");
-		return -1;
-	}
-	script = script_buf;
-	script_end = script_buf + len;
-	script_name = "command line";
-	return 0;
-}
 
 int engine_main(struct boot_info *bi)
 {
@@ -944,9 +705,9 @@ int engine_main(struct boot_info *bi)
 		klog("kernel-bug: on; any process may corrupt this kernel (SYS_KERNEL_BUG)\n");
 
 	if (cmdline_get(bi->cmdline, "script", spec, sizeof(spec))) {
-		if (load_script(spec))
+		if (script_load(spec))
 			return EXIT_BAD_CONFIG;
-	} else if (command_line_script(bi->cmdline)) {
+	} else if (script_from_cmdline(bi->cmdline)) {
 		return EXIT_BAD_CONFIG;
 	}
 	sched_run(engine_poll, engine_done);

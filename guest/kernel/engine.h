@@ -4,7 +4,8 @@
  * the one line the command line makes, `app=NAME replicas=N ...`), runs
  * services of replicated containers with limits and restart policies,
  * keeps replicas at their count, scales them, and prints ps, stats and a
- * summary. The script language is in docs/containers.md.
+ * summary. The script language is in docs/containers.md; its text and
+ * parser are guest/kernel/script.c.
  */
 #ifndef GUEST_KERNEL_ENGINE_H
 #define GUEST_KERNEL_ENGINE_H

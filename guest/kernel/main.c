@@ -18,6 +18,7 @@
 #include "lib/cpu.h"
 #include "lib/string.h"
 #include "lib/trap.h"
+#include "lib/vga.h"
 #include "tests/guest/guest_tests.h"
 
 const char kernel_name[] = "guest";
@@ -29,7 +30,8 @@ const char kernel_name[] = "guest";
  * (docs/apps.md), which the chosen app checks itself.
  */
 const char *const guest_kernel_keys[] = {
-	"selftest", "test", "app", "hz", "seed", "lines", "watch", "via", "ms", "until", /* the kernel's */
+	"selftest", "test", "app", "hz", "seed", "lines", "watch", "via", "ms", "until",
+	"console",                                              /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
 	"name", "mem", "restart", "max-restarts", "backoff", "slice", "density",
 	"cpu-limit", "nmi", "break-state",                      /* mica's */
@@ -121,6 +123,8 @@ static unsigned timer_rate(const char *cmdline)
 	return (unsigned)hz;
 }
 
+static const char banner[] = "mica guest kernel\n";
+
 void kmain(uint32_t magic, uint32_t mbi_pa);
 
 void kmain(uint32_t magic, uint32_t mbi_pa)
@@ -136,16 +140,22 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	under_mica = hv_detect();       /* CPUID signature "MicaMicaMica" */
 	if (under_mica)
 		hv_use_hypercalls();    /* console and exit by hypercall */
-	kprintf("mica guest kernel\n");
+	kprintf("%s", banner);
 	bi = boot_info_init(magic, mbi_pa, all_options()); /* command line, memory */
+	if (vga_console_setup(bi->cmdline, !under_mica)) /* console=serial,vga: bare only */
+		machine_exit(EXIT_BAD_CONFIG);
+	vga_console_write(banner, sizeof(banner) - 1);  /* the screen starts with it */
 	boot_info_print(bi);
 	klog(under_mica ? "running under mica: console and exit through hypercalls\n" :
 			  "no mica signature: running bare, console on COM1\n");
 	vm_init(bi);                    /* own page tables: text read-only, data no-execute */
 	time_init(timer_rate(bi->cmdline)); /* PIT through the PIC, TSC clock */
 
-	if (bi->selftest && guest_selftest(bi))
-		status = EXIT_TEST_FAILED;
+	if (bi->selftest) {
+		vga_console_report();   /* console=serial,vga: what the screen holds */
+		if (guest_selftest(bi))
+			status = EXIT_TEST_FAILED;
+	}
 	if (cmdline_get(bi->cmdline, "test", test, sizeof(test))) {
 		unsigned failures = run_test(test, bi);
 

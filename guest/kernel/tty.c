@@ -25,6 +25,7 @@
 #include "lib/console.h"
 #include "lib/string.h"
 #include "lib/uart.h"
+#include "lib/vga.h"
 #include "lib/x86.h"
 
 /* "[" name "] " text "\n" */
@@ -50,6 +51,7 @@ static size_t device_try(const char *buf, size_t n)
 		n = uart_burst;
 	for (size_t i = 0; i < n; i++)
 		outb(UART_COM1 + UART_THR, (uint8_t)buf[i]);
+	vga_console_write(buf, n);      /* console=serial,vga: the screen too, as sent */
 	return n;
 }
 

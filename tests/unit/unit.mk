@@ -22,6 +22,11 @@ UNIT_TESTS += console
 UNIT_DEPS_console := lib/console.c lib/fmt.c lib/string.c
 UNIT_CFLAGS_console := -iquote tests/unit/stub
 $(BUILD)/unit/test_console: tests/unit/stub/lib/uart.h tests/unit/stub/lib/x86.h
+# lib/vga.c's text screen on a fake buffer; its ports are the test's.
+UNIT_TESTS += vga
+UNIT_DEPS_vga := lib/vga.c lib/cmdline.c lib/fmt.c lib/string.c
+UNIT_CFLAGS_vga := -iquote tests/unit/stub
+$(BUILD)/unit/test_vga: tests/unit/stub/lib/x86.h
 
 # lib/memmap.c: the memory map planner (memmap_init needs a kernel: not linked).
 UNIT_TESTS += memmap
