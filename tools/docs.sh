@@ -95,7 +95,7 @@ if [ -n "$boot" ]; then
 	echo "$qemu_runs" | while read -r name args; do
 		[ -n "$name" ] || continue
 		eval "set -- $args"
-		sh tools/qemu-run.sh --icount --timeout 120 --log "$runs/$name.log" "$@" >/dev/null 2>"$runs/$name.err"
+		sh tools/qemu-run.sh --icount --timeout 120 --log "$runs/$name.log" "$@" </dev/null >/dev/null 2>"$runs/$name.err"
 		status=$?
 		if [ $status != 0 ]; then
 			echo "docs: the QEMU run $name ended with status $status, not 0; see $runs/$name.log and $runs/$name.err" >&2
