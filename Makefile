@@ -349,7 +349,8 @@ run: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso
 	$(Q)sh tools/run.sh
 
 # Every figure of README.md and docs/ from runs of this code (tools/docs.sh):
-# boots the baseline, the experiment, two benchmarks and the kernel bug in Bochs, then
+# boots the baseline, the experiment, two benchmarks and the kernel bug in Bochs, and
+# the console examples in QEMU (--icount), then
 # rewrites what is between the docs' marker comments. make test checks them.
 DOCS_ISOS := $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-bench-exits.iso \
 	$(BUILD)/iso-bench-containers.iso $(BUILD)/iso-containers-kernel-bug.iso

@@ -19,7 +19,8 @@
 #       TEXT is the first match of the Perl REGEX in the log SOURCE.
 #   <!-- figures:NAME --> on a line of its own, the block NAME, then
 #   <!-- end --> on a line of its own. NAME is a file of BLOCKS_DIR, or
-#   "SOURCE /REGEX/": every line of SOURCE that matches, in a code block.
+#   "SOURCE /REGEX/": every line of SOURCE that matches, in a code block;
+#   "SOURCE /REGEX/ N": only the first N of them.
 #
 # write: replaces what is between each marker and its end with the fresh
 # text. check: prints one line per stale part, "FILE:LINE: WHAT: committed
@@ -109,11 +110,13 @@ sub quote {
 # block NAME -> (lines) or ().
 sub block {
 	my ($name) = @_;
-	if ($name =~ m{^([a-z-]+) /(.*)/$}) {
-		my ($s, $re) = ($1, $2);
+	if ($name =~ m{^([a-z-]+) /(.*)/(?: (\d+))?$}) {
+		my ($s, $re, $first) = ($1, $2, $3);
 		return () unless exists $src{$s};
 		my @l = grep { /$re/ } @{lines_of($s)};
 		die "no line of $s matches /$re/\n" unless @l;
+		die "only " . @l . " lines of $s match /$re/, not $first\n" if $first && @l < $first;
+		splice @l, $first if $first;
 		return ('```', @l, '```');
 	}
 	my $f = "$blockdir/$name";

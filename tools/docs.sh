@@ -4,19 +4,27 @@
 # (tools/docs-markers.pl says which); with --check, the same figures
 # compared with the committed ones instead (what `make test` does).
 #
-# usage: tools/docs.sh [--check] [--boot] [NAME=LOG]... [FILE]...
+# usage: tools/docs.sh [--check] [--boot | --qemu] [--runs DIR] [NAME=LOG]... [FILE]...
 #
-#   --boot     boot the runs first, in Bochs, into build/docs/: the bare
-#              baseline (build/baseline.iso), the experiment
-#              (build/iso-experiment.iso, what `make run` boots), two
-#              benchmarks (build/iso-bench-exits.iso, build/iso-bench-containers.iso)
-#              and the shared-kernel bug (build/iso-containers-kernel-bug.iso)
+#   --boot     boot the runs first into DIR: in Bochs, the bare baseline
+#              (build/baseline.iso), the experiment (build/iso-experiment.iso,
+#              what `make run` boots), two benchmarks (build/iso-bench-exits.iso,
+#              build/iso-bench-containers.iso) and the shared-kernel bug
+#              (build/iso-containers-kernel-bug.iso); then the QEMU runs
+#   --qemu     boot only the QEMU runs (seconds), and use only their logs:
+#              the console examples of docs/containers.md and docs/apps.md
+#              (the table qemu_runs below says which)
+#   --runs DIR where booted runs go and logs are taken from (default build/docs)
 #   NAME=LOG   a run's serial log: baseline=, experiment=, bench-exits=,
-#              bench-containers=, kernel-bug= (default: those of build/docs/)
+#              bench-containers=, kernel-bug=, or a QEMU run's name
+#              (default: those of DIR)
 #   FILE       the files to write or check (default README.md docs/*.md)
 #
 # Under Bochs RDTSC counts instructions, so the same code gives the same
-# figures on every run: --check is exact. It prints one line per stale
+# figures on every run: --check is exact. The QEMU runs are booted with
+# --icount (tools/qemu-run.sh): QEMU's clocks, its TSC included, then count
+# instructions, and two boots print the same log byte for byte, TSC values
+# included: their check is exact too. It prints one line per stale
 # figure, "FILE:LINE: WHAT: committed X, fresh Y"; a figure whose run was
 # not given is not checked (the last line says how many).
 #
@@ -24,30 +32,55 @@
 # stale, a marker is bad, or a run failed or could not be read.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+
+# The QEMU runs: NAME, then tools/qemu-run.sh's IMAGE CMDLINE [MODULE ARGS]...
+# (an empty argument as ""); each must end with exit code 0.
+qemu_runs='
+qemu-hello build/guest32.elf "containers app=hello" build/apps.cpio ""
+qemu-restart build/guest32.elf "containers script=tests:run/restart.run" build/apps.cpio "" build/tests.cpio ""
+qemu-isolation build/guest32.elf "containers script=tests:run/isolation.run" build/apps.cpio "" build/tests.cpio "" build/neighbour.cpio ""
+qemu-console build/guest32.elf "containers script=tests:run/console.run" build/apps.cpio "" build/tests.cpio ""
+qemu-kbug build/guest32.elf "containers script=tests:run/kernel-bug.run" build/apps.cpio "" build/tests.cpio ""
+bare-hello build/guest32.elf "app=hello"
+bare-cpu build/guest32.elf "app=cpu"
+bare-clock build/guest32.elf "app=clock"
+'
+qemu_names=$(echo "$qemu_runs" | awk 'NF { print $1 }')
+bochs_names="baseline experiment bench-exits bench-containers kernel-bug"
+
+usage="usage: $0 [--check] [--boot | --qemu] [--runs DIR] [NAME=LOG]... [FILE]..."
 mode=write
-boot=0
+boot=
+runs=build/docs
 declare -A log=()
 files=()
-for a in "$@"; do
+while [ $# -gt 0 ]; do
+	a=$1
 	case $a in
 	--check) mode=check ;;
-	--boot) boot=1 ;;
-	baseline=* | experiment=* | bench-exits=* | bench-containers=* | kernel-bug=*) log[${a%%=*}]=${a#*=} ;;
-	-*) echo "usage: $0 [--check] [--boot] [NAME=LOG]... [FILE]..." >&2; exit 1 ;;
+	--boot) boot=all ;;
+	--qemu) boot=qemu ;;
+	--runs) [ $# -ge 2 ] || { echo "$usage" >&2; exit 1; }; runs=$2; shift ;;
+	-*) echo "$usage" >&2; exit 1 ;;
+	*=*)
+		case " $bochs_names $(echo $qemu_names) " in
+		*" ${a%%=*} "*) log[${a%%=*}]=${a#*=} ;;
+		*) echo "docs: no run named ${a%%=*} (runs: $bochs_names $(echo $qemu_names))" >&2; exit 1 ;;
+		esac
+		;;
 	*) files+=("$a") ;;
 	esac
+	shift
 done
 [ ${#files[@]} -gt 0 ] || files=(README.md docs/*.md)
-
-runs=build/docs
 declare -A iso=([baseline]=build/baseline.iso [experiment]=build/iso-experiment.iso
 	[bench-exits]=build/iso-bench-exits.iso [bench-containers]=build/iso-bench-containers.iso
 	[kernel-bug]=build/iso-containers-kernel-bug.iso)
 # What each run ends with: the experiment's container host fails on purpose.
 declare -A want=([baseline]=0 [experiment]=1 [bench-exits]=0 [bench-containers]=0 [kernel-bug]=1)
-if [ $boot = 1 ]; then
-	mkdir -p $runs || exit 1
-	for name in baseline experiment bench-exits bench-containers kernel-bug; do
+[ -z "$boot" ] || mkdir -p "$runs" || exit 1
+if [ "$boot" = all ]; then
+	for name in $bochs_names; do
 		start=$(date +%s)
 		sh tools/bochs-run.sh --timeout 600 --log "$runs/$name.log" --bochs-log "$runs/$name.bochs.log" "${iso[$name]}"
 		status=$?
@@ -58,8 +91,23 @@ if [ $boot = 1 ]; then
 		echo "docs: booted $name in $(($(date +%s) - start)) s: $runs/$name.log"
 	done
 fi
+if [ -n "$boot" ]; then
+	echo "$qemu_runs" | while read -r name args; do
+		[ -n "$name" ] || continue
+		eval "set -- $args"
+		sh tools/qemu-run.sh --icount --timeout 120 --log "$runs/$name.log" "$@" </dev/null >/dev/null 2>"$runs/$name.err"
+		status=$?
+		if [ $status != 0 ]; then
+			echo "docs: the QEMU run $name ended with status $status, not 0; see $runs/$name.log and $runs/$name.err" >&2
+			exit 1
+		fi
+	done || exit 1
+	echo "docs: booted the QEMU runs (--icount): $(echo $qemu_names)"
+fi
 if [ ${#log[@]} = 0 ]; then
-	for name in baseline experiment bench-exits bench-containers kernel-bug; do
+	names="$bochs_names $qemu_names"
+	[ "$boot" != qemu ] || names=$qemu_names
+	for name in $names; do
 		[ ! -f "$runs/$name.log" ] || log[$name]=$runs/$name.log
 	done
 	if [ ${#log[@]} = 0 ]; then
@@ -119,6 +167,7 @@ host_frames bench-containers ^\[host\] guest: memory: .*, (\d+) frames free
 host_slots bench-containers ^\[host\] guest: processes: .*, (\d+) slots$
 host_tables bench-containers ^\[host\] guest: container host: \d+ images, tables (\d+) KiB
 host_free bench-containers ^\[host\] guest: container host: .*, (\d+) KiB free for containers$
+cycles bare-cpu ^result app=cpu .* cycles=(\d+)$
 EOF
 # Ranges over instances, as log.experiment.NAME_least and NAME_most: the
 # cpu containers' CPU, the web containers' start, mica's work for each cpu
