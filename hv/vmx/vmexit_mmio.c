@@ -8,8 +8,8 @@
  * (hv/vdev.c); anywhere else as a PC's bus answers an address no device
  * decodes, reads all ones and writes dropped (KVM emulates MMIO to
  * nothing the same way), counted on the VM's stop line. An instruction
- * fetch, a page walk through such an address, or an instruction this
- * decoder does not know stops the VM with one line.
+ * fetch, a page walk or an event delivery through such an address, or an
+ * instruction this decoder does not know stops the VM with one line.
  *
  * Runs in VMX root after an EPT-violation exit. SDM Vol. 3, "EPT
  * Violations", "Exit Qualification for EPT Violations"; Vol. 2,
@@ -203,6 +203,10 @@ enum exit_action vmexit_ept_violation(struct vcpu *v)
 		return stop(v, q, gpa, "code cannot run there");
 	if ((q & EPT_VIOLATION_GLA_VALID) && !(q & EPT_VIOLATION_GLA_TRANSLATED))
 		return stop(v, q, gpa, "its page tables point there");
+	/* The CPU was delivering an event (its IDT, GDT or stack lies
+	 * there): the instruction at RIP did not make the access. */
+	if (vmcs_read(VMCS_IDT_VECTORING_INFO) & VMCS_INTR_INFO_VALID)
+		return stop(v, q, gpa, "an event was being delivered through it");
 	n = fetch(v, b, long64);
 	if (decode(b, n, long64, def32, &x) || x.write != !!(q & EPT_VIOLATION_DATA_WRITE) ||
 	    ((gpa & 0xfff) + x.size > 0x1000))
