@@ -4,8 +4,11 @@
  * Runs in VMX root on I/O exits and before VM entries. A port no device
  * claims reads as all ones and ignores writes, like an empty ISA bus.
  */
+#include "hv/clock.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
+#include "lib/cpuid.h"
+#include "lib/x86.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4       /* isa-debug-exit: a write ends the VM */
 
@@ -19,6 +22,10 @@ void vdev_init(struct vm *vm)
 	vuart_init(&vm->uart, console_line, vm);
 	vpit_init(&vm->pit);
 	vpic_init(&vm->pic);
+	/* One vCPU, the bootstrap processor, APIC ID 0. MAXPHYADDR bounds
+	 * the base address IA32_APIC_BASE may hold (CPUID.80000008H:EAX). */
+	vlapic_init(&vm->vcpu.lapic, 0, true, clock_tsc_hz() / 1000,
+		    cpuid(CPUID_EXT_ADDR_SIZES, 0).eax & 0xff);
 	vm->irq_check = false;
 }
 
@@ -50,15 +57,44 @@ void vdev_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value, uint6
 	/* Other ports (POST codes at 0x80, Bochs' 0x8900, ...) are ignored. */
 }
 
+/* The PIC's INTR reaches the CPU through LINT0 (ExtINT), as on a PC. */
+static bool pic_first(struct vm *vm)
+{
+	return vlapic_extint_open(&vm->vcpu.lapic) && vpic_pending(&vm->pic) >= 0;
+}
+
 int vdev_pending_irq(struct vm *vm, uint64_t now)
 {
 	if (vpit_irq_due(&vm->pit, now))
 		vpic_raise(&vm->pic, 0);
 	vm->irq_check = false;
-	return vpic_pending(&vm->pic);
+	vlapic_update(&vm->vcpu.lapic, now + vm->vcpu.tsc_offset);
+	if (pic_first(vm))
+		return vpic_pending(&vm->pic);
+	return vlapic_pending(&vm->vcpu.lapic);
 }
 
 int vdev_ack_irq(struct vm *vm)
 {
-	return vpic_ack(&vm->pic);
+	return pic_first(vm) ? vpic_ack(&vm->pic) : vlapic_ack(&vm->vcpu.lapic);
+}
+
+void vdev_apic_read(struct vm *vm, uint64_t gpa, unsigned size, uint32_t *val, uint64_t now)
+{
+	uint32_t reg = vlapic_read(&vm->vcpu.lapic, (uint32_t)gpa & 0xff0,
+				   now + vm->vcpu.tsc_offset);
+	unsigned shift = 8 * ((unsigned)gpa & 3);
+
+	*val = size >= 4 ? reg : (reg >> shift) & ((1u << (8 * size)) - 1);
+}
+
+void vdev_apic_write(struct vm *vm, uint64_t gpa, unsigned size, uint32_t val, uint64_t now)
+{
+	/* A narrower write is dropped, as KVM's xAPIC drops it. */
+	if (size != 4 || (gpa & 0xf))
+		return;
+	vlapic_write(&vm->vcpu.lapic, (uint32_t)gpa & 0xff0, val, now + vm->vcpu.tsc_offset);
+	/* An EOI, a TPR, a self-IPI, an LVT or timer change: what the vCPU
+	 * can take may have changed. */
+	vm->irq_check = true;
 }

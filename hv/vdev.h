@@ -1,7 +1,8 @@
 /*
  * vdev.h - the devices of a VM as its ports see them, and its interrupt
  * line to the vCPU: the 16550 (hv/vuart.c), the PIT (hv/vpit.c), the PIC
- * pair (hv/vpic.c) and the exit port 0xf4. Backend-neutral.
+ * pair (hv/vpic.c) and the exit port 0xf4, and the vCPU's local APIC
+ * (hv/vlapic.c) between them and the CPU. Backend-neutral.
  */
 #ifndef HV_VDEV_H
 #define HV_VDEV_H
@@ -20,18 +21,39 @@ uint32_t vdev_in(struct vm *vm, uint16_t port, unsigned size, uint64_t now);
 /* A guest OUT of (value) to (port); the exit port stops the VM. */
 void vdev_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value, uint64_t now);
 
-/* The vector the PIC would hand the vCPU at (now), after raising IRQ0 if
- * the PIT reached an edge; -1 if none. */
+/* The vector the vCPU would be handed at (now), after raising IRQ0 if
+ * the PIT reached an edge and letting the APIC timer run to (now): the
+ * PIC's, when the APIC passes it (LINT0 in ExtINT mode, or the APIC
+ * globally disabled), else the APIC's highest above its priority (as
+ * KVM's kvm_cpu_get_interrupt orders them); -1 if none. */
 int vdev_pending_irq(struct vm *vm, uint64_t now);
 
-/* The vCPU takes the pending interrupt: its vector. */
+/* The vCPU takes the pending interrupt (the PIC's or the APIC's
+ * acknowledge cycle): its vector. */
 int vdev_ack_irq(struct vm *vm);
 
-/* TSC time of the next device event (a PIT edge), or VDEV_NO_EVENT.
- * Inline: it is asked before every VM entry. */
+/* TSC time of the next device event (a PIT edge, the APIC timer reaching
+ * 0), or VDEV_NO_EVENT. Inline: it is asked before every VM entry, and
+ * the APIC's deadline is VLAPIC_NO_EVENT unless its timer counts. */
 static inline uint64_t vdev_next_event(const struct vm *vm)
 {
-	return vm->pit.next_irq;
+	uint64_t t = vm->pit.next_irq, a;
+
+	/* The APIC counts in the guest's TSC: host = guest - offset. */
+	if (__builtin_expect(vm->vcpu.lapic.deadline != VLAPIC_NO_EVENT, 0)) {
+		a = vlapic_next_event(&vm->vcpu.lapic);
+		if (a != VLAPIC_NO_EVENT && a - vm->vcpu.tsc_offset < t)
+			t = a - vm->vcpu.tsc_offset;
+	}
+	return t;
 }
+
+/* Times below are the host's TSC; the APIC is given the guest's. */
+
+/* The guest accessed its APIC's page (at gpa): (size) bytes, 1, 2 or 4,
+ * read into *val or written from (val). Only aligned 32-bit writes reach
+ * a register, as on a CPU; narrower reads see their part of it. */
+void vdev_apic_read(struct vm *vm, uint64_t gpa, unsigned size, uint32_t *val, uint64_t now);
+void vdev_apic_write(struct vm *vm, uint64_t gpa, unsigned size, uint32_t val, uint64_t now);
 
 #endif /* HV_VDEV_H */

@@ -130,6 +130,11 @@ int vlapic_pending(const struct vlapic *a)
 	return irrv;
 }
 
+int vlapic_highest_irr(const struct vlapic *a)
+{
+	return enabled(a) ? highest(a->irr) : NO_VECTOR;
+}
+
 int vlapic_ack(struct vlapic *a)
 {
 	int v = vlapic_pending(a);

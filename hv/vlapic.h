@@ -116,6 +116,10 @@ void vlapic_set_irq(struct vlapic *a, unsigned vector, bool level);
  * whose priority class is above PPR's; -1 if none (or disabled). */
 int vlapic_pending(const struct vlapic *a);
 
+/* The highest vector in IRR, deliverable or not; -1 if none (or the
+ * APIC is disabled). */
+int vlapic_highest_irr(const struct vlapic *a);
+
 /* The CPU takes it (interrupt acknowledge): the highest deliverable IRR
  * bit moves to ISR. Returns its vector, or -1. */
 int vlapic_ack(struct vlapic *a);

@@ -18,12 +18,15 @@
 #include "lib/fmt.h"
 #include "lib/frame.h"
 #include "lib/multiboot.h"
+#include "lib/msr.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 
 /*
  * Guest-physical layout of what mica builds, like a PC's: RAM from 0, the
- * multiboot information in one page of low memory, the legacy hole
+ * multiboot information in one page of low memory (or, if the kernel's
+ * image covers that page, in the first page after the image and its
+ * modules, as GRUB puts it where the image is not), the legacy hole
  * (640 KiB to 1 MiB) reported as reserved.
  */
 #define MBI_GPA         0x8000ULL
@@ -148,8 +151,8 @@ static int free_leaf(void *ctx, gpa_t gpa, hpa_t hpa, uint64_t size, uint64_t pe
 /* ---- Loading a multiboot kernel ----------------------------------------- */
 
 /* A segment of the image goes to [gpa, gpa+memsz) of guest RAM: it must
- * fit, and leave mica's page of boot information alone. (Like GRUB, mica
- * lets a kernel load into the legacy hole: in a VM that is plain RAM.) */
+ * fit. (Like GRUB, mica lets a kernel load into the legacy hole and low
+ * memory: in a VM that is plain RAM.) */
 static int place(struct vm *vm, const char *what, gpa_t gpa, uint64_t memsz, char *err, size_t n)
 {
 	if (gpa + memsz < gpa || gpa + memsz > vm->mem_bytes) {
@@ -158,12 +161,8 @@ static int place(struct vm *vm, const char *what, gpa_t gpa, uint64_t memsz, cha
 			     (unsigned long)(vm->mem_bytes >> 20));
 		return -1;
 	}
-	if (gpa < MBI_GPA + MBI_SIZE && gpa + memsz > MBI_GPA) {
-		fmt_snprintf(err, n, "%s at 0x%lx-0x%lx overlaps the multiboot information at 0x%lx",
-			     what, (unsigned long)gpa, (unsigned long)(gpa + memsz),
-			     (unsigned long)MBI_GPA);
-		return -1;
-	}
+	if (gpa < vm->image_start)
+		vm->image_start = gpa;
 	if (gpa + memsz > vm->image_end)
 		vm->image_end = gpa + memsz;
 	return 0;
@@ -291,11 +290,23 @@ static int load_modules(struct vm *vm, const struct vm_module *mods, unsigned nm
 	return 0;
 }
 
+/* Where the page of multiboot information goes: MBI_GPA unless the
+ * image or a module covers it, else right after them. 0 if RAM has no
+ * room left. */
+static gpa_t mbi_gpa(const struct vm *vm)
+{
+	gpa_t at = (vm->image_end + EPT_PAGE_4K - 1) & ~(EPT_PAGE_4K - 1);
+
+	if (vm->image_start >= MBI_GPA + MBI_SIZE || vm->image_end <= MBI_GPA)
+		return MBI_GPA;
+	return at + MBI_SIZE <= vm->mem_bytes ? at : 0;
+}
+
 /*
- * The multiboot information, in one page at MBI_GPA: the info structure,
+ * The multiboot information, in one page at (base): the info structure,
  * the memory map, the command line and the loader's name.
  */
-static int build_mbi(struct vm *vm, const char *cmdline, const struct vm_module *mods,
+static int build_mbi(struct vm *vm, gpa_t base, const char *cmdline, const struct vm_module *mods,
 		     unsigned nmods, const gpa_t *placed)
 {
 	struct {
@@ -308,7 +319,7 @@ static int build_mbi(struct vm *vm, const char *cmdline, const struct vm_module 
 			     VM_MAX_MODULES * sizeof(struct multiboot_module) - 8];
 	} __attribute__((packed)) b;
 	static const uint32_t entry_size = sizeof(struct multiboot_mmap_entry) - 4;
-	gpa_t base = MBI_GPA, strings = base + offsetof(typeof(b), strings);
+	gpa_t strings = base + offsetof(typeof(b), strings);
 	size_t used = 0;
 
 	_Static_assert(sizeof(b) == MBI_SIZE, "multiboot information is one page");
@@ -449,7 +460,7 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	      unsigned nmods)
 {
 	char err[200] = "";
-	gpa_t placed[VM_MAX_MODULES];
+	gpa_t placed[VM_MAX_MODULES], mbi;
 	uint32_t entry = 0;
 	uint64_t free_bytes = frame_pool_free_count(pool) * FRAME_SIZE;
 
@@ -462,10 +473,15 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	vm->id = id;
 	vm->pool = pool;
 	vm->vcpu.vm = vm;
+	/* IA32_MISC_ENABLE at power-on, as KVM gives it: fast strings on,
+	 * no branch trace store, no PEBS. */
+	vm->vcpu.misc_enable = MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE |
+			       MISC_ENABLE_PEBS_UNAVAILABLE;
 	vm->state = VM_CREATED;
 	vm->image = image;
 	vm->image_len = image_len;
 	vm->cmdline = cmdline;
+	vm->image_start = ~(gpa_t)0;
 	if (parse_options(vm, id, cmdline, err, sizeof(err)))
 		goto fail_early;
 	if (nmods > VM_MAX_MODULES) {
@@ -490,12 +506,19 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	if (load_kernel(vm, image, image_len, &entry, err, sizeof(err)) ||
 	    load_modules(vm, mods, nmods, placed, err, sizeof(err)))
 		goto fail;
-	if (build_mbi(vm, cmdline, mods, nmods, placed)) {
+	mbi = mbi_gpa(vm);
+	if (!mbi) {
+		fmt_snprintf(err, sizeof(err), "no page of RAM left after the image at 0x%lx-0x%lx "
+			     "for the multiboot information", (unsigned long)vm->image_start,
+			     (unsigned long)vm->image_end);
+		goto fail;
+	}
+	if (build_mbi(vm, mbi, cmdline, mods, nmods, placed)) {
 		fmt_snprintf(err, sizeof(err), "the command lines do not fit in the multiboot page");
 		goto fail;
 	}
 	vdev_init(vm);
-	if (vmx_vcpu_init(&vm->vcpu, pool, ept_eptp(&vm->ept), (uint16_t)id, entry, MBI_GPA)) {
+	if (vmx_vcpu_init(&vm->vcpu, pool, ept_eptp(&vm->ept), (uint16_t)id, entry, (uint32_t)mbi)) {
 		fmt_snprintf(err, sizeof(err), "could not set up its vCPU");
 		goto fail;
 	}
@@ -607,8 +630,18 @@ void vm_crash(struct vm *vm, const char *fmt, ...)
 
 void vm_report(const struct vm *vm)
 {
+	char unbacked[96] = "";
+
+	/* Accesses to addresses with neither RAM nor a device were not
+	 * errors, but a user looking at a guest gone wrong wants to know. */
+	if (vm->unbacked_reads || vm->unbacked_writes)
+		fmt_snprintf(unbacked, sizeof(unbacked), "; unbacked addresses: %lu reads (all ones), "
+			     "%lu writes (dropped)", (unsigned long)vm->unbacked_reads,
+			     (unsigned long)vm->unbacked_writes);
 	if (vm->state != VM_CRASHED)    /* a crash was reported when it happened */
-		klog("vm %s: %s\n", vm->name, vm->reason);
+		klog("vm %s: %s%s\n", vm->name, vm->reason, unbacked);
+	else if (unbacked[0])
+		klog("vm %s: crashed%s\n", vm->name, unbacked);
 	vmx_vcpu_print_exits(&vm->vcpu);
 	klog("vm %s: memory: %lu KiB RAM, %lu KiB EPT tables, 4 KiB VMCS; console %lu bytes\n",
 	     vm->name, (unsigned long)(vm->frames_ram * 4), (unsigned long)(vm->frames_tables * 4),

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hv/types.h"
+#include "hv/vlapic.h"
 #include "hv/vpic.h"
 #include "hv/vpit.h"
 #include "hv/vuart.h"
@@ -66,6 +67,14 @@ static inline unsigned vm_backoff_ms(unsigned first_ms, unsigned streak)
 /* One virtual CPU: the backend's state plus what the VM manager counts. */
 struct vcpu {
 	struct vm *vm;
+	struct vlapic lapic;            /* its local APIC (hv/vlapic.c), in xAPIC mode */
+	/* MSRs with meaning beyond their value (docs/msrs.md). The guest's
+	 * TSC is the host's plus tsc_offset: RDTSC, RDMSR and the APIC timer
+	 * all see it. */
+	uint64_t tsc_offset;
+	uint64_t tsc_adjust;            /* IA32_TSC_ADJUST */
+	uint64_t misc_enable;           /* IA32_MISC_ENABLE */
+	uint64_t mcg_status;            /* IA32_MCG_STATUS */
 	struct vmx_vcpu arch;           /* VMCS, registers, exit counters */
 };
 
@@ -82,14 +91,17 @@ struct vm {
 	struct vuart uart;              /* COM1 of this VM */
 	struct vpit pit;                /* its timer, */
 	struct vpic pic;                /* and interrupt controllers (hv/vdev.c) */
-	bool irq_check;                 /* the PIC changed: look for a deliverable IRQ */
+	bool irq_check;                 /* the PIC or APIC changed: look for a deliverable IRQ */
+	/* Accesses to guest-physical addresses with neither RAM nor a device:
+	 * reads see all ones, writes are dropped, as on a PC's bus. */
+	uint64_t unbacked_reads, unbacked_writes;
 	/* `nmi=N` (a test): the VM's NMI button, pressed N times, every
 	 * 10 ms from the guest's "ready" line on (hv/vmx/vmx_nmi.c). */
 	unsigned nmi_presses;           /* presses still to come */
 	uint64_t nmi_next;              /* TSC of the next, or 0 before ready */
 	bool nmi_pending;               /* pressed, not yet delivered */
 	bool break_state;               /* `break-state` (a test): spoil it at "ready" */
-	gpa_t image_end;                /* end of the loaded kernel and modules */
+	gpa_t image_start, image_end;   /* where the loaded kernel and modules lie */
 	uint64_t frames_ram, frames_tables;
 
 	/* Scheduling (hv/sched.c). */

@@ -18,15 +18,21 @@
 #define   APIC_BASE_EN                  BIT(11)         /* xAPIC global enable */
 #define   APIC_BASE_ADDR_MASK           0x000ffffffffff000
 #define MSR_IA32_FEATURE_CONTROL        0x0000003a
+#define MSR_IA32_TSC_ADJUST             0x0000003b
 #define   FEATURE_CONTROL_LOCK          BIT(0)          /* writes fault until reset */
 #define   FEATURE_CONTROL_VMXON_INSIDE_SMX  BIT(1)
 #define   FEATURE_CONTROL_VMXON_OUTSIDE_SMX BIT(2)
 #define MSR_IA32_MTRRCAP                0x000000fe
 #define MSR_IA32_SYSENTER_CS            0x00000174
+#define MSR_IA32_MCG_CAP                0x00000179      /* bits 7:0: the bank count */
+#define MSR_IA32_MCG_STATUS             0x0000017a
+#define   MCG_STATUS_DEFINED            (BIT(3) - 1)    /* RIPV, EIPV, MCIP; the rest reserved */
 #define MSR_IA32_SYSENTER_ESP           0x00000175
 #define MSR_IA32_SYSENTER_EIP           0x00000176
 #define MSR_IA32_MISC_ENABLE            0x000001a0
 #define   MISC_ENABLE_FAST_STRINGS      BIT(0)
+#define   MISC_ENABLE_BTS_UNAVAILABLE   BIT(11)
+#define   MISC_ENABLE_PEBS_UNAVAILABLE  BIT(12)
 #define MSR_IA32_DEBUGCTL               0x000001d9
 #define   DEBUGCTL_LBR                  BIT(0)          /* record last branches */
 #define   DEBUGCTL_BTF                  BIT(1)          /* single-step on branches */

@@ -93,6 +93,7 @@ static void setup_controls(uint64_t eptp, uint16_t vpid)
 	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(VMCS_ENTRY_INTR_INFO, 0);
+	vmcs_write(VMCS_TSC_OFFSET, 0);
 	vmcs_write(VMCS_EPT_POINTER, eptp);
 	if (vmx.vpid)
 		vmcs_write(VMCS_VPID, vpid);

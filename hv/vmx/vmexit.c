@@ -52,15 +52,30 @@ static bool pat_valid(uint64_t pat)
 	return true;
 }
 
+/* The guest's TSC is the host's plus an offset the CPU adds for RDTSC
+ * and RDTSCP ("use TSC offsetting"; SDM Vol. 3, "Timestamp Counter
+ * Offsetting"). Without the control a guest cannot move its TSC. */
+static bool tsc_offsetting(void)
+{
+	return vmx.procbased & PROCBASED_TSC_OFFSETTING;
+}
+
 /* ---- CPUID ----------------------------------------------------------- */
 
 /*
  * Features the guest must not see: VMX and MONITOR/MWAIT (not emulated),
- * and instructions whose VM-execution enable mica leaves off (they would
- * raise #UD in the guest). The OS-enabled bits follow the guest's CR4,
- * not mica's.
+ * instructions whose VM-execution enable mica leaves off (they would
+ * raise #UD in the guest), and what the virtual CPU lacks: PDCM (no
+ * IA32_PERF_CAPABILITIES), the APIC timer's TSC-deadline mode and x2APIC
+ * (the APIC is an xAPIC, hv/vlapic.c), an architectural PMU (leaf 0AH:
+ * version 0, as KVM reports without one). The OS-enabled bits follow the
+ * guest's CR4, not mica's; the APIC bit follows IA32_APIC_BASE.EN (SDM
+ * Vol. 3, "Local APIC Status and Location").
  */
-static void hide_features(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *c)
+#define CPUID_EDITED_LEAVES     (BIT(1) | BIT(7) | BIT(0xa) | BIT(0xd))
+
+static __attribute__((noinline)) void hide_features(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
+						    struct cpuid_regs *c)
 {
 	uint64_t cr4;
 	bool rdtscp = vmx.procbased2 & PROCBASED2_ENABLE_RDTSCP;
@@ -72,12 +87,19 @@ static void hide_features(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *c)
 		cr4 = vmcs_read(VMCS_GUEST_CR4);
 		c->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_MONITOR | CPUID_1_ECX_OSXSAVE);
 		c->ecx |= CPUID_1_ECX_HYPERVISOR | (cr4 & CR4_OSXSAVE ? CPUID_1_ECX_OSXSAVE : 0);
+		c->ecx &= ~(CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+		if (!vlapic_hw_enabled(&v->lapic))
+			c->edx &= ~CPUID_1_EDX_APIC;
+		break;
+	case 0xa:
+		*c = (struct cpuid_regs){ 0, 0, 0, 0 };
 		break;
 	case 7:
 		if (subleaf != 0)
 			break;
 		cr4 = vmcs_read(VMCS_GUEST_CR4);
-		c->ebx &= ~CPUID_7_EBX_INVPCID;
+		c->ebx &= ~(CPUID_7_EBX_INVPCID | CPUID_7_EBX_TSC_ADJUST);
+		c->ebx |= tsc_offsetting() ? CPUID_7_EBX_TSC_ADJUST : 0;
 		c->ecx &= ~(CPUID_7_ECX_WAITPKG | CPUID_7_ECX_OSPKE | (rdtscp ? 0 : CPUID_7_ECX_RDPID));
 		c->ecx |= cr4 & CR4_PKE ? CPUID_7_ECX_OSPKE : 0;
 		break;
@@ -111,13 +133,24 @@ static enum exit_action vmexit_cpuid(struct vcpu *v)
 		}
 	} else {
 		c = cpuid(leaf, subleaf);
-		hide_features(leaf, subleaf, &c);
+		if ((leaf < 32 && (CPUID_EDITED_LEAVES & BIT(leaf))) || leaf == CPUID_EXT_FEATURES)
+			hide_features(v, leaf, subleaf, &c);
 	}
 	r->rax = c.eax;
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;
 	r->rdx = c.edx;
 	return RESUME_NEXT;
+}
+
+/* ---- RDPMC ---------------------------------------------------------------- */
+
+/* The virtual CPU has no performance counters (CPUID leaf 0AH is zero):
+ * every counter number is invalid, which is #GP(0) (SDM Vol. 2, "RDPMC";
+ * KVM does the same without a virtual PMU). */
+static enum exit_action vmexit_rdpmc(struct vcpu *v)
+{
+	return inject_gp();
 }
 
 /* ---- VMCALL: hypercalls ------------------------------------------------ */
@@ -153,6 +186,7 @@ static enum exit_action vmexit_hlt(struct vcpu *v)
 		vm_halted(vm);
 		return STOP;
 	}
+	vmx_vcpu_tpr_pull(v);
 	if (vdev_pending_irq(vm, rdtsc()) >= 0) {
 		vm->irq_check = true;   /* deliver it with the next entry */
 		return RESUME_NEXT;
@@ -188,6 +222,13 @@ static int vmcs_msr_field(uint32_t msr)
 	return -1;
 }
 
+static void set_tsc_offset(struct vcpu *v, uint64_t off)
+{
+	v->tsc_offset = off;
+	vmcs_write(VMCS_TSC_OFFSET, off);
+	vm_of(v)->irq_check = true;     /* the APIC timer's deadline moved */
+}
+
 /* MSRs the guest owns outright: its values live in the real registers
  * while it runs, and hv/vmx/vmx_vcpu.c switches them with the vCPU. */
 static bool passthrough(uint32_t msr)
@@ -211,10 +252,18 @@ static enum exit_action vmexit_rdmsr(struct vcpu *v)
 		val = vmcs_read(VMCS_GUEST_IA32_EFER);
 	else if (passthrough(msr))
 		val = rdmsr(msr);
+	else if (msr == MSR_IA32_APIC_BASE)
+		val = vlapic_base(&v->lapic);
 	else if (msr == MSR_IA32_TSC)
-		val = rdtsc();
+		val = rdtsc() + v->tsc_offset;
+	else if (msr == MSR_IA32_TSC_ADJUST && tsc_offsetting())
+		val = v->tsc_adjust;
 	else if (msr == MSR_IA32_MISC_ENABLE)
-		val = MISC_ENABLE_FAST_STRINGS;
+		val = v->misc_enable;
+	else if (msr == MSR_IA32_MCG_CAP)
+		val = 0;        /* no banks, no extended registers, no MCG_CTL */
+	else if (msr == MSR_IA32_MCG_STATUS)
+		val = v->mcg_status;
 	else if (msr == MSR_IA32_MTRRCAP || msr == MSR_IA32_MTRR_DEF_TYPE)
 		val = 0;        /* no MTRRs: all memory is write-back under EPT */
 	else
@@ -277,7 +326,31 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		    (msr != MSR_IA32_STAR && msr != MSR_IA32_FMASK && !canonical(val)))
 			return inject_gp();
 		wrmsr(msr, val);
-	} else if (msr == MSR_IA32_MISC_ENABLE || msr == MSR_IA32_MTRR_DEF_TYPE) {
+	} else if (msr == MSR_IA32_APIC_BASE) {
+		if (vlapic_set_base(&v->lapic, val))
+			return inject_gp();
+		vm_of(v)->irq_check = true;     /* LINT0 opens or closes */
+	} else if (msr == MSR_IA32_TSC && tsc_offsetting()) {
+		/* SDM Vol. 3, "Time-Stamp Counter Adjustment": a TSC write
+		 * adds its change to IA32_TSC_ADJUST. */
+		uint64_t now = rdtsc();
+
+		v->tsc_adjust += val - (now + v->tsc_offset);
+		set_tsc_offset(v, val - now);
+	} else if (msr == MSR_IA32_TSC_ADJUST && tsc_offsetting()) {
+		set_tsc_offset(v, v->tsc_offset + (val - v->tsc_adjust));
+		v->tsc_adjust = val;
+	} else if (msr == MSR_IA32_MISC_ENABLE) {
+		/* Fast strings is the guest's to set; the rest reads as it
+		 * was (KVM keeps what the guest writes; mica emulates none of
+		 * the other bits' features, so it keeps them fixed). */
+		v->misc_enable = (v->misc_enable & ~(uint64_t)MISC_ENABLE_FAST_STRINGS) |
+				 (val & MISC_ENABLE_FAST_STRINGS);
+	} else if (msr == MSR_IA32_MCG_STATUS) {
+		if (val & ~(uint64_t)MCG_STATUS_DEFINED)
+			return inject_gp();
+		v->mcg_status = val;
+	} else if (msr == MSR_IA32_MTRR_DEF_TYPE) {
 		/* accepted and ignored */
 	} else {
 		return inject_gp();
@@ -450,19 +523,6 @@ static enum exit_action vmexit_triple_fault(struct vcpu *v)
 	return STOP;
 }
 
-static enum exit_action vmexit_ept_violation(struct vcpu *v)
-{
-	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	const char *kind = q & EPT_VIOLATION_DATA_WRITE ? "write" :
-			   q & EPT_VIOLATION_INSN_FETCH ? "instruction fetch" : "read";
-
-	vm_crash(vm_of(v), "EPT violation: %s at guest-physical 0x%lx (outside its %lu MiB of RAM), "
-		 "guest RIP 0x%lx", kind, (unsigned long)vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS),
-		 (unsigned long)(vm_of(v)->mem_bytes >> 20),
-		 (unsigned long)vmcs_read(VMCS_GUEST_RIP));
-	return STOP;
-}
-
 static enum exit_action vmexit_ept_misconfig(struct vcpu *v)
 {
 	vm_crash(vm_of(v), "EPT misconfiguration at guest-physical 0x%lx (a mica bug), guest RIP 0x%lx",
@@ -488,6 +548,15 @@ static enum exit_action vmexit_ignore(struct vcpu *v)
 static enum exit_action vmexit_ext_intr(struct vcpu *v)
 {
 	vmexit_intr_external(v);
+	return RESUME;
+}
+
+/* The guest lowered its TPR (MOV to CR8, no exit otherwise) below the
+ * class of an interrupt its APIC holds back: look again. Trap-like: RIP
+ * is already past the MOV. */
+static enum exit_action vmexit_tpr_below_threshold(struct vcpu *v)
+{
+	vm_of(v)->irq_check = true;
 	return RESUME;
 }
 
@@ -517,15 +586,14 @@ static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason)
  * would in the guest's code segment (hv/rip.h). An STI or MOV SS
  * right before it no longer blocks interrupts (SDM Vol. 3, "Interruptibility
  * State"), so that blocking ends with it. */
-static void skip_instruction(void)
+static inline void skip_instruction(uint64_t len)
 {
 	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
 	uint64_t cs = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS);
 	unsigned width = rip_width(vmcs_read(VMCS_ENTRY_CTLS) & VM_ENTRY_IA32E_MODE_GUEST,
 				   cs & SEG_AR_L, cs & SEG_AR_DB);
 
-	vmcs_write(VMCS_GUEST_RIP, rip_advance(vmcs_read(VMCS_GUEST_RIP),
-					       vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH), width));
+	vmcs_write(VMCS_GUEST_RIP, rip_advance(vmcs_read(VMCS_GUEST_RIP), len, width));
 	if (intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS))
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
 			   intr & ~(uint64_t)(INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS));
@@ -536,6 +604,11 @@ static void skip_instruction(void)
 	    !(vmcs_read(VMCS_GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
 		vmcs_write(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
 			   vmcs_read(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
+}
+
+void vmexit_skip(uint64_t len)
+{
+	skip_instruction(len);
 }
 
 /* ---- The table -------------------------------------------------------- */
@@ -557,7 +630,7 @@ static const struct exit_desc {
 	[EXIT_REASON_HLT]               = { "hlt",               vmexit_hlt },
 	[EXIT_REASON_INVD]              = { "invd",              vmexit_cache },
 	[EXIT_REASON_INVLPG]            = { "invlpg",            NULL },
-	[EXIT_REASON_RDPMC]             = { "rdpmc",             vmexit_vmx_insn },
+	[EXIT_REASON_RDPMC]             = { "rdpmc",             vmexit_rdpmc },
 	[EXIT_REASON_RDTSC]             = { "rdtsc",             NULL },
 	[EXIT_REASON_RSM]               = { "rsm",               NULL },
 	[EXIT_REASON_VMCALL]            = { "vmcall",            vmexit_vmcall },
@@ -582,7 +655,7 @@ static const struct exit_desc {
 	[EXIT_REASON_MONITOR]           = { "monitor",           vmexit_vmx_insn },
 	[EXIT_REASON_PAUSE]             = { "pause",             NULL },
 	[EXIT_REASON_MCE_DURING_ENTRY]  = { "machine-check-during-entry", NULL },
-	[EXIT_REASON_TPR_BELOW_THRESHOLD] = { "tpr-below-threshold", NULL },
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = { "tpr-below-threshold", vmexit_tpr_below_threshold },
 	[EXIT_REASON_APIC_ACCESS]       = { "apic-access",       NULL },
 	[EXIT_REASON_GDTR_IDTR]         = { "gdtr-idtr-access",  NULL },
 	[EXIT_REASON_LDTR_TR]           = { "ldtr-tr-access",    NULL },
@@ -613,5 +686,5 @@ void vmexit_dispatch(struct vcpu *v, uint32_t reason)
 		v->arch.exits[reason]++;
 	a = d && d->fn ? d->fn(v) : vmexit_unhandled(v, reason);
 	if (a == RESUME_NEXT)
-		skip_instruction();
+		skip_instruction(vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
 }

@@ -105,7 +105,7 @@ static enum xlate element(struct strio *s, uint64_t la, unsigned size, uint8_t *
 }
 
 /* What the VMCS says about the guest's paging, for the walker. */
-static void paging_mode(struct gwalk_mode *m)
+void vmexit_paging_mode(struct gwalk_mode *m)
 {
 	uint64_t mask0 = vmcs_read(VMCS_CR0_GUEST_HOST_MASK);
 
@@ -183,7 +183,7 @@ static enum exit_action string_io(struct vcpu *v, uint64_t q)
 	ar = vmcs_read(VMCS_GUEST_ES_ACCESS_RIGHTS + 2 * seg);
 	if (long64 && seg != SEG_FS && seg != SEG_GS)
 		base = 0;
-	paging_mode(&s.mode);
+	vmexit_paging_mode(&s.mode);
 	s.access = (in ? GWALK_WRITE : 0) | (guest_cpl() == 3 ? GWALK_USER : 0);
 
 	for (; count > 0 && done < IO_MAX_ELEMENTS; done++) {

@@ -26,10 +26,18 @@ static inline struct vm *vm_of(struct vcpu *v)
 	return v->vm;
 }
 
-/* Queue a hardware exception for the next VM entry. */
+/* Queue a hardware exception for the next VM entry. For a fault the
+ * CPU pushes RFLAGS with RF set, so that the instruction, restarted,
+ * does not hit its own instruction breakpoint again (SDM Vol. 3,
+ * "Debugging": RF); which vectors count as faults is KVM's choice
+ * (exception_type(): #DB, #BP and #OF are traps, #DF and #MC aborts). */
 static inline void inject_exception(unsigned vector, bool has_error, uint32_t error)
 {
 	uint32_t info = vector | (INTR_TYPE_HW_EXCEPTION << VMCS_INTR_INFO_TYPE_SHIFT) | VMCS_INTR_INFO_VALID;
+
+	if (vector != VEC_DB && vector != VEC_BP && vector != VEC_OF && vector != VEC_DF &&
+	    vector != VEC_MC)
+		vmcs_write(VMCS_GUEST_RFLAGS, vmcs_read(VMCS_GUEST_RFLAGS) | RFLAGS_RF);
 
 	if (has_error) {
 		info |= VMCS_INTR_INFO_DELIVER_ERROR_CODE;
@@ -69,8 +77,18 @@ static inline bool guest_64bit(void)
 uint64_t vmexit_get_gpr(struct vcpu *v, unsigned n);
 void vmexit_set_gpr(struct vcpu *v, unsigned n, uint64_t val);
 
+/* The instruction that exited, (len) bytes long, is done: move RIP past
+ * it, ending the STI and MOV SS shadows and leaving a single-step #DB
+ * pending, as the CPU would. */
+void vmexit_skip(uint64_t len);
+
+/* The guest's paging state as the page walker (hv/gwalk.c) wants it. */
+struct gwalk_mode;
+void vmexit_paging_mode(struct gwalk_mode *m);
+
 /* The handlers that live in their own files. */
 enum exit_action vmexit_io(struct vcpu *v);             /* vmexit_io.c */
 enum exit_action vmexit_dr_access(struct vcpu *v);      /* vmexit_dr.c */
+enum exit_action vmexit_ept_violation(struct vcpu *v);  /* vmexit_mmio.c */
 
 #endif /* HV_VMX_VMEXIT_PRIV_H */

@@ -323,17 +323,52 @@ unsigned vmx_vcpu_tpr(struct vcpu *v)
 {
 	const struct vmx_vcpu *a = &v->arch;
 
-	return a->vapic ? ((uint8_t *)hpa_to_hva(a->vapic))[VAPIC_VTPR] >> 4 : a->tpr;
+	return a->vapic ? ((uint8_t *)hpa_to_hva(a->vapic))[VAPIC_VTPR] >> 4 : vlapic_cr8(&v->lapic);
 }
 
 void vmx_vcpu_set_tpr(struct vcpu *v, unsigned tpr)
 {
-	struct vmx_vcpu *a = &v->arch;
+	vlapic_set_cr8(&v->lapic, (uint8_t)tpr);
+	vmx_vcpu_tpr_push(v);
+	v->vm->irq_check = true;        /* a lower priority may let one through */
+}
 
-	if (a->vapic)
-		((uint8_t *)hpa_to_hva(a->vapic))[VAPIC_VTPR] = (uint8_t)(tpr << 4);
-	else
-		a->tpr = (uint8_t)tpr;
+/* The APIC's TPR has one value: the model's (hv/vlapic.c) and, with a
+ * TPR shadow, VTPR, which MOV CR8 changes without an exit. Pull takes
+ * VTPR into the model before mica reads it; push after mica wrote it. */
+void vmx_vcpu_tpr_pull(struct vcpu *v)
+{
+	if (v->arch.vapic)
+		v->lapic.tpr = ((uint8_t *)hpa_to_hva(v->arch.vapic))[VAPIC_VTPR];
+}
+
+void vmx_vcpu_tpr_push(struct vcpu *v)
+{
+	if (v->arch.vapic)
+		((uint8_t *)hpa_to_hva(v->arch.vapic))[VAPIC_VTPR] = (uint8_t)v->lapic.tpr;
+}
+
+/*
+ * With a TPR shadow, lowering CR8 does not exit unless it falls below the
+ * TPR threshold: set it to the class of the highest interrupt the APIC
+ * holds, so that the guest exits when its TPR lets that one through. The
+ * threshold may not exceed VTPR's class (SDM Vol. 3, "Checks on VMX
+ * Controls"); a class above it is held back by ISR, which only an EOI
+ * (an exit) lowers. SDM Vol. 3, "TPR Virtualization".
+ */
+static void set_tpr_threshold(struct vcpu *v)
+{
+	struct vmx_vcpu *a = &v->arch;
+	int irr = vlapic_highest_irr(&v->lapic);
+	unsigned vtpr = ((uint8_t *)hpa_to_hva(a->vapic))[VAPIC_VTPR] >> 4;
+	unsigned th = irr < 0 ? 0 : (unsigned)irr >> 4;
+
+	if (th > vtpr)
+		th = vtpr;
+	if (th != a->tpr_threshold) {
+		vmcs_write(VMCS_TPR_THRESHOLD, th);
+		a->tpr_threshold = (uint8_t)th;
+	}
 }
 
 static void set_window(struct vcpu *v, bool on)
@@ -370,6 +405,27 @@ static __attribute__((noinline)) void inject_irq(struct vcpu *v)
 	}
 }
 
+/* An interrupt may be due, or the guest's window for one opened: inject
+ * it or ask for the window, and return the next device event. Kept out
+ * of deliver_events() so that the entry path stays short. */
+static __attribute__((noinline)) uint64_t deliver_irq(struct vcpu *v, uint64_t now)
+{
+	struct vm *vm = v->vm;
+	uint64_t next;
+
+	vmx_vcpu_tpr_pull(v);
+	if (vdev_pending_irq(vm, now) >= 0)
+		inject_irq(v);
+	else if (v->arch.window)
+		set_window(v, false);
+	if (v->arch.vapic)
+		set_tpr_threshold(v);
+	next = vdev_next_event(vm);
+	if (vm->nmi_next && vm->nmi_next < next)
+		next = vm->nmi_next;
+	return next;
+}
+
 /* Before each entry: raise what the VM's devices owe it by now, and set
  * the preemption timer to bring mica back at the next device event. */
 static inline uint64_t deliver_events(struct vcpu *v)
@@ -380,15 +436,8 @@ static inline uint64_t deliver_events(struct vcpu *v)
 	/* The guest's own NMIs (`nmi=`) go before its interrupts. */
 	if (__builtin_expect(vm->nmi_next || vm->nmi_pending, 0))
 		next = vmx_nmi_deliver(v, now, next);
-	if (__builtin_expect(now >= next || vm->irq_check || v->arch.window, 0)) {
-		if (vdev_pending_irq(vm, now) >= 0)
-			inject_irq(v);
-		else if (v->arch.window)
-			set_window(v, false);
-		next = vdev_next_event(vm);
-		if (vm->nmi_next && vm->nmi_next < next)
-			next = vm->nmi_next;
-	}
+	if (__builtin_expect(now >= next || vm->irq_check || v->arch.window, 0))
+		next = deliver_irq(v, now);
 	/* The timer brings mica back at the earlier of the device event and
 	 * the end of the VM's slice. When exits save what is left of it, it
 	 * needs writing only when that target moves: it counts guest time

@@ -44,9 +44,9 @@ struct vmx_vcpu {
 	uint64_t dr[4], dr6;
 	bool dr_live;
 	/* Task priority: the TPR shadow's virtual-APIC page, or without one
-	 * the CR8 value that CR8-load/store exiting emulates. */
+	 * the APIC's own TPR, which CR8-load/store exiting reaches. */
 	hpa_t vapic;
-	uint8_t tpr;
+	uint8_t tpr_threshold;          /* what VMCS_TPR_THRESHOLD holds */
 	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */
 };
 
@@ -83,6 +83,12 @@ void vmx_vcpu_print_exits(const struct vcpu *v);
  * VMCS must be (v)'s. */
 unsigned vmx_vcpu_tpr(struct vcpu *v);
 void vmx_vcpu_set_tpr(struct vcpu *v, unsigned tpr);
+
+/* The APIC's TPR (v->lapic) and the TPR shadow are one register: pull
+ * copies VTPR into the APIC before mica reads it, push the APIC's into
+ * VTPR after mica wrote it. Without a TPR shadow both do nothing. */
+void vmx_vcpu_tpr_pull(struct vcpu *v);
+void vmx_vcpu_tpr_push(struct vcpu *v);
 
 /* Write (v)'s primary processor-based controls after changing
  * v->arch.procbased. (v)'s VMCS must be current. */

@@ -106,14 +106,18 @@ static bool rdmsr_unknown_gp(void)
 	       TRY("wrmsr", : "c"(BOGUS_MSR), "a"(0), "d"(0)) == VEC_GP;
 }
 
-/* IA32_TSC reads as the TSC; mica keeps no TSC offset, so a write to it
- * raises #GP (docs/hypercalls.md). */
-static bool tsc_msr_read_only(void)
+/* IA32_TSC reads as the TSC, and a write moves it (mica's TSC offset):
+ * 2^30 ahead, then back (docs/msrs.md). */
+static bool tsc_msr_write_moves_tsc(void)
 {
-	uint64_t before = rdtsc(), msr = rdmsr(MSR_IA32_TSC), after = rdtsc();
+	uint64_t before = rdtsc(), msr = rdmsr(MSR_IA32_TSC), after = rdtsc(), moved;
+	const uint64_t ahead = 1ULL << 30, slack = 1ULL << 26;
 
-	return before <= msr && msr <= after &&
-	       TRY("wrmsr", : "c"(MSR_IA32_TSC), "a"((uint32_t)after), "d"((uint32_t)(after >> 32))) == VEC_GP;
+	wrmsr(MSR_IA32_TSC, after + ahead);
+	moved = rdtsc();
+	wrmsr(MSR_IA32_TSC, moved - ahead);
+	return before <= msr && msr <= after && moved >= after + ahead &&
+	       moved - (after + ahead) < slack && rdtsc() < moved;
 }
 
 static bool wrmsr_star_roundtrip(void)
@@ -208,7 +212,7 @@ static const struct {
 	{ "msr_outside_allow_list_gp", rdmsr_unknown_gp },
 	{ "wrmsr_star_roundtrip", wrmsr_star_roundtrip },
 	{ "wrmsr_tsc_aux_reserved_bits_gp", tsc_aux_reserved_gp },
-	{ "tsc_msr_read_only", tsc_msr_read_only },
+	{ "tsc_msr_write_moves_tsc", tsc_msr_write_moves_tsc },
 	{ "xsetbv_checked", xsetbv_checked },
 	{ "wbinvd_invd_continue", cache_flushes },
 	{ "cr4_vmxe_refused_gp", cr4_vmxe_refused },
@@ -366,11 +370,21 @@ unsigned guest_test_bystander(const char *cmdline)
 	return ktap_end();
 }
 
+/* Beyond RAM there is no device: a plain write is dropped and a read
+ * sees all ones, as on a PC's bus; then an instruction mica does not
+ * emulate there (ADD to memory) must stop the VM with one line. */
 void guest_test_ept_violation(void)
 {
+	volatile uint64_t *far = (volatile uint64_t *)FAR_BEYOND_RAM;
+	uint64_t back;
+
 	klog("test: writing at guest-physical 0x%llx, beyond this VM's RAM\n", FAR_BEYOND_RAM);
-	*(volatile uint64_t *)FAR_BEYOND_RAM = 1;
-	klog("test: the write beyond RAM went through\n");
+	*far = 1;
+	back = *far;
+	klog("test: the write beyond RAM was %s: it reads back 0x%llx\n",
+	     back == ~0ULL ? "dropped" : "NOT dropped", (unsigned long long)back);
+	__asm__ volatile("addq $1, %0" : "+m"(*far));
+	klog("test: the ADD beyond RAM went through\n");
 }
 
 void guest_test_triple_fault(void)
@@ -499,7 +513,7 @@ void guest_test_crash_loop(const char *cmdline)
 
 void guest_test_probe(struct boot_info *bi)
 {
-	uint64_t frames, top = bi->map.top;
+	uint64_t frames, top = bi->map.top, back;
 
 	/* Every free frame gets a pattern: if EPT let this VM reach another
 	 * VM's memory, that VM's canary would see it. */
@@ -508,7 +522,15 @@ void guest_test_probe(struct boot_info *bi)
 	     (unsigned long)(frames * FRAME_SIZE / 1024));
 	klog("test: probing guest-physical 0x%lx, just above this VM's RAM\n", (unsigned long)top);
 	*(volatile uint64_t *)top = 0xbad;
-	klog("test: the write above RAM went through\n");
+	back = *(volatile uint64_t *)top;
+	if (back != ~0ULL) {
+		klog("test: the write above RAM went through: it reads back 0x%lx\n",
+		     (unsigned long)back);
+		return;
+	}
+	klog("test: the write above RAM at 0x%lx was dropped: it reads back 0x%lx\n",
+	     (unsigned long)top, (unsigned long)back);
+	machine_exit(EXIT_OK);
 }
 
 unsigned guest_test_fpu(const char *cmdline)

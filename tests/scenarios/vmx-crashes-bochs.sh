@@ -1,5 +1,6 @@
 #!/bin/bash
-# Guests that crash (EPT violation, triple fault), halt, or cannot be
+# Guests that crash (an instruction mica does not emulate outside RAM,
+# triple fault), halt, or cannot be
 # built (not a kernel, too much memory) are each stopped alone with one
 # line; the guest after them still runs and passes its self-tests. One
 # whose state mica spoils after its first entry (break-state: EFER.LMA
@@ -10,8 +11,9 @@ source "$(dirname "$0")/../lib.sh"
 
 LOG=vmx-crashes-bochs.log
 boot_bochs "$LOG" 120 build/iso-vmx-crashes.iso
-check_line "$LOG" '^mica: vm eptv: crashed: EPT violation: write at guest-physical 0x40000000 \(outside its 8 MiB of RAM\), guest RIP 0x[0-9a-f]+$' ept_violation_one_line
-check_no_line "$LOG" 'the write beyond RAM went through' ept_violation_write_stopped
+check_line "$LOG" '^mica: vm eptv: crashed: EPT violation: write at guest-physical 0x40000000 \(outside its 8 MiB of RAM, no device there\), guest RIP 0x[0-9a-f]+: an instruction mica does not emulate there$' ept_violation_one_line
+check_line "$LOG" '^mica: vm eptv: crashed; unbacked addresses: 1 reads \(all ones\), 1 writes \(dropped\)$' ept_violation_counted
+check_no_line "$LOG" 'the ADD beyond RAM went through' ept_violation_add_stopped
 check_line "$LOG" '^mica: vm tfault: crashed: triple fault at RIP 0x[0-9a-f]+$' triple_fault_one_line
 check_no_line "$LOG" 'still alive after a triple fault' triple_fault_stopped
 check_line "$LOG" '^mica: vm halter: halted with interrupts off$' halt_ends_vm

@@ -158,6 +158,9 @@ static void test_tpr_masking(void **state)
 	vlapic_set_irq(&a, 0x5f, false);
 	assert_int_equal(vlapic_pending(&a), -1);
 	assert_true(irr_has(&a, 0x45));
+	/* What TPR holds back is still the highest request (the TPR
+	 * threshold is set from it). */
+	assert_int_equal(vlapic_highest_irr(&a), 0x5f);
 	vlapic_set_irq(&a, 0x65, false);
 	assert_int_equal(take(&a), 0x65);
 	vlapic_eoi(&a);
@@ -167,6 +170,7 @@ static void test_tpr_masking(void **state)
 	assert_int_equal(vlapic_pending(&a), -1);   /* 0x45: class 4, not above TPR 4 */
 	wr(&a, APIC_TPR, 0);
 	assert_int_equal(take(&a), 0x45);
+	assert_int_equal(vlapic_highest_irr(&a), -1);
 }
 
 /* One-shot: the count falls with the TSC, reaches 0 at the deadline,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "lib/apic.h"
+#include "lib/cpuid.h"
 #include "lib/x86.h"
 
 /* MSRs these tests touch beyond lib/msr.h (SDM Vol. 4, "Model-Specific
@@ -21,15 +22,6 @@
 #define MSR_MCG_CAP             0x00000179
 #define MSR_MCG_STATUS          0x0000017a
 #define MSR_X2APIC_ID           0x00000802
-
-/* CPUID bits (SDM Vol. 2, "CPUID"). */
-#define CPUID_1_ECX_PDCM         (1u << 15)
-#define CPUID_1_ECX_X2APIC       (1u << 21)
-#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
-#define CPUID_1_EDX_MCE          (1u << 7)
-#define CPUID_1_EDX_APIC         (1u << 9)
-#define CPUID_1_EDX_MCA          (1u << 14)
-#define CPUID_7_EBX_TSC_ADJUST   (1u << 1)
 
 struct vpc_frame {
 	uint32_t edi, esi, ebp, esp0, ebx, edx, ecx, eax;
