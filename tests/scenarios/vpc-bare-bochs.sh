@@ -18,10 +18,16 @@ vpc_check vpc-bare-bochs-cpu.log cpu \
 	"cpuid_no_pmu_leaf=it models a Skylake-X, whose CPUID offers PMU version 4" \
 	"misc_enable_reads_back=it ignores writes to IA32_MISC_ENABLE's fast-strings bit"
 boot apic
+# Another Bochs than Debian's 2.7 (BOCHS=, make test-bochs3) is another
+# reference: Bochs 3.0's APIC timer count does not fall between two reads
+# of a one-shot count in this configuration (clock: sync=none).
+newer=()
+[[ -z ${BOCHS:-} ]] || newer=("timer_one_shot=Bochs 3.0's current count stays at the initial count between reads")
 vpc_check vpc-bare-bochs-apic.log apic \
 	"lint0_masking=its 8259A reaches the CPU whatever LVT LINT0 says" \
 	"lvt_error_interrupt=its APIC records errors in ESR but raises no error interrupt" \
-	"apic_base_reenable=its APIC stays off once IA32_APIC_BASE.EN was cleared (the rule of 3-wire APIC buses, not of FSB xAPICs)"
+	"apic_base_reenable=its APIC stays off once IA32_APIC_BASE.EN was cleared (the rule of 3-wire APIC buses, not of FSB xAPICs)" \
+	"${newer[@]}"
 boot mem
 vpc_check vpc-bare-bochs-mem.log mem
 boot low
