@@ -17,6 +17,7 @@
 #include "hv/clock.h"
 #include "hv/intr.h"
 #include "hv/lapic.h"
+#include "lib/apic.h"
 #include "lib/cmdline.h"
 #include "lib/console.h"
 #include "lib/cpu.h"
@@ -34,12 +35,18 @@
 #define CALIBRATE_DIV           100     /* calibrate the APIC timer over 1/100 s */
 #define TEST_HZ_MAX             100000
 
+/* The boot CPU's choice, set once by intr_init() before any other CPU
+ * starts, then only read: every CPU's local APIC is at the same address
+ * and in the same mode. */
 static volatile uint32_t *xapic;        /* the xAPIC page, or NULL */
 static bool x2apic, have_lapic;
 
+/* Served on every CPU: counted with atomic adds, no lock. */
 static struct {
 	uint64_t timer, spurious, legacy, unknown, nmi_guest, nmi_mica;
 } count;
+
+#define COUNT(field) __atomic_fetch_add(&count.field, 1, __ATOMIC_RELAXED)
 
 static uint32_t lapic_read(uint32_t reg)
 {
@@ -64,17 +71,17 @@ static bool on_host_intr(struct trap_frame *tf)
 	unsigned v = (unsigned)tf->vector;
 
 	if (v == INTR_SPURIOUS_VECTOR) {
-		count.spurious++;
+		COUNT(spurious);
 		return true;
 	}
 	if (v >= INTR_PIC_BASE && v < INTR_PIC_BASE + 16) {
-		count.legacy++;
+		COUNT(legacy);
 		return true;
 	}
 	if (v == INTR_TIMER_VECTOR)
-		count.timer++;
+		COUNT(timer);
 	else
-		count.unknown++;
+		COUNT(unknown);
 	if (have_lapic)
 		lapic_write(LAPIC_EOI, 0);
 	return true;
@@ -84,14 +91,14 @@ static bool on_host_intr(struct trap_frame *tf)
  * it, say so once, and go on. */
 static bool on_nmi(struct trap_frame *tf)
 {
-	if (!count.nmi_mica++)
+	if (!COUNT(nmi_mica))
 		klog("NMI while in mica, at RIP 0x%lx; going on\n", (unsigned long)tf->rip);
 	return true;
 }
 
 void intr_nmi_in_guest(void)
 {
-	count.nmi_guest++;
+	COUNT(nmi_guest);
 }
 
 /* ICW1-4: the master's IRQs at INTR_PIC_BASE, the slave's 8 above, then
@@ -111,28 +118,12 @@ static void pic_mask(void)
 	outb(PIC_SLAVE_DATA, 0xff);
 }
 
-/* The local APIC, in the mode firmware left it (xAPIC or x2APIC): software
- * enabled, so that mica can end interrupts and send itself NMIs, with
- * every local source mica does not use masked. LINT1 stays as firmware set
- * it: it carries NMIs, which mica handles. */
-static void lapic_take(void)
+/* This CPU's local APIC software-enabled, every local source masked
+ * but LINT1, nothing left in service. */
+static void lapic_program(void)
 {
-	uint64_t base;
 	uint32_t max_lvt;
 
-	if (!(cpuid(1, 0).edx & CPUID_1_EDX_APIC)) {
-		klog("no local APIC: only the 8259 is masked\n");
-		return;
-	}
-	base = rdmsr(MSR_IA32_APIC_BASE);
-	if (!(base & APIC_BASE_EN)) {
-		klog("the local APIC is off (IA32_APIC_BASE); only the 8259 is masked\n");
-		return;
-	}
-	x2apic = base & APIC_BASE_EXTD;
-	/* mica's page tables map the first 4 GiB, where firmware puts it. */
-	xapic = x2apic ? NULL : (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR_MASK);
-	have_lapic = true;
 	max_lvt = LAPIC_VERSION_MAX_LVT(lapic_read(LAPIC_VERSION));
 	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | INTR_SPURIOUS_VECTOR);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | INTR_TIMER_VECTOR);
@@ -149,6 +140,30 @@ static void lapic_take(void)
 		lapic_write(LAPIC_EOI, 0);
 }
 
+/* The local APIC, in the mode firmware left it (xAPIC or x2APIC): software
+ * enabled, so that mica can end interrupts and send itself NMIs, with
+ * every local source mica does not use masked. LINT1 stays as firmware set
+ * it: it carries NMIs, which mica handles. */
+static void lapic_take(void)
+{
+	uint64_t base;
+
+	if (!(cpuid(1, 0).edx & CPUID_1_EDX_APIC)) {
+		klog("no local APIC: only the 8259 is masked\n");
+		return;
+	}
+	base = rdmsr(MSR_IA32_APIC_BASE);
+	if (!(base & APIC_BASE_EN)) {
+		klog("the local APIC is off (IA32_APIC_BASE); only the 8259 is masked\n");
+		return;
+	}
+	x2apic = base & APIC_BASE_EXTD;
+	/* mica's page tables map the first 4 GiB, where firmware puts it. */
+	xapic = x2apic ? NULL : (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR_MASK);
+	have_lapic = true;
+	lapic_program();
+}
+
 void intr_init(void)
 {
 	pic_mask();
@@ -156,6 +171,53 @@ void intr_init(void)
 		trap_set_handler(v, on_host_intr);
 	trap_set_handler(VEC_NMI, on_nmi);
 	lapic_take();
+}
+
+void intr_init_cpu(void)
+{
+	uint64_t base;
+
+	if (!have_lapic)
+		return;
+	/* A CPU that INIT reset may be in xAPIC mode where the boot CPU's
+	 * firmware chose x2APIC: the same mode on every CPU (xAPIC to x2APIC
+	 * is a legal transition; SDM Vol. 3, "x2APIC State Transitions"). */
+	base = rdmsr(MSR_IA32_APIC_BASE);
+	if (x2apic && !(base & APIC_BASE_EXTD))
+		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_EN | APIC_BASE_EXTD);
+	lapic_program();
+}
+
+bool intr_have_lapic(void)
+{
+	return have_lapic;
+}
+
+uint32_t intr_lapic_id(void)
+{
+	/* xAPIC: ID in bits 31:24; x2APIC: the whole 32-bit register. */
+	return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> APIC_ID_SHIFT;
+}
+
+void intr_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+/* SDM Vol. 3, "Interrupt Command Register (ICR)"; in x2APIC mode one
+ * 64-bit MSR with the destination in bits 63:32, no delivery status. */
+void intr_send_ipi(uint32_t apic_id, uint32_t icr_low)
+{
+	if (x2apic) {
+		wrmsr(X2APIC_MSR(APIC_ICR_LOW), (uint64_t)apic_id << 32 | icr_low);
+		return;
+	}
+	while (xapic[APIC_ICR_LOW / 4] & APIC_DELIVERY_PENDING)
+		pause();
+	xapic[APIC_ICR_HIGH / 4] = apic_id << APIC_ICR_DEST_SHIFT;
+	xapic[APIC_ICR_LOW / 4] = icr_low;
+	while (xapic[APIC_ICR_LOW / 4] & APIC_DELIVERY_PENDING)
+		pause();
 }
 
 /*

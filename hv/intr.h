@@ -20,6 +20,24 @@
  * after trap_init(), with interrupts off (mica never turns them on). */
 void intr_init(void);
 
+/* A CPU started after the boot CPU: its local APIC as intr_init() left
+ * the boot CPU's (same mode, sources masked). Call on that CPU. */
+void intr_init_cpu(void);
+
+/* Is there a usable local APIC (intr_init() found one)? */
+bool intr_have_lapic(void);
+
+/* This CPU's local APIC ID. */
+uint32_t intr_lapic_id(void);
+
+/* End the interrupt in service at this CPU's local APIC. */
+void intr_eoi(void);
+
+/* Send an inter-processor interrupt: (icr_low) is the ICR's low half
+ * (vector, delivery mode, level, trigger; lib/apic.h) and (apic_id) the
+ * destination. Returns once the local APIC has sent it. */
+void intr_send_ipi(uint32_t apic_id, uint32_t icr_low);
+
 /* mica's test options (docs/configuration.md): `hostirq=HZ` runs the local
  * APIC timer at HZ, `hostnmi=HZ` makes the PIT send an NMI through the
  * I/O APIC HZ times a second. Call after clock_init(). Bad values end the

@@ -8,6 +8,7 @@
 #include "hv/intr.h"
 #include "hv/sched.h"
 #include "hv/selftest.h"
+#include "hv/smp.h"
 #include "hv/vm.h"
 #include "hv/vmx/vmx.h"
 #include "lib/boot_info.h"
@@ -29,7 +30,8 @@ const char kernel_name[] = "mica";
 static char console_queue[64 * 1024];
 
 /* Options mica understands on its own command line (docs/configuration.md). */
-static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", "console", NULL };
+static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", "console",
+						 "smp", "ghostcpu", NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
 
@@ -313,6 +315,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		use_default_set(bi);    /* nothing given: a built-in scenario */
 	clock_init();                   /* TSC rate, for the guests' virtual PITs */
 	intr_start_test_sources(bi->cmdline);   /* hostirq=, hostnmi= */
+	smp_init(bi);                   /* the other CPUs: started, waiting for calls */
 
 	if (bi->selftest) {
 		vga_console_report();   /* console=serial,vga: what the screen holds */
@@ -323,8 +326,12 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		status = EXIT_BAD_CONFIG;
 	/* VT-x and EPT, or a clear refusal; a bad configuration, already
 	 * named above, says more than the missing VT-x: its code wins. */
-	if (vmx_probe() != 0 || vmx_on(&bi->frames) != 0)
+	if (vmx_probe() != 0 || vmx_on(&bi->frames) != 0) {
+		smp_report();
 		machine_exit(status == EXIT_BAD_CONFIG ? EXIT_BAD_CONFIG : EXIT_NO_VTX);
+	}
+	smp_vmx_on(&bi->frames);        /* every other CPU into VMX operation */
+	smp_report();
 	if (density_wanted(bi, &density_budget, &density_module)) {
 		/* `density=SIZE`: the run, then the count within SIZE. */
 		if (density_budget && run_guests(bi) && status == EXIT_OK)

@@ -1,5 +1,6 @@
 /*
- * cpu.c - GDT and TSS of the boot CPU, shared by both kernels.
+ * cpu.c - GDT and TSS of each CPU, shared by both kernels (the guest
+ * kernel and mica's boot CPU use the static boot_tables).
  *
  * Runs in ring 0 right after boot.S. The TSS matters for three reasons:
  * ring-3 processes need RSP0, #DF needs a known-good stack (IST), and VMX
@@ -8,17 +9,6 @@
 #include "lib/cpu.h"
 #include "lib/string.h"
 #include "lib/x86.h"
-
-struct __attribute__((packed)) tss64 {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-};
-_Static_assert(sizeof(struct tss64) == 104, "tss64");
 
 /* Code/data descriptor attribute bits: SDM Vol. 3, "Segment Descriptors". */
 #define SEG_ACCESSED  (1ULL << 40)
@@ -35,7 +25,7 @@ _Static_assert(sizeof(struct tss64) == 104, "tss64");
 
 #define FLAT (SEG_LIMIT_4G | SEG_G | SEG_P | SEG_S | SEG_RW | SEG_ACCESSED)
 
-static uint64_t gdt[8] __attribute__((aligned(16))) = {
+static const uint64_t gdt_layout[8] = {
 	[GDT_KCODE / 8]   = FLAT | SEG_CODE | SEG_L,
 	[GDT_KDATA / 8]   = FLAT | SEG_DB,
 	[GDT_UCODE32 / 8] = FLAT | SEG_CODE | SEG_DB | SEG_DPL3,
@@ -43,23 +33,29 @@ static uint64_t gdt[8] __attribute__((aligned(16))) = {
 	[GDT_UCODE / 8]   = FLAT | SEG_CODE | SEG_L | SEG_DPL3,
 };
 
-static struct tss64 tss __attribute__((aligned(16)));
+static struct cpu_tables boot_tables;
 /* Not cleared at boot (.noinit, linker/kernel.ld.inc): a stack needs no zeroes. */
 static uint8_t df_stack[4096] __attribute__((aligned(16), section(".noinit")));
 
 void cpu_init(void)
 {
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-	struct desc_ptr gdtr = { .limit = sizeof(gdt) - 1, .base = (uint64_t)gdt };
+	cpu_load_tables(&boot_tables, (uint64_t)(df_stack + sizeof(df_stack)));
+}
 
-	memset(&tss, 0, sizeof(tss));
-	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(df_stack + sizeof(df_stack));
-	tss.iomap_base = sizeof(tss);   /* no I/O permission bitmap */
+void cpu_load_tables(struct cpu_tables *t, uint64_t df_stack_top)
+{
+	uint64_t base = (uint64_t)&t->tss, limit = sizeof(t->tss) - 1;
+	struct desc_ptr gdtr = { .limit = sizeof(t->gdt) - 1, .base = (uint64_t)t->gdt };
+
+	memcpy(t->gdt, gdt_layout, sizeof(t->gdt));
+	memset(&t->tss, 0, sizeof(t->tss));
+	t->tss.ist[IST_DOUBLE_FAULT - 1] = df_stack_top;
+	t->tss.iomap_base = sizeof(t->tss);     /* no I/O permission bitmap */
 
 	/* A 64-bit TSS descriptor takes two slots: base 63:32 in the second. */
-	gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-			   SYS_TSS_AVAIL | SEG_P | ((base >> 24) & 0xff) << 56;
-	gdt[GDT_TSS / 8 + 1] = base >> 32;
+	t->gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+			      SYS_TSS_AVAIL | SEG_P | ((base >> 24) & 0xff) << 56;
+	t->gdt[GDT_TSS / 8 + 1] = base >> 32;
 
 	lgdt(&gdtr);
 	/* Reload CS with a far return, then the data segments. */
@@ -79,15 +75,22 @@ void cpu_init(void)
 
 void cpu_set_kernel_stack(uint64_t rsp0)
 {
-	tss.rsp[0] = rsp0;
+	boot_tables.tss.rsp[0] = rsp0;
 }
 
 uint64_t cpu_tss_base(void)
 {
-	return (uint64_t)&tss;
+	return (uint64_t)&boot_tables.tss;
 }
 
 uint64_t cpu_gdt_base(void)
 {
-	return (uint64_t)gdt;
+	return (uint64_t)boot_tables.gdt;
+}
+
+uint64_t cpu_tss_base_of(uint64_t gdt_base)
+{
+	const uint64_t *d = (const uint64_t *)(uintptr_t)gdt_base + GDT_TSS / 8;
+
+	return ((d[0] >> 16) & 0xffffff) | ((d[0] >> 56) & 0xff) << 24 | d[1] << 32;
 }

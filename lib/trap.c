@@ -6,6 +6,7 @@
  */
 #include "lib/console.h"
 #include "lib/cpu.h"
+#include "lib/string.h"
 #include "lib/trap.h"
 #include "lib/x86.h"
 #include "lib/x86_regs.h"
@@ -69,6 +70,14 @@ void trap_init(void)
 			.offset_hi = off >> 32,
 		};
 	}
+	lidt(&idtr);
+}
+
+void trap_init_cpu(void *buf)
+{
+	struct desc_ptr idtr = { .limit = sizeof(idt) - 1, .base = (uint64_t)buf };
+
+	memcpy(buf, idt, sizeof(idt));
 	lidt(&idtr);
 }
 

@@ -30,6 +30,12 @@ typedef bool (*trap_handler_fn)(struct trap_frame *tf);
 /* Build and load the IDT. Call after cpu_init(). */
 void trap_init(void);
 
+/* A CPU started after the first: its own copy of the IDT, the same gates,
+ * in (buf) (TRAP_IDT_BYTES, 16-byte aligned), loaded on this CPU. The
+ * handlers stay one table, set on the first CPU before others start. */
+#define TRAP_IDT_BYTES 4096
+void trap_init_cpu(void *buf);
+
 /* Route (vector) to (fn); NULL restores the fatal default. Returns the
  * previous handler, so a self-test can borrow a vector and give it back. */
 trap_handler_fn trap_set_handler(unsigned vector, trap_handler_fn fn);

@@ -22,6 +22,8 @@
 #                        tools/bochs-run.sh (BOCHS=path picks the Bochs);
 #                        Bochs's own log is LOG.bochs, and a check that it
 #                        has no VMENTER/VMFAIL line follows the boot
+# A machine of several processors: CPUS=N before boot_qemu or boot_bochs
+# (default 1).
 # Each sets STATUS to the launcher's exit status: the kernel's exit code,
 # 124 time limit reached, 125 no exit code. What the launcher printed is in
 # LOG.launcher. A boot first removes LOG, LOG.launcher and LOG.bochs, so a
@@ -131,7 +133,7 @@ boot_qemu() {
 	shift 2
 	SKIP_REASON=
 	_booted "$log"
-	sh "$ROOT/tools/qemu-run.sh" --no-kvm --timeout "$limit" --log "$log" "$@" \
+	sh "$ROOT/tools/qemu-run.sh" --no-kvm --timeout "$limit" --cpus "${CPUS:-1}" --log "$log" "$@" \
 		</dev/null 2>"$log.launcher"
 	STATUS=$?
 }
@@ -159,7 +161,8 @@ boot_bochs() {
 	log=$(_log "$1")
 	SKIP_REASON=
 	_booted "$log"
-	sh "$ROOT/tools/bochs-run.sh" --timeout "$2" --log "$log" --bochs-log "$log.bochs" "$3" \
+	sh "$ROOT/tools/bochs-run.sh" --timeout "$2" --cpus "${CPUS:-1}" --log "$log" \
+		--bochs-log "$log.bochs" "$3" \
 		</dev/null 2>"$log.launcher"
 	STATUS=$?
 	# Bochs (2.7, 3.0) logs a VM entry it refused or found wrong as

@@ -10,6 +10,8 @@
 #   --bochs-log FILE  Bochs's own log (default build/bochs.log); it says why
 #                     a VMX instruction or VM entry failed
 #   --mem M           memory in MiB (default 512)
+#   --cpus N          processors (default 1): Bochs's BIOS lists them in its
+#                     ACPI MADT and MP table, and holds the others for SIPI
 #
 # Which Bochs (environment):
 #   BOCHS=PATH          the Bochs binary (default: bochs on PATH)
@@ -27,7 +29,8 @@
 #
 # Bochs runs with no window: its "term" display draws the VGA screen on a
 # pseudo-terminal made by script(1), and that drawing is thrown away. One CPU
-# and "clock: sync=none", so RDTSC counts the instructions executed.
+# (unless --cpus) and "clock: sync=none", so RDTSC counts the instructions
+# executed.
 #
 # The exit code is the value the kernel wrote to port 0xf4 (Bochs logs it),
 # else the one in the kernel's last "<who>: exit code N" line.
@@ -46,6 +49,7 @@ limit=120
 log=$tools/../build/bochs-serial.log
 blog=$tools/../build/bochs.log
 mem=512
+cpus=1
 
 LAUNCHER=bochs
 . "$(dirname "$0")/launcher-lib.sh"
@@ -53,13 +57,14 @@ LAUNCHER=bochs
 while [ $# -gt 0 ]; do
 	case $1 in
 	--show) show=1 ;;
-	--timeout | --log | --bochs-log | --mem)
+	--timeout | --log | --bochs-log | --mem | --cpus)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case $1 in
 		--timeout) number "$1" "$2"; limit=$2 ;;
 		--log) log=$2 ;;
 		--bochs-log) blog=$2 ;;
 		--mem) number "$1" "$2"; mem=$2 ;;
+		--cpus) number "$1" "$2"; cpus=$2 ;;
 		esac
 		shift
 		;;
@@ -130,7 +135,7 @@ ln -s "$(abspath "$iso")" "$tmp/cd.iso" &&
 
 cat >"$tmp/bochsrc" <<EOF
 # written by tools/bochs-run.sh
-cpu: model=corei7_skylake_x, count=1, ips=50000000, reset_on_triple_fault=0
+cpu: model=corei7_skylake_x, count=$cpus, ips=50000000, reset_on_triple_fault=0
 memory: guest=$mem, host=$mem
 romimage: file=$tmp/bios.rom
 vgaromimage: file=$tmp/vgabios.rom

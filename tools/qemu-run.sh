@@ -13,6 +13,8 @@
 #   --kvm         demand KVM with nested VT-x (fail if it is not usable)
 #   --no-kvm      use QEMU's software CPU (TCG, -cpu max), which has no VT-x
 #   --mem M       memory in MiB (default 256)
+#   --cpus N      processors (default 1), one per socket: SeaBIOS's MP
+#                 table lists only the first CPU of each package
 #   --icount      the software CPU's clocks count instructions (8 ns each,
 #                 -icount shift=3) instead of following the host's: a
 #                 guest's measure of its CPU share then does not move with
@@ -40,6 +42,7 @@ log=$tools/../build/qemu-serial.log
 gdb=
 kvm=auto
 mem=256
+cpus=1
 icount=0
 
 LAUNCHER=qemu
@@ -48,13 +51,14 @@ LAUNCHER=qemu
 while [ $# -gt 0 ]; do
 	case $1 in
 	--show) show=1 ;;
-	--timeout | --log | --gdb | --mem)
+	--timeout | --log | --gdb | --mem | --cpus)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case $1 in
 		--timeout) number "$1" "$2"; limit=$2 ;;
 		--log) log=$2 ;;
 		--gdb) number "$1" "$2"; gdb=$2 ;;
 		--mem) number "$1" "$2"; mem=$2 ;;
+		--cpus) number "$1" "$2"; cpus=$2 ;;
 		esac
 		shift
 		;;
@@ -122,7 +126,8 @@ else
 	set -- "$@" -chardev "file,id=com1,path=$(commas "$log")"
 fi
 set -- "$@" -serial chardev:com1 -display none -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -m "$mem"
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -m "$mem" \
+	-smp "$cpus,sockets=$cpus"
 if [ $kvm = yes ]; then
 	set -- "$@" -enable-kvm -cpu host
 else

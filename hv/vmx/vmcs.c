@@ -46,11 +46,15 @@ void vmcs_access_failed(const char *insn, uint32_t field, uint64_t value, enum v
 }
 
 /* Host state: what the CPU loads on every VM exit. mica's own GDT and TSS
- * (lib/cpu.c) make the selectors and bases valid for the host checks. */
+ * (lib/cpu.c) make the selectors and bases valid for the host checks.
+ * The descriptor tables and GS base (the per-CPU pointer, hv/percpu.h) are
+ * this CPU's, read from the CPU: a VMCS launched on another CPU needs
+ * them written again. */
 static void setup_host(void)
 {
-	struct desc_ptr idtr;
+	struct desc_ptr gdtr, idtr;
 
+	sgdt(&gdtr);
 	sidt(&idtr);
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
 	vmcs_write(VMCS_HOST_CR3, read_cr3());
@@ -63,9 +67,9 @@ static void setup_host(void)
 	vmcs_write(VMCS_HOST_GS_SELECTOR, 0);
 	vmcs_write(VMCS_HOST_TR_SELECTOR, GDT_TSS);
 	vmcs_write(VMCS_HOST_FS_BASE, 0);
-	vmcs_write(VMCS_HOST_GS_BASE, 0);
-	vmcs_write(VMCS_HOST_TR_BASE, cpu_tss_base());
-	vmcs_write(VMCS_HOST_GDTR_BASE, cpu_gdt_base());
+	vmcs_write(VMCS_HOST_GS_BASE, rdmsr(MSR_IA32_GS_BASE));
+	vmcs_write(VMCS_HOST_TR_BASE, cpu_tss_base_of(gdtr.base));
+	vmcs_write(VMCS_HOST_GDTR_BASE, gdtr.base);
 	vmcs_write(VMCS_HOST_IDTR_BASE, idtr.base);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_CS, 0);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_ESP, 0);

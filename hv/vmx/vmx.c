@@ -1,6 +1,6 @@
 /*
- * vmx.c - VT-x capability discovery, control negotiation and VMXON on the
- * boot CPU.
+ * vmx.c - VT-x capability discovery and control negotiation on the boot
+ * CPU; VMXON on it and on every other CPU.
  *
  * Runs in 64-bit ring 0 at boot. SDM Vol. 3, "Discovering Support for VMX",
  * "Enabling and Entering VMX Operation", "VMX Capability MSRs".
@@ -13,6 +13,7 @@
 #include "hv/vmx/vmx_negotiate.h"
 #include "lib/console.h"
 #include "lib/cpuid.h"
+#include "lib/fmt.h"
 #include "lib/frame.h"
 #include "lib/msr.h"
 #include "lib/string.h"
@@ -109,8 +110,9 @@ static void unavailable(const char *why)
 }
 
 /* IA32_FEATURE_CONTROL: firmware may have locked VMX off; if it left the
- * MSR unlocked, enable VMX outside SMX and lock it, as firmware would. */
-static int feature_control(void)
+ * MSR unlocked, enable VMX outside SMX and lock it, as firmware would.
+ * Returns 0, or -1 with one line in (err). */
+static int feature_control(char *err, size_t errlen)
 {
 	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 
@@ -119,9 +121,9 @@ static int feature_control(void)
 		wrmsr(MSR_IA32_FEATURE_CONTROL, fc);
 	}
 	if (!(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
-		klog("VT-x is not available: the firmware locked VMX off "
-		     "(IA32_FEATURE_CONTROL = 0x%lx); enable Intel Virtualization "
-		     "Technology in the firmware setup\n", (unsigned long)fc);
+		fmt_snprintf(err, errlen, "the firmware locked VMX off "
+			     "(IA32_FEATURE_CONTROL = 0x%lx); enable Intel Virtualization "
+			     "Technology in the firmware setup", (unsigned long)fc);
 		return -1;
 	}
 	return 0;
@@ -167,8 +169,10 @@ int vmx_probe(void)
 			    "under QEMU use KVM with nested VT-x, or Bochs");
 		return -1;
 	}
-	if (feature_control())
+	if (feature_control(err, sizeof(err))) {
+		unavailable(err);
 		return -1;
+	}
 	read_caps(c);
 
 	klog("VT-x: VMCS revision 0x%x, EPT %s, VPID %s, unrestricted guest %s, "
@@ -218,19 +222,17 @@ int vmx_probe(void)
 	return 0;
 }
 
-int vmx_on(struct frame_pool *pool)
+/*
+ * This CPU into VMX root operation on (region), a zeroed frame: CR0 and
+ * CR4 to the fixed bits, then VMXON. Returns 0, or -1 with one line in
+ * (err). SDM Vol. 3, "Enabling and Entering VMX Operation".
+ */
+static int enter_vmx(hpa_t region, char *err, size_t errlen)
 {
 	uint64_t cr0 = read_cr0(), cr4 = read_cr4();
 	enum vm_result r;
 
-	vmx.vmxon_region = frame_alloc(pool);
-	if (!vmx.vmxon_region) {
-		klog("VMXON: no memory for the VMXON region\n");
-		return -1;
-	}
-	memset(hpa_to_hva(vmx.vmxon_region), 0, FRAME_SIZE);
-	*(uint32_t *)hpa_to_hva(vmx.vmxon_region) = vmx_caps_vmcs_revision(&vmx.caps);
-
+	*(uint32_t *)hpa_to_hva(region) = vmx_caps_vmcs_revision(&vmx.caps);
 	/* SDM Vol. 3, "VMX-Fixed Bits in CR0" and "in CR4": bits set in
 	 * FIXED0 must be 1, bits clear in FIXED1 must be 0, in VMX operation. */
 	cr0 = (cr0 | vmx.caps.cr0_fixed0) & vmx.caps.cr0_fixed1;
@@ -238,23 +240,63 @@ int vmx_on(struct frame_pool *pool)
 	/* FXSAVE/XSAVE, which mica runs to switch guests' FPU state, need
 	 * CR4.OSFXSR to include the SSE registers; XSETBV needs CR4.OSXSAVE. */
 	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
-	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE) {
+	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)
 		cr4 |= CR4_OSXSAVE;
-		vmx.xsave = true;
-	}
 	write_cr0(cr0);
 	write_cr4(cr4);
 
-	r = vmxon(vmx.vmxon_region);
+	r = vmxon(region);
 	if (r != VM_SUCCESS) {
-		klog("VMXON failed (%s): CR0 0x%lx CR4 0x%lx, region 0x%lx\n",
-		     r == VM_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid",
-		     (unsigned long)cr0, (unsigned long)cr4, (unsigned long)vmx.vmxon_region);
+		fmt_snprintf(err, errlen, "VMXON failed (%s): CR0 0x%lx CR4 0x%lx, region 0x%lx",
+			     r == VM_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid",
+			     (unsigned long)cr0, (unsigned long)cr4, (unsigned long)region);
+		return -1;
+	}
+	return 0;
+}
+
+int vmx_on(struct frame_pool *pool)
+{
+	char err[160];
+
+	vmx.vmxon_region = frame_alloc(pool);
+	if (!vmx.vmxon_region) {
+		klog("VMXON: no memory for the VMXON region\n");
+		return -1;
+	}
+	memset(hpa_to_hva(vmx.vmxon_region), 0, FRAME_SIZE);
+	vmx.xsave = cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE;
+	if (enter_vmx(vmx.vmxon_region, err, sizeof(err))) {
+		klog("%s\n", err);
 		return -1;
 	}
 	klog("VT-x: VMXON done; controls pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x\n",
 	     vmx.pinbased, vmx.procbased, vmx.procbased2, vmx.exit, vmx.entry);
 	return 0;
+}
+
+int vmx_on_cpu(hpa_t region, char *err, size_t errlen)
+{
+	struct vmx_caps mine;
+
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_VMX)) {
+		fmt_snprintf(err, errlen, "this CPU does not report VMX");
+		return -1;
+	}
+	if (feature_control(err, errlen))
+		return -1;
+	/* mica negotiated its controls once, on the boot CPU: a CPU that
+	 * offers other capabilities could fail an entry the boot CPU passes. */
+	read_caps(&mine);
+	if (memcmp(&mine, &vmx.caps, sizeof(mine)) != 0) {
+		fmt_snprintf(err, errlen, "its VMX capability MSRs differ from the boot CPU's");
+		return -1;
+	}
+	if (((cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE) != 0) != vmx.xsave) {
+		fmt_snprintf(err, errlen, "its XSAVE support differs from the boot CPU's");
+		return -1;
+	}
+	return enter_vmx(region, err, errlen);
 }
 
 void vmx_print_insn_error(const char *insn)

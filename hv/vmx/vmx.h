@@ -7,6 +7,7 @@
 #define HV_VMX_VMX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "hv/types.h"
 #include "hv/vmx/vmx_caps.h"
@@ -45,6 +46,16 @@ int vmx_probe(void);
  * Returns 0, or -1 after one line naming the failure.
  */
 int vmx_on(struct frame_pool *pool);
+
+/*
+ * Enter VMX root operation on a CPU other than the boot CPU, after the
+ * boot CPU's vmx_probe() and vmx_on() succeeded: the same checks (VMX in
+ * CPUID, IA32_FEATURE_CONTROL; capability MSRs and XSAVE as the boot
+ * CPU's, for which the controls were negotiated), then VMXON on (region),
+ * a zeroed frame of this CPU's. Prints nothing: returns 0, or -1 with one
+ * line in (err). Called on that CPU.
+ */
+int vmx_on_cpu(hpa_t region, char *err, size_t errlen);
 
 /* Name of a VM-instruction error number (SDM "VM-Instruction Error
  * Numbers") read from the current VMCS, with the number: for messages. */
