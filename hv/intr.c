@@ -17,6 +17,7 @@
 #include "hv/clock.h"
 #include "hv/intr.h"
 #include "hv/lapic.h"
+#include "hv/percpu.h"
 #include "lib/apic.h"
 #include "lib/cmdline.h"
 #include "lib/console.h"
@@ -88,10 +89,14 @@ static bool on_host_intr(struct trap_frame *tf)
 }
 
 /* An NMI while mica itself runs (a watchdog, a front-panel button): count
- * it, say so once, and go on. */
+ * it on its CPU and in all, say so once on the boot CPU (the others never
+ * print), and go on. */
 static bool on_nmi(struct trap_frame *tf)
 {
-	if (!COUNT(nmi_mica))
+	struct percpu *c = this_cpu();
+
+	COUNT(nmi_mica);
+	if (c->nmis++ == 0 && c->index == 0)
 		klog("NMI while in mica, at RIP 0x%lx; going on\n", (unsigned long)tf->rip);
 	return true;
 }

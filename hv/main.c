@@ -303,6 +303,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	console_init();                 /* COM1: from here on we can speak */
 	console_use_buffer(console_queue, sizeof(console_queue));
 	cpu_init();                     /* our own GDT and TSS (VMX host TR) */
+	smp_boot_cpu();                 /* its per-CPU record, through GS base */
 	trap_init();                    /* exceptions print registers and stop */
 	intr_init();                    /* 8259 and local APIC masked; mica serves the rest */
 	kprintf("%s", banner);
@@ -314,8 +315,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	if (bi->nmodules == 0)
 		use_default_set(bi);    /* nothing given: a built-in scenario */
 	clock_init();                   /* TSC rate, for the guests' virtual PITs */
-	intr_start_test_sources(bi->cmdline);   /* hostirq=, hostnmi= */
 	smp_init(bi);                   /* the other CPUs: started, waiting for calls */
+	intr_start_test_sources(bi->cmdline);   /* hostirq=, hostnmi= */
 
 	if (bi->selftest) {
 		vga_console_report();   /* console=serial,vga: what the screen holds */

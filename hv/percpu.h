@@ -54,6 +54,7 @@ struct percpu {
 	uint32_t mbox_head;             /* next slot a sender fills (under mbox_lock) */
 	uint32_t mbox_tail;             /* calls run so far (this CPU only) */
 	uint64_t ipis;                  /* call IPIs taken */
+	uint64_t nmis;                  /* NMIs taken in mica (hv/intr.c) */
 };
 
 /* This CPU's structure. Valid once smp_init() (boot CPU) or ap_main()

@@ -219,18 +219,37 @@ static void add_ghost(const char *cmdline, struct cpu_list *l)
 	ghosts = l->n + l->beyond_max - ghosts;
 }
 
+void smp_boot_cpu(void)
+{
+	struct percpu *bsp = &cpus[0];
+
+	bsp->self = bsp;
+	set_state(bsp, CPU_ALIVE);
+	wrmsr(MSR_IA32_GS_BASE, (uint64_t)(uintptr_t)bsp);
+	ncpus = 1;
+}
+
+/* After a CPU ran its first call: an NMI sent to it must be taken
+ * through its own IDT and counted in its own record, as on the boot CPU. */
+static void check_nmi(struct percpu *c)
+{
+	uint64_t t0 = rdtsc();
+
+	intr_send_ipi(c->apic_id, APIC_DM_NMI);
+	while (__atomic_load_n(&c->nmis, __ATOMIC_RELAXED) == 0)
+		if (rdtsc() - t0 > clock_tsc_hz() / 1000 * SMP_CALL_TIMEOUT_MS) {
+			fail(c, "took no NMI within %u ms", SMP_CALL_TIMEOUT_MS);
+			return;
+		}
+}
+
 void smp_init(struct boot_info *bi)
 {
 	struct percpu *bsp = &cpus[0];
 	uint64_t tramp;
 
 	/* The boot CPU is cpus[0] whatever its APIC ID. */
-	bsp->self = bsp;
 	bsp->apic_id = bsp->apic_id_seen = intr_have_lapic() ? intr_lapic_id() : 0;
-	bsp->stack_top = 0;
-	set_state(bsp, CPU_ALIVE);
-	wrmsr(MSR_IA32_GS_BASE, (uint64_t)(uintptr_t)bsp);
-	ncpus = 1;
 	smp_call_init();
 
 	if (!discover(bi->cmdline, &found)) {
@@ -272,9 +291,12 @@ void smp_init(struct boot_info *bi)
 		if (state_of(c) != CPU_ALIVE)
 			continue;
 		t0 = rdtsc();
-		if (smp_call(c, ping_call, NULL, true) != 0 || !c->pinged)
+		if (smp_call(c, ping_call, NULL, true) != 0 || !c->pinged) {
 			fail(c, "did not run a call within %u ms", SMP_CALL_TIMEOUT_MS);
+			continue;
+		}
 		c->call_tsc = rdtsc() - t0;
+		check_nmi(c);
 	}
 }
 
@@ -337,9 +359,10 @@ void smp_report(void)
 			     c->apic_id, c->apic_id_seen, state_names[s]);
 		else
 			klog("cpu %u: APIC ID %u (its local APIC says %u), %s, started in %lu TSC, "
-			     "%lu call IPIs (the first answered in %lu TSC)\n", i, c->apic_id,
-			     c->apic_id_seen, state_names[s], (unsigned long)c->start_tsc,
-			     (unsigned long)c->ipis, (unsigned long)c->call_tsc);
+			     "%lu call IPIs (the first answered in %lu TSC), %lu NMIs\n", i,
+			     c->apic_id, c->apic_id_seen, state_names[s], (unsigned long)c->start_tsc,
+			     (unsigned long)c->ipis, (unsigned long)c->call_tsc,
+			     (unsigned long)c->nmis);
 	}
 	klog("%u CPUs found, %u in VMX operation, %u running guests%s\n", n, vmx_cpus,
 	     vmx_cpus ? 1 : 0, vmx_cpus > 1 ? " (guests run on the boot CPU; the others wait "

@@ -9,8 +9,12 @@ struct boot_info;
 struct frame_pool;
 struct percpu;
 
+/* Make the boot CPU cpus[0], reached through its GS base (this_cpu()).
+ * First thing after cpu_init(): the NMI handler counts in it. */
+void smp_boot_cpu(void);
+
 /*
- * Make the boot CPU cpus[0] (its GS base), find the other CPUs (ACPI
+ * Find the other CPUs (ACPI
  * MADT, else the MP table; `smp=mptable` tries the MP table first,
  * `ghostcpu=ID` adds a table entry for a CPU that is not there), and
  * start each: its own stacks, GDT/TSS, IDT and local APIC, then it waits

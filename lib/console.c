@@ -2,7 +2,9 @@
  * console.c - console output for both kernels: a line-buffered printf on
  * top of a replaceable sink (COM1 by default), panic, and machine_exit.
  *
- * Runs in ring 0 with interrupts off or on; single CPU, so no lock.
+ * Runs in ring 0 with interrupts off or on, on any CPU of mica (the boot
+ * CPU prints; another only for a fault dump or a panic): the queue and
+ * COM1 are under one lock.
  */
 #include "lib/console.h"
 #include "lib/fmt.h"
@@ -16,6 +18,28 @@
 /* The queue of console_use_buffer(): [tail, head) modulo size. */
 static char *ring;
 static size_t ring_size, head, tail;
+
+/* The queue and COM1's transmitter, which any CPU may write. The spin is
+ * bounded: a CPU that faults, or takes an NMI that prints, while it holds
+ * the lock still gets its lines out (they may interleave, never hang). */
+static uint32_t console_lock;
+#define LOCK_SPINS 10000000
+
+static bool lock_console(void)
+{
+	for (long i = 0; i < LOCK_SPINS; i++) {
+		if (!__atomic_exchange_n(&console_lock, 1, __ATOMIC_ACQUIRE))
+			return true;
+		__builtin_ia32_pause();
+	}
+	return false;
+}
+
+static void unlock_console(bool held)
+{
+	if (held)
+		__atomic_store_n(&console_lock, 0, __ATOMIC_RELEASE);
+}
 
 bool console_pending(void)
 {
@@ -36,7 +60,7 @@ size_t console_queued(void)
  * (an 8250 or 16450 has none). */
 static int tx_burst = 1;
 
-void console_poll(void)
+static void poll_locked(void)
 {
 	if (head == tail || !uart_tx_empty(UART_COM1))
 		return;
@@ -46,12 +70,26 @@ void console_poll(void)
 	}
 }
 
+void console_poll(void)
+{
+	bool held;
+
+	if (head == tail)       /* the common case: nothing to send, no lock */
+		return;
+	held = lock_console();
+	poll_locked();
+	unlock_console(held);
+}
+
 void console_flush(void)
 {
+	bool held = lock_console();
+
 	while (head != tail) {
 		uart_putc(UART_COM1, ring[tail]);
 		tail = (tail + 1) % ring_size;
 	}
+	unlock_console(held);
 }
 
 void console_use_buffer(char *buf, size_t size)
@@ -63,6 +101,8 @@ void console_use_buffer(char *buf, size_t size)
 
 static void uart_sink(const char *buf, size_t len)
 {
+	bool held = lock_console();
+
 	for (size_t i = 0; i < len; i++) {
 		if (!ring) {
 			uart_putc(UART_COM1, buf[i]);
@@ -76,7 +116,8 @@ static void uart_sink(const char *buf, size_t len)
 		ring[head] = buf[i];
 		head = (head + 1) % ring_size;
 	}
-	console_poll();
+	poll_locked();
+	unlock_console(held);
 }
 
 static console_sink_fn sink = uart_sink;

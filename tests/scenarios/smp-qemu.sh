@@ -1,8 +1,8 @@
 #!/bin/bash
 # mica on 2 and 4 CPUs under QEMU's software CPU, which has no VT-x: the
 # other CPUs are found (ACPI MADT; with smp=mptable, SeaBIOS's MP table),
-# started with INIT-SIPI-SIPI, each reads its own APIC ID and runs a first
-# call sent by IPI; none enters VMX operation, and mica ends with its
+# started with INIT-SIPI-SIPI, each reads its own APIC ID, runs a first
+# call sent by IPI and takes an NMI through its own IDT; none enters VMX operation, and mica ends with its
 # clear refusal (exit code 3) after saying so.
 source "$(dirname "$0")/../lib.sh"
 
@@ -11,7 +11,7 @@ run() { # NAME CPUS SOURCE CMDLINE
 	CPUS=$n boot_qemu "$LOG" 60 build/mica32.elf "$4" build/guest32.elf "name=demo"
 	check_line "$LOG" "^mica: CPUs: $n in the $3, 0 disabled there$" $1_found
 	for ((i = 1; i < n; i++)); do
-		check_line "$LOG" "^mica: cpu $i: APIC ID $i \\(its local APIC says $i\\), running, not in VMX operation, started in [1-9][0-9]* TSC, 1 call IPIs " \
+		check_line "$LOG" "^mica: cpu $i: APIC ID $i \\(its local APIC says $i\\), running, not in VMX operation, started in [1-9][0-9]* TSC, 1 call IPIs \\(the first answered in [1-9][0-9]* TSC\\), 1 NMIs$" \
 			$1_cpu${i}_ran
 	done
 	check_line "$LOG" "^mica: $n CPUs found, 0 in VMX operation, 0 running guests$" $1_boot_line
