@@ -40,7 +40,7 @@
 #define APIC_DELIVERY_NMI       (4u << 8)
 
 /* The I/O APIC, at its PC default address (mica finds no other: it reads
- * no ACPI table). Index register, then data window. */
+ * the ACPI MADT for CPUs only). Index register, then data window. */
 #define IOAPIC_DEFAULT_BASE     0xfec00000u
 #define IOAPIC_REGSEL           0x00
 #define IOAPIC_WINDOW           0x10

@@ -39,8 +39,9 @@ struct percpu {
 	uint32_t apic_id_seen;          /* what the CPU itself read from its local APIC */
 	enum cpu_state state;           /* atomic loads and stores */
 	char why[112];                  /* why it is CPU_FAILED */
-	uint64_t start_tsc;             /* INIT to alive, on the boot CPU's TSC */
-	uint64_t call_tsc;              /* its first call's round trip, likewise */
+	uint64_t alive_tsc;             /* its TSC when it came alive */
+	uint64_t start_tsc;             /* from the first SIPI to then */
+	uint64_t call_tsc;              /* its first call's round trip, on the boot CPU's TSC */
 	bool pinged;                    /* it ran that call */
 	hpa_t vmxon_region;
 	uint64_t stack_top, df_stack_top;

@@ -75,7 +75,7 @@ static void fail(struct percpu *c, const char *fmt, ...)
 
 static void delay_us(uint64_t us)
 {
-	uint64_t t0 = rdtsc(), n = clock_tsc_hz() / 1000000 * us;
+	uint64_t t0 = rdtsc(), n = clock_tsc_hz() * us / 1000000;
 
 	while (rdtsc() - t0 < n)
 		pause();
@@ -98,7 +98,12 @@ static bool discover(const char *cmdline, struct cpu_list *l)
 	uintptr_t bda = BDA_EBDA_SEGMENT;
 	uint64_t ebda, pa;
 	char val[CMDLINE_VAL_MAX], err[160];
-	bool mp_first = cmdline_get(cmdline, "smp", val, sizeof(val)) && strcmp(val, "mptable") == 0;
+	bool mp_first = cmdline_get(cmdline, "smp", val, sizeof(val));
+
+	if (mp_first && strcmp(val, "mptable") != 0) {
+		klog("smp=%s: the one value is smp=mptable (the MP table before ACPI)\n", val);
+		machine_exit(EXIT_BAD_CONFIG);
+	}
 
 	/* GCC takes a pointer below 4 KiB for a null one: hide the address. */
 	__asm__("" : "+r"(bda));
@@ -145,7 +150,7 @@ static uint64_t trampoline_page(const struct memmap *m)
  */
 static void start_cpu(struct percpu *c, struct frame_pool *pool, uint64_t tramp)
 {
-	uint64_t area = frame_alloc_contig(pool, AP_AREA_FRAMES, FRAME_SIZE), t0;
+	uint64_t area = frame_alloc_contig(pool, AP_AREA_FRAMES, FRAME_SIZE), t0, sipi = 0;
 
 	if (!area) {
 		fail(c, "no memory for its stacks");
@@ -161,14 +166,18 @@ static void start_cpu(struct percpu *c, struct frame_pool *pool, uint64_t tramp)
 	t0 = rdtsc();
 	intr_send_ipi(c->apic_id, APIC_DM_INIT | APIC_ICR_LEVEL_ASSERT);
 	delay_us(INIT_DELAY_US);
-	for (int sipi = 0; sipi < 2 && state_of(c) == CPU_STARTING; sipi++) {
+	for (int n = 0; n < 2 && state_of(c) == CPU_STARTING; n++) {
+		if (!sipi)
+			sipi = rdtsc();
 		intr_send_ipi(c->apic_id, APIC_DM_STARTUP | APIC_ICR_LEVEL_ASSERT |
 			      (uint32_t)(tramp / FRAME_SIZE));
 		delay_us(SIPI_DELAY_US);
 	}
 	while (state_of(c) == CPU_STARTING && rdtsc() - t0 < clock_tsc_hz() / 1000 * ALIVE_WAIT_MS)
 		pause();
-	c->start_tsc = rdtsc() - t0;
+	/* The CPU stamped its arrival (ap_main): Bochs's and QEMU's TSCs,
+	 * and those of a PC with an invariant TSC, agree across CPUs. */
+	c->start_tsc = c->alive_tsc - sipi;
 	if (state_of(c) == CPU_STARTING) {
 		intr_send_ipi(c->apic_id, APIC_DM_INIT | APIC_ICR_LEVEL_ASSERT);
 		fail(c, "no answer to INIT-SIPI-SIPI within %u ms", ALIVE_WAIT_MS);
@@ -191,6 +200,7 @@ void ap_main(struct percpu *c)
 	trap_init_cpu(c->idt);
 	intr_init_cpu();
 	c->apic_id_seen = intr_lapic_id();
+	c->alive_tsc = rdtsc();
 	set_state(c, CPU_ALIVE);
 	for (;;) {
 		smp_poll();
@@ -358,7 +368,7 @@ void smp_report(void)
 			klog("cpu 0: APIC ID %u (its local APIC says %u), %s, the boot CPU\n",
 			     c->apic_id, c->apic_id_seen, state_names[s]);
 		else
-			klog("cpu %u: APIC ID %u (its local APIC says %u), %s, started in %lu TSC, "
+			klog("cpu %u: APIC ID %u (its local APIC says %u), %s, alive %lu TSC after the SIPI, "
 			     "%lu call IPIs (the first answered in %lu TSC), %lu NMIs\n", i,
 			     c->apic_id, c->apic_id_seen, state_names[s], (unsigned long)c->start_tsc,
 			     (unsigned long)c->ipis, (unsigned long)c->call_tsc,

@@ -11,7 +11,7 @@ run() { # NAME CPUS SOURCE CMDLINE
 	CPUS=$n boot_qemu "$LOG" 60 build/mica32.elf "$4" build/guest32.elf "name=demo"
 	check_line "$LOG" "^mica: CPUs: $n in the $3, 0 disabled there$" $1_found
 	for ((i = 1; i < n; i++)); do
-		check_line "$LOG" "^mica: cpu $i: APIC ID $i \\(its local APIC says $i\\), running, not in VMX operation, started in [1-9][0-9]* TSC, 1 call IPIs \\(the first answered in [1-9][0-9]* TSC\\), 1 NMIs$" \
+		check_line "$LOG" "^mica: cpu $i: APIC ID $i \\(its local APIC says $i\\), running, not in VMX operation, alive [1-9][0-9]* TSC after the SIPI, 1 call IPIs \\(the first answered in [1-9][0-9]* TSC\\), 1 NMIs$" \
 			$1_cpu${i}_ran
 	done
 	check_line "$LOG" "^mica: $n CPUs found, 0 in VMX operation, 0 running guests$" $1_boot_line
@@ -22,3 +22,8 @@ run() { # NAME CPUS SOURCE CMDLINE
 run 2 2 "ACPI MADT" ""
 run 4 4 "ACPI MADT" ""
 run mptable 4 "MP table" "smp=mptable"
+
+LOG=smp-badvalue-qemu.log
+CPUS=2 boot_qemu "$LOG" 60 build/mica32.elf "smp=acpi" build/guest32.elf "name=demo"
+check_line "$LOG" '^mica: smp=acpi: the one value is smp=mptable ' bad_value_named
+check_status 2 bad_value_exit_code_2
