@@ -44,6 +44,7 @@ struct percpu {
 	uint64_t call_tsc;              /* its first call's round trip, on the boot CPU's TSC */
 	bool pinged;                    /* it ran that call */
 	hpa_t vmxon_region;
+	uint64_t vmcs_ptr;              /* VMPTRST after its VMXON: all ones */
 	uint64_t stack_top, df_stack_top;
 	void *idt;                      /* its own copy of mica's IDT */
 	struct cpu_tables tables;       /* its own GDT and TSS */

@@ -316,7 +316,7 @@ static void vmx_on_call(void *arg)
 	struct percpu *c = this_cpu();
 
 	(void)arg;
-	if (vmx_on_cpu(c->vmxon_region, c->why, sizeof(c->why)) == 0)
+	if (vmx_on_cpu(c->vmxon_region, &c->vmcs_ptr, c->why, sizeof(c->why)) == 0)
 		set_state(c, CPU_VMX);
 	else
 		set_state(c, CPU_FAILED);
@@ -344,7 +344,8 @@ void smp_vmx_on(struct frame_pool *pool)
 
 static const char *const state_names[] = {
 	[CPU_ABSENT] = "not started", [CPU_STARTING] = "starting",
-	[CPU_ALIVE] = "running, not in VMX operation", [CPU_VMX] = "in VMX operation",
+	[CPU_ALIVE] = "running, not in VMX operation",
+	[CPU_VMX] = "in VMX operation (VMPTRST: no current VMCS)",
 	[CPU_FAILED] = "left out",
 };
 
@@ -366,7 +367,11 @@ void smp_report(void)
 			klog("cpu %u: APIC ID %u: %s: %s\n", i, c->apic_id, state_names[s], c->why);
 		else if (i == 0)
 			klog("cpu 0: APIC ID %u (its local APIC says %u), %s, the boot CPU\n",
-			     c->apic_id, c->apic_id_seen, state_names[s]);
+			     c->apic_id, c->apic_id_seen, s == CPU_VMX ? "in VMX operation" :
+			     state_names[s]);
+		else if (s == CPU_VMX && c->vmcs_ptr != ~0ULL)
+			klog("cpu %u: APIC ID %u: VMPTRST after its VMXON says 0x%lx, not all ones\n",
+			     i, c->apic_id, (unsigned long)c->vmcs_ptr);
 		else
 			klog("cpu %u: APIC ID %u (its local APIC says %u), %s, alive %lu TSC after the SIPI, "
 			     "%lu call IPIs (the first answered in %lu TSC), %lu NMIs\n", i,

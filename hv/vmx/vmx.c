@@ -275,7 +275,7 @@ int vmx_on(struct frame_pool *pool)
 	return 0;
 }
 
-int vmx_on_cpu(hpa_t region, char *err, size_t errlen)
+int vmx_on_cpu(hpa_t region, uint64_t *vmcs_ptr, char *err, size_t errlen)
 {
 	struct vmx_caps mine;
 
@@ -296,7 +296,12 @@ int vmx_on_cpu(hpa_t region, char *err, size_t errlen)
 		fmt_snprintf(err, errlen, "its XSAVE support differs from the boot CPU's");
 		return -1;
 	}
-	return enter_vmx(region, err, errlen);
+	if (enter_vmx(region, err, errlen))
+		return -1;
+	/* In VMX operation VMPTRST works (outside it, #UD): no VMCS is
+	 * current yet, so it stores all ones. */
+	vmptrst(vmcs_ptr);
+	return 0;
 }
 
 void vmx_print_insn_error(const char *insn)

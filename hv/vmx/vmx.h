@@ -52,10 +52,11 @@ int vmx_on(struct frame_pool *pool);
  * boot CPU's vmx_probe() and vmx_on() succeeded: the same checks (VMX in
  * CPUID, IA32_FEATURE_CONTROL; capability MSRs and XSAVE as the boot
  * CPU's, for which the controls were negotiated), then VMXON on (region),
- * a zeroed frame of this CPU's. Prints nothing: returns 0, or -1 with one
- * line in (err). Called on that CPU.
+ * a zeroed frame of this CPU's, and VMPTRST into (*vmcs_ptr), which only
+ * VMX operation allows (all ones: no current VMCS). Prints nothing:
+ * returns 0, or -1 with one line in (err). Called on that CPU.
  */
-int vmx_on_cpu(hpa_t region, char *err, size_t errlen);
+int vmx_on_cpu(hpa_t region, uint64_t *vmcs_ptr, char *err, size_t errlen);
 
 /* Name of a VM-instruction error number (SDM "VM-Instruction Error
  * Numbers") read from the current VMCS, with the number: for messages. */

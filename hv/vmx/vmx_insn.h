@@ -28,6 +28,13 @@ static inline enum vm_result vmxon(uint64_t pa)
 	return VMX_RESULT(cf, zf);
 }
 
+/* The current-VMCS pointer (all ones when there is none); #UD outside
+ * VMX operation. */
+static inline void vmptrst(uint64_t *pa)
+{
+	__asm__ volatile("vmptrst %0" : "=m"(*pa) : : "memory");
+}
+
 static inline enum vm_result vmxoff(void)
 {
 	uint8_t cf, zf;

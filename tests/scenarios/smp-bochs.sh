@@ -16,7 +16,7 @@ for n in 2 4; do
 	check_line "$LOG" '^mica: cpu 0: APIC ID 0 \(its local APIC says 0\), in VMX operation, the boot CPU$' \
 		boot_cpu_of_$n
 	for ((i = 1; i < n; i++)); do
-		check_line "$LOG" "^mica: cpu $i: APIC ID $i \\(its local APIC says $i\\), in VMX operation, alive [1-9][0-9]* TSC after the SIPI, 2 call IPIs \\(the first answered in [1-9][0-9]* TSC\\), 1 NMIs$" \
+		check_line "$LOG" "^mica: cpu $i: APIC ID $i \\(its local APIC says $i\\), in VMX operation \\(VMPTRST: no current VMCS\\), alive [1-9][0-9]* TSC after the SIPI, 2 call IPIs \\(the first answered in [1-9][0-9]* TSC\\), 1 NMIs$" \
 			cpu${i}_of_${n}_in_vmx
 	done
 	check_line "$LOG" "^mica: $n CPUs found, $n in VMX operation, 1 running guests \\(guests run on the boot CPU; the others wait for calls\\)$" \
