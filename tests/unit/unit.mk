@@ -37,13 +37,13 @@ UNIT_TESTS += ept
 UNIT_DEPS_ept := hv/vmx/ept.c lib/frame.c lib/string.c
 UNIT_TESTS += gwalk
 UNIT_DEPS_gwalk := hv/gwalk.c
+# hv/acpi.c and hv/mptable.c: the CPUs of firmware tables built in the test.
+UNIT_TESTS += acpi
+UNIT_DEPS_acpi := hv/acpi.c hv/mptable.c lib/fmt.c lib/string.c
 UNIT_TESTS += vmx_negotiate
 UNIT_DEPS_vmx_negotiate := hv/vmx/vmx_negotiate.c lib/fmt.c lib/string.c
 UNIT_TESTS += rip
 UNIT_DEPS_rip :=
-# hv/acpi.c and hv/mptable.c: the CPUs of firmware tables built in the test.
-UNIT_TESTS += acpi
-UNIT_DEPS_acpi := hv/acpi.c hv/mptable.c lib/fmt.c lib/string.c
 
 # hv/vmx/: mica's VMCS check against a fake VMCS, and the VMX name tables.
 # tests/unit/vmx_fake.c: the fake VMCS and the state that passes, shared
