@@ -349,39 +349,47 @@ static const char *const state_names[] = {
 	[CPU_FAILED] = "left out",
 };
 
+/* One CPU's line: what it does, or why it was left out. */
+static void report_cpu(unsigned i)
+{
+	const struct percpu *c = &cpus[i];
+	enum cpu_state s = state_of(c);
+
+	if (s == CPU_FAILED)
+		klog("cpu %u: APIC ID %u: %s: %s\n", i, c->apic_id, state_names[s], c->why);
+	else if (i == 0)
+		klog("cpu 0: APIC ID %u (its local APIC says %u), %s, the boot CPU\n",
+		     c->apic_id, c->apic_id_seen,
+		     s == CPU_VMX ? "in VMX operation" : state_names[s]);
+	else if (s == CPU_VMX && c->vmcs_ptr != ~0ULL)
+		klog("cpu %u: APIC ID %u: VMPTRST after its VMXON says 0x%lx, not all ones\n",
+		     i, c->apic_id, (unsigned long)c->vmcs_ptr);
+	else
+		klog("cpu %u: APIC ID %u (its local APIC says %u), %s, alive %lu TSC after the "
+		     "SIPI, %lu call IPIs (the first answered in %lu TSC), %lu NMIs\n", i,
+		     c->apic_id, c->apic_id_seen, state_names[s], (unsigned long)c->start_tsc,
+		     (unsigned long)c->ipis, (unsigned long)c->call_tsc, (unsigned long)c->nmis);
+}
+
 void smp_report(void)
 {
 	unsigned vmx_cpus = 0, n = found.n + found.beyond_max;
 
-	klog("CPUs: %u in the %s%s, %u disabled there", n - ghosts, found.source,
-	     ghosts ? ", 1 more named by ghostcpu=" : "", found.disabled);
-	if (found.beyond_max)
-		kprintf("; mica starts the first %u", CPU_LIST_MAX);
-	kprintf("\n");
-	for (unsigned i = 0; i < ncpus; i++) {
-		const struct percpu *c = &cpus[i];
-		enum cpu_state s = state_of(c);
-
-		vmx_cpus += s == CPU_VMX;
-		if (s == CPU_FAILED)
-			klog("cpu %u: APIC ID %u: %s: %s\n", i, c->apic_id, state_names[s], c->why);
-		else if (i == 0)
-			klog("cpu 0: APIC ID %u (its local APIC says %u), %s, the boot CPU\n",
-			     c->apic_id, c->apic_id_seen, s == CPU_VMX ? "in VMX operation" :
-			     state_names[s]);
-		else if (s == CPU_VMX && c->vmcs_ptr != ~0ULL)
-			klog("cpu %u: APIC ID %u: VMPTRST after its VMXON says 0x%lx, not all ones\n",
-			     i, c->apic_id, (unsigned long)c->vmcs_ptr);
-		else
-			klog("cpu %u: APIC ID %u (its local APIC says %u), %s, alive %lu TSC after the SIPI, "
-			     "%lu call IPIs (the first answered in %lu TSC), %lu NMIs\n", i,
-			     c->apic_id, c->apic_id_seen, state_names[s], (unsigned long)c->start_tsc,
-			     (unsigned long)c->ipis, (unsigned long)c->call_tsc,
-			     (unsigned long)c->nmis);
+	for (unsigned i = 0; i < ncpus; i++)
+		vmx_cpus += state_of(&cpus[i]) == CPU_VMX;
+	/* A machine of one CPU gets the summary line only. */
+	if (ncpus > 1 || found.disabled || found.beyond_max) {
+		klog("CPUs: %u in the %s%s, %u disabled there", n - ghosts, found.source,
+		     ghosts ? ", 1 more named by ghostcpu=" : "", found.disabled);
+		if (found.beyond_max)
+			kprintf("; mica starts the first %u", CPU_LIST_MAX);
+		kprintf("\n");
+		for (unsigned i = 0; i < ncpus; i++)
+			report_cpu(i);
 	}
-	klog("%u CPUs found, %u in VMX operation, %u running guests%s\n", n, vmx_cpus,
-	     vmx_cpus ? 1 : 0, vmx_cpus > 1 ? " (guests run on the boot CPU; the others wait "
-	     "for calls)" : "");
+	klog("%u CPU%s found, %u in VMX operation, %u running guests%s\n", n, n == 1 ? "" : "s",
+	     vmx_cpus, vmx_cpus ? 1 : 0,
+	     vmx_cpus > 1 ? " (guests run on the boot CPU; the others wait for calls)" : "");
 }
 
 unsigned smp_cpus(void)

@@ -23,6 +23,13 @@ run 2 2 "ACPI MADT" ""
 run 4 4 "ACPI MADT" ""
 run mptable 4 "MP table" "smp=mptable"
 
+# One CPU: the summary line only.
+LOG=smp-1-qemu.log
+boot_qemu "$LOG" 60 build/mica32.elf "" build/guest32.elf "name=demo"
+check_line "$LOG" '^mica: 1 CPU found, 0 in VMX operation, 0 running guests$' 1_boot_line
+check_no_line "$LOG" '^mica: (CPUs:|cpu 0:)' 1_no_cpu_list
+check_status 3 1_exit_code_3
+
 LOG=smp-badvalue-qemu.log
 CPUS=2 boot_qemu "$LOG" 60 build/mica32.elf "smp=acpi" build/guest32.elf "name=demo"
 check_line "$LOG" '^mica: smp=acpi: the one value is smp=mptable ' bad_value_named
