@@ -18,6 +18,7 @@
 #include "hv/intr.h"
 #include "hv/lapic.h"
 #include "hv/percpu.h"
+#include "hv/smp.h"
 #include "lib/apic.h"
 #include "lib/cmdline.h"
 #include "lib/console.h"
@@ -95,6 +96,10 @@ static bool on_nmi(struct trap_frame *tf)
 {
 	struct percpu *c = this_cpu();
 
+	/* Another CPU ended the run (machine_exit): stop here. NMIs stay
+	 * blocked, as this handler never returns. */
+	while (smp_stop_requested())
+		__asm__ volatile("cli; hlt");
 	COUNT(nmi_mica);
 	if (c->nmis++ == 0 && c->index == 0)
 		klog("NMI while in mica, at RIP 0x%lx; going on\n", (unsigned long)tf->rip);
@@ -103,6 +108,8 @@ static bool on_nmi(struct trap_frame *tf)
 
 void intr_nmi_in_guest(void)
 {
+	while (smp_stop_requested())
+		__asm__ volatile("cli; hlt");       /* as in on_nmi() */
 	COUNT(nmi_guest);
 }
 

@@ -229,6 +229,31 @@ static void add_ghost(const char *cmdline, struct cpu_list *l)
 	ghosts = l->n + l->beyond_max - ghosts;
 }
 
+/* The CPU that ends the run (machine_exit), plus one; 0 while it runs.
+ * Written once, read by the NMI handlers of the others. */
+static unsigned stopper;
+
+bool smp_stop_requested(void)
+{
+	unsigned s = __atomic_load_n(&stopper, __ATOMIC_ACQUIRE);
+
+	return s && s - 1 != this_cpu()->index;
+}
+
+/* machine_exit's last step before the exit ports: stop every other CPU
+ * with an NMI (SDM Vol. 3, "Issuing Interprocessor Interrupts": the
+ * all-excluding-self shorthand), so that a panic on one CPU is the end of
+ * the run on all, whatever the machine does with the exit ports. */
+static void stop_others(int code)
+{
+	unsigned none = 0;
+
+	(void)code;
+	if (__atomic_compare_exchange_n(&stopper, &none, this_cpu()->index + 1, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		intr_send_ipi(0, APIC_DM_NMI | APIC_ICR_ALL_EXCL_SELF);
+}
+
 void smp_boot_cpu(void)
 {
 	struct percpu *bsp = &cpus[0];
@@ -293,6 +318,7 @@ void smp_init(struct boot_info *bi)
 	memcpy((void *)(uintptr_t)tramp, ap_trampoline, ap_trampoline_end - ap_trampoline);
 	ap_boot_cr3 = (uint32_t)read_cr3();
 	ap_boot_efer = (uint32_t)(rdmsr(MSR_IA32_EFER) & (EFER_SCE | EFER_LME | EFER_NXE));
+	machine_set_exit(stop_others);
 	for (unsigned i = 1; i < ncpus; i++) {
 		struct percpu *c = &cpus[i];
 		uint64_t t0;

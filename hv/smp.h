@@ -5,6 +5,8 @@
 #ifndef HV_SMP_H
 #define HV_SMP_H
 
+#include <stdbool.h>
+
 struct boot_info;
 struct frame_pool;
 struct percpu;
@@ -32,6 +34,10 @@ void smp_vmx_on(struct frame_pool *pool);
  * what it does, or why it is left out), then "N CPUs found, M in VMX
  * operation, K running guests". */
 void smp_report(void);
+
+/* Has another CPU ended the run? Then this one stops in its NMI handler
+ * (hv/intr.c), where the ending CPU's NMI brought it. */
+bool smp_stop_requested(void);
 
 /* How many CPUs mica knows (started or not), and the one of index (i). */
 unsigned smp_cpus(void);
