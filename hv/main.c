@@ -31,7 +31,7 @@ static char console_queue[64 * 1024];
 
 /* Options mica understands on its own command line (docs/configuration.md). */
 static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", "console",
-						 "smp", "ghostcpu", NULL };
+						 "smp", "ghostcpu", "badvmxon", NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
 

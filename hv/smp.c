@@ -211,23 +211,41 @@ void ap_main(struct percpu *c)
 	}
 }
 
+/* A test key `KEY=ID` naming a local APIC ID: true with it in (*id);
+ * false if absent. A bad value ends the boot with one line. */
+static bool apic_id_key(const char *cmdline, const char *key, uint32_t *id)
+{
+	char val[CMDLINE_VAL_MAX];
+	uint64_t v;
+
+	if (!cmdline_get(cmdline, key, val, sizeof(val)))
+		return false;
+	if (cmdline_parse_uint(val, &v) || v > 0xfe) {
+		klog("%s=%s: give an APIC ID from 0 to 254\n", key, val);
+		machine_exit(EXIT_BAD_CONFIG);
+	}
+	*id = (uint32_t)v;
+	return true;
+}
+
 /* `ghostcpu=ID`: a table entry for a CPU that is not there (a test of
  * the path that leaves out a CPU that never answers). */
 static void add_ghost(const char *cmdline, struct cpu_list *l)
 {
-	char val[CMDLINE_VAL_MAX];
-	uint64_t id;
+	uint32_t id;
 
-	if (!cmdline_get(cmdline, "ghostcpu", val, sizeof(val)))
+	if (!apic_id_key(cmdline, "ghostcpu", &id))
 		return;
-	if (cmdline_parse_uint(val, &id) || id > 0xfe) {
-		klog("ghostcpu=%s: give an APIC ID from 0 to 254\n", val);
-		machine_exit(EXIT_BAD_CONFIG);
-	}
 	ghosts = l->n + l->beyond_max;
-	cpu_list_add(l, (uint32_t)id);
+	cpu_list_add(l, id);
 	ghosts = l->n + l->beyond_max - ghosts;
 }
+
+/* `badvmxon=ID`: the CPU of that APIC ID gets a VMXON region that is not
+ * page-aligned, which VMXON refuses (a test of the path that leaves out a
+ * CPU whose VMXON fails). */
+static bool bad_vmxon;
+static uint32_t bad_vmxon_id;
 
 /* The CPU that ends the run (machine_exit), plus one; 0 while it runs.
  * Written once, read by the NMI handlers of the others. */
@@ -294,6 +312,7 @@ void smp_init(struct boot_info *bi)
 		return;
 	}
 	add_ghost(bi->cmdline, &found);
+	bad_vmxon = apic_id_key(bi->cmdline, "badvmxon", &bad_vmxon_id);
 	for (unsigned i = 0; i < found.n; i++)
 		if (found.apic_id[i] != bsp->apic_id) {
 			struct percpu *c = &cpus[ncpus];
@@ -363,6 +382,8 @@ void smp_vmx_on(struct frame_pool *pool)
 			continue;
 		}
 		memset(hpa_to_hva(c->vmxon_region), 0, FRAME_SIZE);
+		if (bad_vmxon && c->apic_id == bad_vmxon_id)
+			c->vmxon_region += 8;   /* the frame stays taken: no matter */
 		if (smp_call(c, vmx_on_call, NULL, true) != 0)
 			fail(c, "did not run the VMXON call within %u ms", SMP_CALL_TIMEOUT_MS);
 	}
