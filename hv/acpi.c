@@ -91,21 +91,22 @@ static bool rsdp_at(const struct phys_mem *m, uint64_t pa)
 	return p && acpi_checksum(p, len) == 0;
 }
 
-static bool scan(const struct phys_mem *m, uint64_t start, uint64_t end, uint64_t *out)
+int acpi_find_rsdp_range(const struct phys_mem *m, uint64_t start, uint64_t end,
+			 uint64_t *rsdp_pa)
 {
-	for (uint64_t pa = start; pa + 16 <= end; pa += 16)
+	for (uint64_t pa = (start + 15) & ~15ULL; pa < end && end - pa >= 16; pa += 16)
 		if (rsdp_at(m, pa)) {
-			*out = pa;
-			return true;
+			*rsdp_pa = pa;
+			return 0;
 		}
-	return false;
+	return -1;
 }
 
 int acpi_find_rsdp(const struct phys_mem *m, uint64_t ebda_pa, uint64_t *rsdp_pa)
 {
-	if (ebda_pa && scan(m, ebda_pa, ebda_pa + 1024, rsdp_pa))
+	if (ebda_pa && acpi_find_rsdp_range(m, ebda_pa, ebda_pa + 1024, rsdp_pa) == 0)
 		return 0;
-	return scan(m, BIOS_ROM_ACPI_START, BIOS_ROM_END, rsdp_pa) ? 0 : -1;
+	return acpi_find_rsdp_range(m, BIOS_ROM_ACPI_START, BIOS_ROM_END, rsdp_pa);
 }
 
 /* A whole system description table at (pa) with signature (sig): its

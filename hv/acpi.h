@@ -54,6 +54,12 @@ struct cpu_list {
  */
 int acpi_find_rsdp(const struct phys_mem *m, uint64_t ebda_pa, uint64_t *rsdp_pa);
 
+/* The same search in [start, end) on 16-byte boundaries: where UEFI
+ * firmware leaves the RSDP, in memory its map calls ACPI-reclaimable or
+ * NVS. Returns 0 with the address in (*rsdp_pa), or -1. */
+int acpi_find_rsdp_range(const struct phys_mem *m, uint64_t start, uint64_t end,
+			 uint64_t *rsdp_pa);
+
 /*
  * The enabled processors of the MADT that the RSDP at (rsdp_pa) leads to
  * (through the XSDT for revision 2 and later, else the RSDT): local APIC

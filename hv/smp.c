@@ -24,6 +24,7 @@
 #include "lib/console.h"
 #include "lib/fmt.h"
 #include "lib/msr.h"
+#include "lib/multiboot.h"
 #include "lib/string.h"
 #include "lib/trap.h"
 #include "lib/x86.h"
@@ -90,10 +91,43 @@ static const void *phys_map(void *ctx, uint64_t pa, size_t len)
 	return (const void *)(uintptr_t)pa;
 }
 
+/* The RSDP in the ranges of the memory map that hold ACPI data (UEFI
+ * firmware puts it there, not in the legacy BIOS areas, and multiboot 1
+ * does not pass it on). */
+struct rsdp_search {
+	const struct phys_mem *pm;
+	uint64_t pa;
+};
+
+static int rsdp_in_acpi_memory(void *ctx, uint64_t base, uint64_t len, uint32_t type)
+{
+	struct rsdp_search *s = ctx;
+	uint64_t end = base + len > (1ULL << 32) ? 1ULL << 32 : base + len;
+
+	if (type != MULTIBOOT_MEMORY_ACPI_RECLAIMABLE && type != MULTIBOOT_MEMORY_NVS)
+		return 0;
+	return base < end && acpi_find_rsdp_range(s->pm, base, end, &s->pa) == 0;
+}
+
+static int find_rsdp(const struct boot_info *bi, const struct phys_mem *pm, uint64_t ebda,
+		     uint64_t *pa)
+{
+	struct rsdp_search s = { pm, 0 };
+
+	if (acpi_find_rsdp(pm, ebda, pa) == 0)
+		return 0;
+	if (mb_mmap_foreach(&bi->mb, rsdp_in_acpi_memory, &s) > 0 && s.pa) {
+		*pa = s.pa;
+		return 0;
+	}
+	return -1;
+}
+
 /* The machine's CPUs from the ACPI MADT, else the MP table (or the MP
  * table first with `smp=mptable`). False when neither gives any. */
-static bool discover(const char *cmdline, struct cpu_list *l)
+static bool discover(const struct boot_info *bi, struct cpu_list *l)
 {
+	const char *cmdline = bi->cmdline;
 	const struct phys_mem pm = { phys_map, NULL };
 	uintptr_t bda = BDA_EBDA_SEGMENT;
 	uint64_t ebda, pa;
@@ -110,7 +144,7 @@ static bool discover(const char *cmdline, struct cpu_list *l)
 	ebda = (uint64_t)*(volatile uint16_t *)bda << 4;
 	if (ebda < 0x80000 || ebda >= 0xa0000)
 		ebda = 0;
-	if (!mp_first && acpi_find_rsdp(&pm, ebda, &pa) == 0) {
+	if (!mp_first && find_rsdp(bi, &pm, ebda, &pa) == 0) {
 		if (acpi_madt_cpus(&pm, pa, l, err, sizeof(err)) == 0)
 			return true;
 		klog("%s\n", err);
@@ -305,7 +339,7 @@ void smp_init(struct boot_info *bi)
 	bsp->apic_id = bsp->apic_id_seen = intr_have_lapic() ? intr_lapic_id() : 0;
 	smp_call_init();
 
-	if (!discover(bi->cmdline, &found)) {
+	if (!discover(bi, &found)) {
 		klog("no ACPI MADT or MP table: mica runs on the boot CPU only\n");
 		found.n = 1;
 		found.source = "no table";

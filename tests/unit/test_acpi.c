@@ -198,6 +198,24 @@ static void rsdp_in_ebda_first(void **state)
 	assert_int_equal(pa, 0x9fc40);
 }
 
+/* UEFI firmware leaves the RSDP in its ACPI memory, not the BIOS areas:
+ * found by the range search, missed by the legacy one. */
+static void rsdp_in_a_given_range(void **state)
+{
+	uint64_t pa;
+
+	(void)state;
+	rsdp(2);
+	memcpy(mem + 0x20030, mem + RSDP, 36);
+	memset(mem + RSDP, 0, 36);
+	assert_int_equal(acpi_find_rsdp(&pm, 0, &pa), -1);
+	assert_int_equal(acpi_find_rsdp_range(&pm, 0x20000, 0x21000, &pa), 0);
+	assert_int_equal(pa, 0x20030);
+	/* The range's end is respected: the structure's 16 bytes must fit. */
+	assert_int_equal(acpi_find_rsdp_range(&pm, 0x20000, 0x2003f, &pa), -1);
+	assert_int_equal(acpi_find_rsdp_range(&pm, 0x20031, 0x21000, &pa), -1);
+}
+
 static void bad_rsdp_checksum_not_found(void **state)
 {
 	uint64_t pa;
@@ -452,6 +470,7 @@ int main(void)
 		cmocka_unit_test_setup(four_cpus_one_disabled, setup),
 		cmocka_unit_test_setup(xsdt_and_x2apic, setup),
 		cmocka_unit_test_setup(rsdp_in_ebda_first, setup),
+		cmocka_unit_test_setup(rsdp_in_a_given_range, setup),
 		cmocka_unit_test_setup(bad_rsdp_checksum_not_found, setup),
 		cmocka_unit_test_setup(many_cpus_counted_beyond_max, setup),
 		cmocka_unit_test_setup(bad_madt_checksum, setup),
