@@ -221,6 +221,10 @@ void intr_eoi(void)
 void intr_send_ipi(uint32_t apic_id, uint32_t icr_low)
 {
 	if (x2apic) {
+		/* A WRMSR to the x2APIC's ICR does not wait for earlier stores
+		 * (SDM Vol. 3, "x2APIC Register Address Space"): the mailbox
+		 * entry must be visible before the IPI that announces it. */
+		__asm__ volatile("mfence" ::: "memory");
 		wrmsr(X2APIC_MSR(APIC_ICR_LOW), (uint64_t)apic_id << 32 | icr_low);
 		return;
 	}

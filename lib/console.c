@@ -163,14 +163,24 @@ static void lb_put(void *ctx, char c)
 	}
 }
 
-int kvprintf(const char *fmt, va_list ap)
+/* (prefix), then the formatted text, into the same chunks: a klog line
+ * of up to 128 bytes reaches the sink in one piece, so that the lines of
+ * two CPUs never mix within a line. */
+static int vprint(const char *prefix, const char *fmt, va_list ap)
 {
 	struct linebuf lb = { .len = 0, .total = 0 };
 
+	while (prefix && *prefix)
+		lb_put(&lb, *prefix++);
 	fmt_vformat(lb_put, &lb, fmt, ap);
 	if (lb.len)
 		sink(lb.buf, lb.len);
 	return lb.total;
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	return vprint(NULL, fmt, ap);
 }
 
 int kprintf(const char *fmt, ...)
@@ -186,11 +196,12 @@ int kprintf(const char *fmt, ...)
 
 void klog(const char *fmt, ...)
 {
+	char prefix[32];
 	va_list ap;
 
-	kprintf("%s: ", kernel_name);
+	fmt_snprintf(prefix, sizeof(prefix), "%s: ", kernel_name);
 	va_start(ap, fmt);
-	kvprintf(fmt, ap);
+	vprint(prefix, fmt, ap);
 	va_end(ap);
 }
 

@@ -230,6 +230,30 @@ static void test_kprintf_through_queue(void **state)
 	assert_memory_equal(wire + 300, "\ntest: n=42\n", 12);
 }
 
+/* A klog line reaches the sink in one call, its prefix included: the
+ * lines of two CPUs cannot mix within a line. */
+static unsigned sink_calls;
+static char sunk[256];
+
+static void counting_sink(const char *buf, size_t len)
+{
+	if (len < sizeof(sunk))
+		memcpy(sunk, buf, len), sunk[len] = '\0';
+	sink_calls++;
+}
+
+static void test_klog_one_chunk(void **state)
+{
+	console_sink_fn old = console_set_sink(counting_sink);
+
+	(void)state;
+	sink_calls = 0;
+	klog("vm %s: exited with code %d\n", "web", 0);
+	console_set_sink(old);
+	assert_int_equal(sink_calls, 1);
+	assert_string_equal(sunk, "test: vm web: exited with code 0\n");
+}
+
 /* panic sends what was queued first, then its line, then ends the run. */
 static int exit_code = -1;
 
@@ -262,6 +286,7 @@ int main(void)
 		cmocka_unit_test_setup(test_poll_fills_fifo, setup),
 		cmocka_unit_test_setup(test_wrap_under_overflow, setup),
 		cmocka_unit_test_setup(test_kprintf_through_queue, setup),
+		cmocka_unit_test_setup(test_klog_one_chunk, setup),
 		cmocka_unit_test_setup(test_panic_flushes_queue_first, setup),
 	};
 
