@@ -426,17 +426,20 @@ static __attribute__((noinline)) uint64_t deliver_irq(struct vcpu *v, uint64_t n
 	return next;
 }
 
-/* Before each entry: raise what the VM's devices owe it by now, and set
- * the preemption timer to bring mica back at the next device event. */
-static inline uint64_t deliver_events(struct vcpu *v)
+/* Before each entry from C: raise what the VM's devices owe it by now,
+ * set the preemption timer to bring mica back at the next device event,
+ * and tell the exit fast path until when, and whether, it may serve
+ * exits without coming back here. */
+static inline void deliver_events(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	struct vmx_vcpu *a = &v->arch;
 	uint64_t now = rdtsc(), next = vdev_next_event(vm), ticks;
 
 	/* The guest's own NMIs (`nmi=`) go before its interrupts. */
 	if (__builtin_expect(vm->nmi_next || vm->nmi_pending, 0))
 		next = vmx_nmi_deliver(v, now, next);
-	if (__builtin_expect(now >= next || vm->irq_check || v->arch.window, 0))
+	if (__builtin_expect(now >= next || vm->irq_check || a->window, 0))
 		next = deliver_irq(v, now);
 	/* The timer brings mica back at the earlier of the device event and
 	 * the end of the VM's slice. When exits save what is left of it, it
@@ -445,12 +448,16 @@ static inline uint64_t deliver_events(struct vcpu *v)
 	 * which is small, and every exit checks the deadline anyway. */
 	if (vm->slice_end < next)
 		next = vm->slice_end;
-	if (vmx.preemption_timer && (next != v->arch.timer_target || !vmx.timer_saved)) {
+	if (vmx.preemption_timer && (next != a->timer_target || !vmx.timer_saved)) {
 		ticks = next > now ? (next - now) >> vmx.timer_rate : 0;
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks > UINT32_MAX ? UINT32_MAX : ticks);
-		v->arch.timer_target = next;
+		a->timer_target = next;
 	}
-	return now;
+	/* A window open or an NMI on its way needs this path after every
+	 * exit; a timer that restarts from the written value at each entry
+	 * would need writing at each. A debug build checks every entry. */
+	a->deadline = !a->window && !a->nmi_window && !vm->nmi_pending && !MICA_DEBUG &&
+		      (vmx.timer_saved || !vmx.preemption_timer) ? next : 0;
 }
 
 /*
@@ -479,7 +486,6 @@ void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
 	struct vm *vm = v->vm;
-	uint64_t now, exited;
 	uint32_t reason, idt;
 	int r;
 
@@ -488,36 +494,41 @@ void vmx_vcpu_run(struct vcpu *v)
 		if (__builtin_expect(current_vmcs != a->vmcs || !a->launched, 0) &&
 		    prepare_entry(v))
 			return;
-		now = deliver_events(v);
+		deliver_events(v);
 		/* An event to inject is guest state the entry checks cover. */
 		if (__builtin_expect(a->recheck || MICA_DEBUG ||
 				     (vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID), 0) &&
 		    recheck(v))
 			return;
+		a->entry_tsc = rdtsc();
 		if (!vm->tsc_turn_entry)
-			vm->tsc_turn_entry = now;
+			vm->tsc_turn_entry = a->entry_tsc;
+		/* Exits the fast path serves (hv/vmx/vmexit_fast.c, which also
+		 * charges the guest's time) resume the guest from there: this
+		 * returns with an exit it left to this loop. */
 		r = vmx_enter_guest(&a->regs, a->launched);
-		exited = rdtsc();
-		vm->tsc_guest += exited - now;
 		if (__builtin_expect(r != VM_SUCCESS, 0)) {
+			vm->tsc_guest += rdtsc() - a->entry_tsc;
 			entry_insn_failed(v, r);
 			return;
 		}
 		a->launched = true;
-		reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
-		if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
-			entry_failed(v, reason);
-			return;
+		if (!a->exit_handled) {
+			reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+			if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
+				entry_failed(v, reason);
+				return;
+			}
+			idt = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
+			vmexit_dispatch(v, EXIT_REASON_BASIC(reason));
+			if (__builtin_expect(idt & VMCS_INTR_INFO_VALID, 0))
+				redeliver(v, idt);
 		}
-		idt = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
-		vmexit_dispatch(v, EXIT_REASON_BASIC(reason));
-		if (__builtin_expect(idt & VMCS_INTR_INFO_VALID, 0))
-			redeliver(v, idt);
 		/* mica's console queue drains between exits, not only
 		 * between turns: a turn can last a whole slice. */
 		if (console_pending())
 			console_poll();
-	} while (vm->state == VM_RUNNING && !vm->halted && exited < vm->slice_end);
+	} while (vm->state == VM_RUNNING && !vm->halted && a->exit_tsc < vm->slice_end);
 }
 
 void vmx_vcpu_print_exits(const struct vcpu *v)
