@@ -237,7 +237,11 @@ $(BUILD)/linux/vmlinuz: | tools/linux-kernel.sh
 # flat binary whose header gives load addresses, one ELF32.
 FIXTURES := $(BUILD)/fixtures/tiny-kludge.bin $(BUILD)/fixtures/tiny-elf32.elf \
 	$(BUILD)/fixtures/tiny-taskswitch.bin $(BUILD)/fixtures/tiny-wrap.bin \
-	$(BUILD)/fixtures/tiny-wrap-elf32.elf
+	$(BUILD)/fixtures/tiny-wrap-elf32.elf $(BUILD)/fixtures/tiny-spin.bin
+$(BUILD)/fixtures/tiny-spin.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  NASM    $@"
+	$(Q)nasm -f bin -DKLUDGE -DSPIN -o $@ $<
 $(BUILD)/fixtures/tiny-kludge.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"

@@ -29,9 +29,12 @@ const char kernel_name[] = "mica";
 static char console_queue[64 * 1024];
 
 /* Options mica understands on its own command line (docs/configuration.md). */
-static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", "console", NULL };
+static const char *const hv_options[] = { "selftest", "density", "copies", "hostirq", "hostnmi", "console", NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
+
+/* The boot CPU's run queue (hv/runq.h): every run below uses it. */
+static struct runq boot_runq;
 
 /* A module with `for=NAME` is not a VM: it is a module of the VM called
  * NAME (a container image, say), handed to that guest as GRUB would. */
@@ -187,7 +190,7 @@ static unsigned run_guests(struct boot_info *bi)
 		}
 		running[n++] = vm;
 	}
-	sched_run(running, n, &st);
+	sched_run(&boot_runq, running, n, &st);
 	for (unsigned i = 0; i < n; i++) {
 		if (running[i]->state == VM_CRASHED)
 			crashed++;
@@ -213,30 +216,55 @@ static unsigned run_guests(struct boot_info *bi)
  * one, or the one marked `density`. Returns how many did not exit with 0.
  */
 #define DENSITY_MAX 512
+_Static_assert(DENSITY_MAX <= RUNQ_MAX && BOOT_MAX_MODULES <= RUNQ_MAX, "run queue too small");
 static struct vm density_vms[DENSITY_MAX];
+
+/* Create VMs of module (m) in density_vms[] until (max) of them, memory
+ * runs out, or (budget, if not 0) bytes of frames are in use; (*limit)
+ * says which ended it. Returns how many there are. */
+static unsigned create_copies(struct boot_info *bi, const struct boot_module *m, unsigned max,
+			      uint64_t budget, const char **limit)
+{
+	uint64_t free_before = frame_pool_free_count(&bi->frames);
+	unsigned n = 0;
+
+	*limit = "host memory";
+	while (n < max) {
+		if (vm_create(&density_vms[n], n + 1, &bi->frames, (const void *)(uintptr_t)m->start,
+			      m->end - m->start, m->cmdline, NULL, 0) != 0)
+			return n;
+		if (budget && (free_before - frame_pool_free_count(&bi->frames)) * FRAME_SIZE > budget) {
+			vm_destroy(&density_vms[n]);
+			*limit = "the budget";
+			return n;
+		}
+		n++;
+	}
+	*limit = "mica's table";
+	return n;
+}
+
+/* Run density_vms[0..n) at once; returns how many exited with 0. */
+static unsigned run_copies(unsigned n, struct sched_stats *st)
+{
+	static struct vm *all[DENSITY_MAX];
+	unsigned ok = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		all[i] = &density_vms[i];
+	sched_run(&boot_runq, all, n, st);
+	for (unsigned i = 0; i < n; i++)
+		ok += all[i]->state == VM_EXITED && all[i]->exit_code == 0;
+	return ok;
+}
 
 static unsigned run_density(struct boot_info *bi, const struct boot_module *m, uint64_t budget)
 {
-	static struct vm *all[DENSITY_MAX];
 	uint64_t free_before = frame_pool_free_count(&bi->frames), t0 = rdtsc();
 	struct sched_stats st = { 0, 0, 0, 0 };
-	const char *limit = "host memory";
-	unsigned n = 0, ok = 0;
+	const char *limit;
+	unsigned n = create_copies(bi, m, DENSITY_MAX, budget, &limit), ok;
 
-	while (n < DENSITY_MAX) {
-		if (vm_create(&density_vms[n], n + 1, &bi->frames, (const void *)(uintptr_t)m->start,
-			      m->end - m->start, m->cmdline, NULL, 0) != 0)
-			break;
-		if (budget && (free_before - frame_pool_free_count(&bi->frames)) * FRAME_SIZE > budget) {
-			vm_destroy(&density_vms[n]);
-			limit = "the budget";
-			break;
-		}
-		all[n] = &density_vms[n];
-		n++;
-	}
-	if (n == DENSITY_MAX)
-		limit = "mica's table";
 	klog("bench: vm_density %u\n", n);
 	if (budget)
 		klog("bench: vm_density_budget_kib %lu\n", (unsigned long)(budget >> 10));
@@ -244,12 +272,50 @@ static unsigned run_density(struct boot_info *bi, const struct boot_module *m, u
 	klog("bench: vm_frames_each %lu\n",
 	     (unsigned long)(n ? (free_before - frame_pool_free_count(&bi->frames)) / n : 0));
 	klog("bench: vm_create_each %lu\n", (unsigned long)(n ? (rdtsc() - t0) / n : 0));
-	sched_run(all, n, &st);
-	for (unsigned i = 0; i < n; i++)
-		ok += all[i]->state == VM_EXITED && all[i]->exit_code == 0;
+	ok = run_copies(n, &st);
 	klog("bench: vm_density_ran_ok %u\n", ok);
 	klog("bench: vm_switch %lu\n", (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
 	return n - ok;
+}
+
+/*
+ * mica's `copies=N` option (make bench): instead of a run, N VMs of the
+ * first module at once, and what a switch between them costs on average,
+ * as "bench: vm_switch_N" (tools/bench.sh). A bad N, or fewer VMs than N
+ * created, ends the boot with one line. Returns how many did not exit
+ * with 0.
+ */
+static unsigned run_switch_bench(struct boot_info *bi, unsigned copies)
+{
+	struct sched_stats st = { 0, 0, 0, 0 };
+	const char *limit;
+	unsigned n = create_copies(bi, &bi->modules[0], copies, 0, &limit), ok;
+
+	if (n < copies) {
+		klog("copies=%u: only %u VMs fit (limit: %s)\n", copies, n, limit);
+		machine_exit(EXIT_BAD_CONFIG);
+	}
+	ok = run_copies(n, &st);
+	klog("bench: vm_switch_%u %lu\n", n,
+	     (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
+	klog("bench: vm_switch_%u_switches %lu\n", n, (unsigned long)st.switches);
+	return n - ok;
+}
+
+/* `copies=N`: N, from 1 to DENSITY_MAX; 0 without the option. A bad N
+ * ends the boot with one line. */
+static unsigned copies_wanted(const struct boot_info *bi)
+{
+	char val[CMDLINE_VAL_MAX];
+	uint64_t n;
+
+	if (!cmdline_get(bi->cmdline, "copies", val, sizeof(val)))
+		return 0;
+	if (cmdline_parse_uint(val, &n) || n < 1 || n > DENSITY_MAX || !bi->nmodules) {
+		klog("copies=%s: give a number of VMs from 1 to %u, and a module\n", val, DENSITY_MAX);
+		machine_exit(EXIT_BAD_CONFIG);
+	}
+	return (unsigned)n;
 }
 
 /*
@@ -296,6 +362,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	struct boot_info *bi;
 	const struct boot_module *density_module;
 	uint64_t density_budget;
+	unsigned copies;
 	int status = EXIT_OK;
 
 	console_init();                 /* COM1: from here on we can speak */
@@ -325,7 +392,10 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	 * named above, says more than the missing VT-x: its code wins. */
 	if (vmx_probe() != 0 || vmx_on(&bi->frames) != 0)
 		machine_exit(status == EXIT_BAD_CONFIG ? EXIT_BAD_CONFIG : EXIT_NO_VTX);
-	if (density_wanted(bi, &density_budget, &density_module)) {
+	if ((copies = copies_wanted(bi))) {
+		if (run_switch_bench(bi, copies))
+			status = EXIT_TEST_FAILED;
+	} else if (density_wanted(bi, &density_budget, &density_module)) {
 		/* `density=SIZE`: the run, then the count within SIZE. */
 		if (density_budget && run_guests(bi) && status == EXIT_OK)
 			status = EXIT_TEST_FAILED;

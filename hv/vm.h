@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/runq.h"
 #include "hv/types.h"
 #include "hv/vlapic.h"
 #include "hv/vpic.h"
@@ -105,6 +106,7 @@ struct vm {
 	uint64_t frames_ram, frames_tables;
 
 	/* Scheduling (hv/sched.c). */
+	struct rq_entry rq;             /* its place in its CPU's run queue */
 	uint64_t slice_tsc;             /* `slice=`: TSC ticks per turn on the CPU */
 	uint64_t cpu_limit_tsc;         /* `cpu-limit=`: CPU time it may have, or 0 */
 	unsigned cpu_limit_ms;

@@ -429,8 +429,8 @@ static __attribute__((noinline)) uint64_t deliver_irq(struct vcpu *v, uint64_t n
 /* Before each entry from C: raise what the VM's devices owe it by now,
  * set the preemption timer to bring mica back at the next device event,
  * and tell the exit fast path until when, and whether, it may serve
- * exits without coming back here. */
-static inline void deliver_events(struct vcpu *v)
+ * exits without coming back here. Returns the TSC it began at. */
+static inline uint64_t deliver_events(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	struct vmx_vcpu *a = &v->arch;
@@ -458,6 +458,7 @@ static inline void deliver_events(struct vcpu *v)
 	 * would need writing at each. A debug build checks every entry. */
 	a->deadline = !a->window && !a->nmi_window && !vm->nmi_pending && !MICA_DEBUG &&
 		      (vmx.timer_saved || !vmx.preemption_timer) ? next : 0;
+	return now;
 }
 
 /*
@@ -487,6 +488,7 @@ void vmx_vcpu_run(struct vcpu *v)
 	struct vmx_vcpu *a = &v->arch;
 	struct vm *vm = v->vm;
 	uint32_t reason, idt;
+	uint64_t now;
 	int r;
 
 	vm->tsc_turn_entry = 0;
@@ -494,15 +496,17 @@ void vmx_vcpu_run(struct vcpu *v)
 		if (__builtin_expect(current_vmcs != a->vmcs || !a->launched, 0) &&
 		    prepare_entry(v))
 			return;
-		deliver_events(v);
+		now = deliver_events(v);
 		/* An event to inject is guest state the entry checks cover. */
 		if (__builtin_expect(a->recheck || MICA_DEBUG ||
 				     (vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID), 0) &&
 		    recheck(v))
 			return;
-		a->entry_tsc = rdtsc();
+		/* The turn's start, for the switch time: before the checks,
+		 * which a switch does not need. */
 		if (!vm->tsc_turn_entry)
-			vm->tsc_turn_entry = a->entry_tsc;
+			vm->tsc_turn_entry = now;
+		a->entry_tsc = rdtsc();
 		/* Exits the fast path serves (hv/vmx/vmexit_fast.c, which also
 		 * charges the guest's time) resume the guest from there: this
 		 * returns with an exit it left to this loop. */
