@@ -41,6 +41,8 @@ UNIT_TESTS += vmx_negotiate
 UNIT_DEPS_vmx_negotiate := hv/vmx/vmx_negotiate.c lib/fmt.c lib/string.c
 UNIT_TESTS += rip
 UNIT_DEPS_rip :=
+UNIT_TESTS += runq
+UNIT_DEPS_runq := hv/runq.c
 
 # hv/vmx/: mica's VMCS check against a fake VMCS, and the VMX name tables.
 # tests/unit/vmx_fake.c: the fake VMCS and the state that passes, shared
