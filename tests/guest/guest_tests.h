@@ -75,5 +75,8 @@ void guest_share(struct boot_info *bi) __attribute__((noreturn));
 /* Benchmark: TSC cost of a CPUID exit and of a null hypercall round trip,
  * printed as "bench: NAME VALUE" lines. */
 void guest_bench_exits(void);
+/* Exits back to back (tests/guest/bench_exits.c): `ms=N` of CPUID and null
+ * hypercalls, each answer checked; exits 0 if all were right. */
+void guest_exit_storm(struct boot_info *bi) __attribute__((noreturn));
 
 #endif /* TESTS_GUEST_GUEST_TESTS_H */
