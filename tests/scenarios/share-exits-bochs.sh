@@ -15,6 +15,15 @@ source "$(dirname "$0")/../vm-console-checks.sh"
 LOG=share-exits-bochs.log
 boot_bochs "$LOG" 240 build/iso-share-exits.iso
 check_share "$LOG" meter 40 meter_share_at_least_40_percent
+# ... and while the storm ran: a storm that kept the CPU would end before
+# the meter, which then has it alone.
+meter_at=$(grep -n '^\[meter\] share: [0-9.]*% ' "$OUT/$LOG" | head -n 1 | cut -d: -f1)
+storm_at=$(grep -n '^\[storm\] exit-storm: ' "$OUT/$LOG" | head -n 1 | cut -d: -f1)
+if [[ -n $meter_at && -n $storm_at ]] && ((meter_at < storm_at)); then
+	result PASS meter_measured_during_the_storm
+else
+	result FAIL meter_measured_during_the_storm "meter's share at line ${meter_at:-none}, storm's end at line ${storm_at:-none}"
+fi
 check_line "$LOG" '^\[storm\] exit-storm: [1-9][0-9]{3,} CPUID and [0-9]+ VMCALL exits in 4000 ms, 0 wrong answers$' \
 	storm_answers_right
 check_line "$LOG" '^mica: vm storm: [0-9]+ exits: .*cpuid [1-9][0-9]{3,} .*vmcall [1-9][0-9]{3,}' storm_exits_counted
