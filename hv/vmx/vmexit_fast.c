@@ -62,16 +62,17 @@ static inline __attribute__((always_inline)) int served(struct vcpu *v, uint64_t
  * Returns 1 if the exit is served and the guest resumes at once; 0 to go
  * back to vmx_vcpu_run(), with arch.exit_handled saying whether the exit
  * was served. mica's console is not polled here: the slow path's exits
- * and the turns' ends poll it, as for a guest that makes no exits.
+ * and the turns' ends poll it, as for a guest that makes no exits. Built
+ * without a frame pointer, which costs every exit three instructions:
+ * nothing in mica walks the stack by frame pointers.
  */
-int vmx_exit_fast(struct vcpu_regs *r)
+__attribute__((optimize("omit-frame-pointer"))) int vmx_exit_fast(struct vcpu_regs *r)
 {
 	struct vcpu *v = vcpu_of(r);
 	struct vmx_vcpu *a = &v->arch;
 	uint64_t now = rdtsc(), reason, q;
 
 	v->vm->tsc_guest += now - a->entry_tsc;
-	a->exit_tsc = now;
 	if (__builtin_expect(now >= a->deadline, 0))
 		goto slow;      /* also when the fast path is off: deadline 0 */
 	__asm__ volatile("vmread %1, %0" : "=r"(reason) : "r"((uint64_t)VMCS_EXIT_REASON) : "cc");
@@ -84,19 +85,20 @@ int vmx_exit_fast(struct vcpu_regs *r)
 		break;
 	case EXIT_REASON_VMCALL:
 		if (!served(v, reason, vmexit_vmcall_inline(v)))
-			return 0;
+			goto back;
 		break;
 	case EXIT_REASON_IO_INSTRUCTION:
 		q = vmcs_read(VMCS_EXIT_QUALIFICATION);
 		if ((q & IO_STRING) || !vdev_port_quiet(IO_PORT(q)))
 			goto slow;
 		if (!served(v, reason, vmexit_io_plain(v, q)))
-			return 0;
+			goto back;
 		break;
 	case EXIT_REASON_HLT:
 		/* It stops the VM, takes it off the CPU, or finds an
 		 * interrupt to deliver: never resumed from here. */
 		served(v, reason, vmexit_hlt(v));
+		a->exit_tsc = now;
 		return 0;
 	case EXIT_REASON_PREEMPTION_TIMER:
 		/* Early: it counts in steps of 2^rate TSC ticks and rounds
@@ -112,5 +114,7 @@ int vmx_exit_fast(struct vcpu_regs *r)
 	return 1;
 slow:
 	a->exit_handled = false;
+back:
+	a->exit_tsc = now;
 	return 0;
 }
