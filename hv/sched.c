@@ -143,7 +143,7 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 			wake = runq_next_wake(q);
 			while (rdtsc() < wake && !pumped) {
 				console_poll();
-				pumped = vconsole_pump(vms, n);
+				pumped = vconsole_pump();
 			}
 			left_at = rdtsc();
 			if (pumped)
@@ -195,7 +195,7 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 		/* Lines wait for the UART in the VMs' own queues; between
 		 * turns mica moves them on, one VM's line at a time. Neither
 		 * that nor a VM's end counts as switch time. */
-		if (vconsole_pump(vms, n))
+		if (vconsole_pump())
 			console_moved(q, &console, rdtsc());
 		left_at = rdtsc();
 	}

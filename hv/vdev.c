@@ -5,6 +5,7 @@
  * claims reads as all ones and ignores writes, like an empty ISA bus.
  */
 #include "hv/clock.h"
+#include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "lib/cpuid.h"
@@ -12,6 +13,7 @@
 
 static void console_line(void *ctx, const char *line, size_t len)
 {
+	vconsole_queued(ctx);   /* hv/vconsole.c moves it to mica's console */
 	vm_console_line(ctx, line, len);
 }
 

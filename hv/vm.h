@@ -90,6 +90,8 @@ struct vm {
 	struct ept ept;
 	struct vcpu vcpu;               /* one vCPU per VM */
 	struct vuart uart;              /* COM1 of this VM */
+	struct vm *console_prev, *console_next; /* hv/vconsole.c: lines queued */
+	bool console_listed;
 	struct vpit pit;                /* its timer, */
 	struct vpic pic;                /* and interrupt controllers (hv/vdev.c) */
 	bool irq_check;                 /* the PIC or APIC changed: look for a deliverable IRQ */

@@ -97,9 +97,11 @@ __attribute__((optimize("omit-frame-pointer"))) int vmx_exit_fast(struct vcpu_re
 	case EXIT_REASON_HLT:
 		/* It stops the VM, takes it off the CPU, or finds an
 		 * interrupt to deliver: never resumed from here. */
-		served(v, reason, vmexit_hlt(v));
-		a->exit_tsc = now;
-		return 0;
+		a->exits[EXIT_REASON_HLT]++;
+		if (vmexit_hlt(v) == RESUME_NEXT)
+			vmexit_skip_inline(vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+		a->exit_handled = true;
+		goto back;
 	case EXIT_REASON_PREEMPTION_TIMER:
 		/* Early: it counts in steps of 2^rate TSC ticks and rounds
 		 * down. Nothing is due yet: count down the rest. */
