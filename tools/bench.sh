@@ -48,8 +48,12 @@ done
 
 echo "mica benchmarks: instruction counts under Bochs (RDTSC counts instructions)"
 for metric in cpuid_exit_round_trip null_vmcall_round_trip cpu_app_cpu-bare cpu_app_cpu-vm \
-	vm_create_to_ready_cpu-vm vm_create_each vm_switch vm_switch_2 vm_switch_16 vm_switch_256; do
+	vm_create_to_ready_cpu-vm vm_create_each vm_switch; do
 	[ -n "${value[$metric]:-}" ] && row "$metric" "${value[$metric]}" instructions
+done
+for n in 2 16 256; do
+	[ -n "${value[vm_switch_$n]:-}" ] && row "vm_switch_$n" "${value[vm_switch_$n]}" \
+		"instructions each; ${value[vm_switch_${n}_switches]:-?} switches among $n spinning VMs"
 done
 [ -n "${value[vm_frames_each]:-}" ] && row vm_frames_each "${value[vm_frames_each]}" "4 KiB frames (RAM, EPT tables, VMCS)"
 [ -n "${value[vm_density]:-}" ] &&
