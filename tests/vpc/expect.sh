@@ -55,14 +55,15 @@ vpc_check() {
 }
 
 # What the user wrote for vpc-mem in every run (tests/iso/vpc-vm.cfg,
-# vpc-bare-mem.cfg, vpc-bare-qemu.sh): its command line must be the image's
-# name, then exactly these words, whichever loader gave it.
+# vpc-bare-mem.cfg, vpc-bare-qemu.sh): its command line must be exactly
+# these words, after the image's path where the loader gives one (QEMU
+# does; GRUB 2 gives none, to a kernel or to mica for a module).
 VPC_MEM_WORDS="vpc-mem greeting=hello root=/dev/vda1 quiet"
 
 # vpc_cmdline LOG PREFIX IMAGE WORDS NAME: the kernel printed its command
-# line as exactly "IMAGE WORDS" (IMAGE alone if WORDS is empty).
+# line as exactly "IMAGE WORDS" (either may be empty).
 vpc_cmdline() {
-	local want="$3${4:+ $4}"
+	local want="$3${3:+${4:+ }}$4"
 	check_line "$1" "^$2# command line: '${want//./\\.}'\$" "$5"
 }
 
