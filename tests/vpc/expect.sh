@@ -67,6 +67,28 @@ vpc_cmdline() {
 	check_line "$1" "^$2# command line: '${want//./\\.}'\$" "$5"
 }
 
+# vpc_vm_checks LOG: the four kernels ran as VMs under mica (a boot of
+# tests/iso/vpc-vm*.cfg): every KTAP case passed, each VM's command line
+# is what GRUB gives the kernel bare (none of mica's keys: name=, mem=,
+# restart=; cpu's line starts with an image name, which stays first),
+# mem's unbacked accesses are counted, all exited with 0.
+vpc_vm_checks() {
+	local log=$1 vm
+	check_ktap "$log"
+	vpc_cmdline "$log" '\[mem\] ' "" "$VPC_MEM_WORDS" mem_command_line_as_grub_gives_it
+	vpc_cmdline "$log" '\[cpu\] ' /boot/vpc-cpu.elf "" cpu_command_line_image_name_only
+	for vm in apic low; do
+		check_line "$log" "^\\[$vm\\] # command line: ''\$" "${vm}_command_line_empty"
+	done
+	for vm in cpu apic low; do
+		check_line "$log" "^mica: vm $vm: exited with code 0\$" "${vm}_exit_code_0"
+	done
+	# mem's 5 reads and 2 writes of 0xe0000000 are on its stop line.
+	check_line "$log" '^mica: vm mem: exited with code 0; unbacked addresses: 5 reads \(all ones\), 2 writes \(dropped\)$' mem_exit_code_0_accesses_counted
+	check_line "$log" '^mica: 4 VMs: 4 exited with 0, 0 failed, 0 crashed' summary
+	check_status 0 exit_code_0
+}
+
 # vpc_exited KERNEL: the last boot ended with the kernel's own exit code
 # through port 0xf4 (0: all passed, 1: some failed), not by a crash or
 # the time limit.
