@@ -1,7 +1,10 @@
 #!/bin/sh
 # deps.sh - check that every tool mica needs is here (Debian 12 package names).
 #
-# usage: tools/deps.sh
+# usage: tools/deps.sh [--list]
+#
+# --list prints every package it checks for, one line each, and nothing else
+# (tools/fresh-debian.sh records it beside its measured install).
 #
 # Prints nothing when all is present. Otherwise it names the missing packages:
 # as root it installs them with apt-get, without recommended packages, one
@@ -56,6 +59,11 @@ missing() { # the packages of the checks that fail, each once
 		[ -z "$check" ] || present "$check" || echo "$package"
 	done | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//'
 }
+
+if [ "${1:-}" = --list ]; then
+	echo "$CHECKS" | awk 'NF { print $2 }' | awk '!seen[$0]++'
+	exit 0
+fi
 
 need=$(missing)
 [ -n "$need" ] || exit 0
