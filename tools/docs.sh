@@ -17,7 +17,9 @@
 #   --runs DIR where booted runs go and logs are taken from (default build/docs)
 #   NAME=LOG   a run's serial log: baseline=, experiment=, bench-exits=,
 #              bench-containers=, kernel-bug=, or a QEMU run's name
-#              (default: those of DIR)
+#              (default: those of DIR); or fresh=, the record of
+#              tools/fresh-debian.sh (default: docs/fresh-debian.log, unless
+#              --qemu), the README's install and timings on a fresh Debian 12
 #   FILE       the files to write or check (default README.md docs/*.md)
 #
 # Under Bochs RDTSC counts instructions, so the same code gives the same
@@ -47,6 +49,7 @@ bare-clock build/guest32.elf "app=clock"
 '
 qemu_names=$(echo "$qemu_runs" | awk 'NF { print $1 }')
 bochs_names="baseline experiment bench-exits bench-containers kernel-bug"
+fresh_record=docs/fresh-debian.log
 
 usage="usage: $0 [--check] [--boot | --qemu] [--runs DIR] [NAME=LOG]... [FILE]..."
 mode=write
@@ -63,7 +66,7 @@ while [ $# -gt 0 ]; do
 	--runs) [ $# -ge 2 ] || { echo "$usage" >&2; exit 1; }; runs=$2; shift ;;
 	-*) echo "$usage" >&2; exit 1 ;;
 	*=*)
-		case " $bochs_names $(echo $qemu_names) " in
+		case " $bochs_names $(echo $qemu_names) fresh " in
 		*" ${a%%=*} "*) log[${a%%=*}]=${a#*=} ;;
 		*) echo "docs: no run named ${a%%=*} (runs: $bochs_names $(echo $qemu_names))" >&2; exit 1 ;;
 		esac
@@ -110,6 +113,7 @@ if [ ${#log[@]} = 0 ]; then
 	for name in $names; do
 		[ ! -f "$runs/$name.log" ] || log[$name]=$runs/$name.log
 	done
+	[ "$boot" = qemu ] || [ ! -f "$fresh_record" ] || log[fresh]=$fresh_record
 	if [ ${#log[@]} = 0 ]; then
 		echo "docs: no runs in $runs/: use --boot (make docs does)" >&2
 		exit 1
@@ -168,6 +172,21 @@ host_slots bench-containers ^\[host\] guest: processes: .*, (\d+) slots$
 host_tables bench-containers ^\[host\] guest: container host: \d+ images, tables (\d+) KiB
 host_free bench-containers ^\[host\] guest: container host: .*, (\d+) KiB free for containers$
 cycles bare-cpu ^result app=cpu .* cycles=(\d+)$
+cores fresh ^fresh-debian: machine: (\d+) cores
+load_start fresh ^fresh-debian: machine: .*, load average ([\d.]+) at the start
+load_end fresh ^fresh-debian: machine: .* ([\d.]+) at the end$
+base_packages fresh ^fresh-debian: root: Debian .*: (\d+) packages$
+packages fresh ^\[ *\d+\] mica: \[2\/2\] apt-get install: (\d+) packages
+download_mb fresh ^\[ *\d+\] mica: \[2\/2\] apt-get install: .*, ([\d.]+) MB to download
+disk_mb fresh ^\[ *\d+\] mica: \[2\/2\] apt-get install: .*, ([\d.]+) MB on disk$
+installed fresh ^\[ *(\d+)\] mica: the packages are installed$
+run_start fresh ^fresh-debian: make run: started (\d+)$
+run_end fresh ^fresh-debian: make run: ended (\d+), status 0$
+test_start fresh ^fresh-debian: make test: started (\d+)$
+test_end fresh ^fresh-debian: make test: ended (\d+), status 0$
+passed fresh ^\[ *\d+\] (\d+) passed, 0 failed
+skipped fresh ^\[ *\d+\] \d+ passed, 0 failed, (\d+) skipped$
+linux_bytes fresh ^fresh-debian: linux: \S+ \S+ (\d+) bytes$
 EOF
 # Ranges over instances, as log.experiment.NAME_least and NAME_most: the
 # cpu containers' CPU, the web containers' start, mica's work for each cpu

@@ -129,7 +129,7 @@ stamped() {
 		open my $o, ">", $ARGV[0] or die; $k->autoflush(1); $o->autoflush(1);
 		while (<STDIN>) { s/\r//g; my $t = time - $t0;
 			printf $o "[%4d] %s", $t, $_;
-			printf $k "[%4d] %s", $t, $_ if /^mica: (installing|\[\d/\d\]|the packages|still missing|cannot install|missing packages|apt-get)/ || /^\d+ passed, \d+ failed/ || /^\s*FETCH /;
+			printf $k "[%4d] %s", $t, $_ if m{^mica: (installing|\[\d/\d\]|the packages|still missing|cannot install|missing packages|apt-get)} || /^\d+ passed, \d+ failed/ || /^\s*FETCH /;
 		}' "$t0" "$1"
 }
 
