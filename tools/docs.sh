@@ -36,7 +36,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 # The QEMU runs: NAME, then tools/qemu-run.sh's IMAGE CMDLINE [MODULE ARGS]...
-# (an empty argument as ""); each must end with exit code 0.
+# (an empty argument as ""); each must end with exit code 0, except the
+# script errors (qemu-error-*), which end with 2, the code of a bad script.
 qemu_runs='
 qemu-hello build/guest32.elf "containers app=hello" build/apps.cpio ""
 qemu-restart build/guest32.elf "containers script=tests:run/restart.run" build/apps.cpio "" build/tests.cpio ""
@@ -46,6 +47,10 @@ qemu-kbug build/guest32.elf "containers script=tests:run/kernel-bug.run" build/a
 bare-hello build/guest32.elf "app=hello"
 bare-cpu build/guest32.elf "app=cpu"
 bare-clock build/guest32.elf "app=clock"
+qemu-error-program build/guest32.elf "containers app=nosuch" build/apps.cpio "" build/tests.cpio ""
+qemu-error-image build/guest32.elf "containers image=nothere" build/apps.cpio "" build/tests.cpio ""
+qemu-error-option build/guest32.elf "containers replicas=0" build/apps.cpio "" build/tests.cpio ""
+qemu-error-script build/guest32.elf "containers script=run/nothere.run" build/apps.cpio "" build/tests.cpio ""
 '
 qemu_names=$(echo "$qemu_runs" | awk 'NF { print $1 }')
 bochs_names="baseline experiment bench-exits bench-containers kernel-bug"
@@ -99,9 +104,10 @@ if [ -n "$boot" ]; then
 		[ -n "$name" ] || continue
 		eval "set -- $args"
 		sh tools/qemu-run.sh --icount --timeout 120 --log "$runs/$name.log" "$@" </dev/null >/dev/null 2>"$runs/$name.err"
-		status=$?
-		if [ $status != 0 ]; then
-			echo "docs: the QEMU run $name ended with status $status, not 0; see $runs/$name.log and $runs/$name.err" >&2
+		status=$? code=0
+		case $name in qemu-error-*) code=2 ;; esac
+		if [ $status != $code ]; then
+			echo "docs: the QEMU run $name ended with status $status, not $code; see $runs/$name.log and $runs/$name.err" >&2
 			exit 1
 		fi
 	done || exit 1
@@ -156,6 +162,18 @@ if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
 	} >"$tmp/blocks/run-excerpt"
 fi
 
+# The script errors, one line of each run, in one block.
+errors=$(echo "$qemu_names" | grep '^qemu-error-')
+if [ -n "$errors" ] && [ -z "$(for n in $errors; do [ -n "${log[$n]:-}" ] || echo "$n"; done)" ]; then
+	{
+		echo '```'
+		for n in $errors; do
+			clean "${log[$n]}" | grep -E '^guest: (command line line [0-9]+|script=[^ ]*): ' | head -n 1
+		done
+		echo '```'
+	} >"$tmp/blocks/qemu-script-errors"
+fi
+
 # Figures of the logs that the table does not show, as log.RUN.NAME:
 # NAME RUN PERL_REGEX (its first group, in the first line that matches).
 while read -r name run re; do
@@ -172,6 +190,9 @@ host_slots bench-containers ^\[host\] guest: processes: .*, (\d+) slots$
 host_tables bench-containers ^\[host\] guest: container host: \d+ images, tables (\d+) KiB
 host_free bench-containers ^\[host\] guest: container host: .*, (\d+) KiB free for containers$
 cycles bare-cpu ^result app=cpu .* cycles=(\d+)$
+replica_bytes experiment ^\[containers\] guest: container host: engine tables: .*, (\d+) bytes per replica$
+services experiment ^\[containers\] guest: container host: engine tables: (\d+) services
+services_kib experiment ^\[containers\] guest: container host: engine tables: \d+ services in (\d+) KiB
 cores fresh ^fresh-debian: machine: (\d+) cores
 load_start fresh ^fresh-debian: machine: .*, load average ([\d.]+) at the start
 load_end fresh ^fresh-debian: machine: .* ([\d.]+) at the end$
