@@ -15,6 +15,8 @@
 set -u
 
 # Each check: a command name, or a path that must exist; then its package.
+# gcc only recommends libc6-dev, which the host unit tests need (their libc
+# headers), so it is checked on its own.
 CHECKS='
 gcc                                       gcc
 ld                                        binutils
@@ -32,6 +34,7 @@ bochs                                     bochs
 bochs-term-plugin                         bochs-term
 qemu-system-x86_64                        qemu-system-x86
 /usr/include/cmocka.h                     libcmocka-dev
+/usr/include/setjmp.h                     libc6-dev
 gnuplot                                   gnuplot-nox
 cpio                                      cpio
 script                                    bsdutils
