@@ -2,21 +2,22 @@
 # fresh-debian.sh - the README's two commands on a fresh Debian 12, timed,
 # with what they download: the figures of the README's quick start.
 #
-# usage: tools/fresh-debian.sh [--dir DIR] [--record FILE] [--mirror URL]
+# usage: tools/fresh-debian.sh [--dir DIR] [--record FILE] [--mirror URL] [--commit REV]
 #
 #   --dir DIR      where everything happens (default build/fresh): DIR/root
 #                  is the Debian root, DIR/*.out the whole output of each step
 #   --record FILE  the record of the run (default docs/fresh-debian.log),
 #                  which `make docs` reads the README's figures from
 #   --mirror URL   the Debian mirror (default http://deb.debian.org/debian)
+#   --commit REV   the commit to measure (default HEAD)
 #
 # As root, on a Debian host with debootstrap (apt-get install
 # --no-install-recommends debootstrap). It makes a minimal Debian 12
 # (bookworm) root with `debootstrap --variant=minbase`, the base of the
 # debian:12 image and of a minimal server, with bookworm, bookworm-updates
 # and bookworm-security as its sources; installs make there (`apt-get
-# install make`, the README's one prerequisite); clones this repository's
-# committed HEAD into it (uncommitted changes are not measured); and, chrooted
+# install make`, the README's one prerequisite); clones this repository at
+# REV into it (uncommitted changes are not measured); and, chrooted
 # with /proc, /sys and /dev mounted, runs the README's two commands as
 # written, `make run` then `make test`, each timed. The packages they install
 # come from tools/deps.sh in the clone, so the measurement follows that list.
@@ -38,15 +39,16 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 src=$(pwd)
 
-usage="usage: $0 [--dir DIR] [--record FILE] [--mirror URL]"
+usage="usage: $0 [--dir DIR] [--record FILE] [--mirror URL] [--commit REV]"
 dir=build/fresh
 record=docs/fresh-debian.log
 mirror=http://deb.debian.org/debian
+rev=HEAD
 while [ $# -gt 0 ]; do
 	case $1 in
-	--dir | --record | --mirror)
+	--dir | --record | --mirror | --commit)
 		[ $# -ge 2 ] || { echo "$usage" >&2; exit 1; }
-		case $1 in --dir) dir=$2 ;; --record) record=$2 ;; --mirror) mirror=$2 ;; esac
+		case $1 in --dir) dir=$2 ;; --record) record=$2 ;; --mirror) mirror=$2 ;; --commit) rev=$2 ;; esac
 		shift
 		;;
 	*) echo "$usage" >&2; exit 1 ;;
@@ -57,8 +59,8 @@ die() { echo "fresh-debian: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap and chroot)"
 command -v debootstrap >/dev/null ||
 	die "no debootstrap: apt-get install --no-install-recommends debootstrap"
-commit=$(git rev-parse HEAD) || die "not a git checkout"
-[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+commit=$(git rev-parse --verify "$rev^{commit}") || die "no commit $rev here"
+[ "$rev" != HEAD ] || [ -z "$(git status --porcelain --untracked-files=no)" ] ||
 	echo "fresh-debian: uncommitted changes are not measured: the clone is of $commit"
 mkdir -p "$dir" || exit 1
 dir=$(cd "$dir" && pwd)
