@@ -190,6 +190,8 @@ host_slots bench-containers ^\[host\] guest: processes: .*, (\d+) slots$
 host_tables bench-containers ^\[host\] guest: container host: \d+ images, tables (\d+) KiB
 host_free bench-containers ^\[host\] guest: container host: .*, (\d+) KiB free for containers$
 cycles bare-cpu ^result app=cpu .* cycles=(\d+)$
+density_left bench-containers ^\[host\] guest: density: \d+ containers of \S+ ready; .*\((\d+) KiB of kernel memory left of \d+\)$
+density_before bench-containers ^\[host\] guest: density: \d+ containers of \S+ ready; .*KiB of kernel memory left of (\d+)\)$
 replica_bytes experiment ^\[containers\] guest: container host: engine tables: .*, (\d+) bytes per replica$
 services experiment ^\[containers\] guest: container host: engine tables: (\d+) services
 services_kib experiment ^\[containers\] guest: container host: engine tables: \d+ services in (\d+) KiB
