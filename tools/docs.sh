@@ -192,6 +192,7 @@ host_free bench-containers ^\[host\] guest: container host: .*, (\d+) KiB free f
 cycles bare-cpu ^result app=cpu .* cycles=(\d+)$
 density_left bench-containers ^\[host\] guest: density: \d+ containers of \S+ ready; .*\((\d+) KiB of kernel memory left of \d+\)$
 density_before bench-containers ^\[host\] guest: density: \d+ containers of \S+ ready; .*KiB of kernel memory left of (\d+)\)$
+tsc_khz experiment ^mica: clock: TSC runs at (\d+) kHz
 replica_bytes experiment ^\[containers\] guest: container host: engine tables: .*, (\d+) bytes per replica$
 services experiment ^\[containers\] guest: container host: engine tables: (\d+) services
 services_kib experiment ^\[containers\] guest: container host: engine tables: \d+ services in (\d+) KiB
