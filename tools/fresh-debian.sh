@@ -131,7 +131,7 @@ stamped() {
 		open my $o, ">", $ARGV[0] or die; $k->autoflush(1); $o->autoflush(1);
 		while (<STDIN>) { s/\r//g; my $t = time - $t0;
 			printf $o "[%4d] %s", $t, $_;
-			printf $k "[%4d] %s", $t, $_ if m{^mica: (installing|\[\d/\d\]|the packages|still missing|cannot install|missing packages|apt-get)} || /^\d+ passed, \d+ failed/ || /^\s*FETCH /;
+			printf $k "[%4d] %s", $t, $_ if m{^mica: (installing|\[\d/\d\]|the packages|still missing|cannot install|missing packages|apt-get|KVM|QEMU)} || /^\d+ passed, \d+ failed/ || /^\s*FETCH /;
 		}' "$t0" "$1"
 }
 
@@ -167,7 +167,9 @@ timed() {
 timed 4/5 run
 timed 5/5 test
 # The Linux guest's kernel package, fetched by make test with apt-get download.
-linux=$(in_root 'cat /root/mica/build/linux/version 2>/dev/null')
+# build/linux/version says "Package: NAME Version: VERSION".
+version_of=$(cat "$root/root/mica/build/linux/version" 2>/dev/null)
+linux=$(echo "$version_of" | sed -n 's/^Package: \([^ ]*\) Version: \([^ ]*\).*/\1 \2/p')
 linux_size=
 [ -z "$linux" ] || linux_size=$(in_root "apt-cache show --no-all-versions '${linux% *}=${linux#* }'" |
 	sed -n 's/^Size: //p' | head -n 1)
@@ -186,7 +188,7 @@ tmp=$record.tmp
 	echo "fresh-debian: make test: started $test_start"
 	cat "$dir/test.out.keep"
 	echo "fresh-debian: make test: ended $test_end, status $test_status"
-	echo "fresh-debian: linux: ${linux:-none} ${linux_size:-0} bytes"
+	echo "fresh-debian: linux: ${linux:-none ?} ${linux_size:-0} bytes"
 	echo "fresh-debian: root: $disk MB on disk at the end"
 } >"$tmp" || die "cannot write $tmp"
 echo "fresh-debian: sha256 $(sha256sum <"$tmp" | cut -d ' ' -f 1)" >>"$tmp"
