@@ -17,17 +17,19 @@ else
 Q := @
 endif
 
-# Cross toolchain: the host gcc works when it targets x86-64 ELF.
-TOOLPREFIX ?= $(shell if gcc -dumpmachine 2>/dev/null | grep -q '^x86_64-.*linux'; then echo ''; \
+# Cross toolchain: the host gcc works when it targets x86-64 ELF. Looked
+# for once, when a recipe first needs it: after tools/deps.sh has installed
+# gcc on a fresh machine, not when make reads this file.
+TOOLPREFIX ?= $(eval TOOLPREFIX := $(shell if gcc -dumpmachine 2>/dev/null | grep -q '^x86_64-.*linux'; then echo ''; \
 	elif x86_64-elf-gcc --version >/dev/null 2>&1; then echo 'x86_64-elf-'; \
-	else echo '*** Error: no x86-64 ELF gcc found; install gcc (Debian: apt-get install gcc)' 1>&2; echo 'none-'; fi)
-CC      := $(TOOLPREFIX)gcc
-LD      := $(TOOLPREFIX)ld
-OBJCOPY := $(TOOLPREFIX)objcopy
-OBJDUMP := $(TOOLPREFIX)objdump
-NM      := $(TOOLPREFIX)nm
-AR      := $(TOOLPREFIX)ar
-STRIP   := $(TOOLPREFIX)strip
+	else echo '*** Error: no x86-64 ELF gcc found; install gcc (Debian: apt-get install gcc)' 1>&2; echo 'none-'; fi))$(TOOLPREFIX)
+CC      = $(TOOLPREFIX)gcc
+LD      = $(TOOLPREFIX)ld
+OBJCOPY = $(TOOLPREFIX)objcopy
+OBJDUMP = $(TOOLPREFIX)objdump
+NM      = $(TOOLPREFIX)nm
+AR      = $(TOOLPREFIX)ar
+STRIP   = $(TOOLPREFIX)strip
 HOSTCC  ?= gcc
 
 # Freestanding kernel code: no SSE (no FPU state to save on exits), no red
