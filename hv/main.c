@@ -5,6 +5,7 @@
  * from boot/boot.S with the loader's multiboot magic and information.
  */
 #include "hv/clock.h"
+#include "hv/gmem.h"
 #include "hv/intr.h"
 #include "hv/sched.h"
 #include "hv/selftest.h"
@@ -136,7 +137,8 @@ static const char *outcome(const struct vm *vm)
 }
 
 /* The end-of-run summary: one row per VM. Times are TSC ticks (under
- * Bochs: instructions). */
+ * Bochs: instructions); ram_kib is the RAM it held (touched), at most,
+ * in its last life, not its mem=. */
 static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 {
 	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s\n", "vm", "outcome", "code",
@@ -146,7 +148,7 @@ static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 
 		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu\n", vm->name,
 		     outcome(vm), vm->exit_code, vm->restarts, (unsigned long)vm->tsc_guest,
-		     (unsigned long)vm->tsc_host, (unsigned long)(vm->mem_bytes >> 10),
+		     (unsigned long)vm->tsc_host, (unsigned long)(vm->frames_ram_peak * (FRAME_SIZE >> 10)),
 		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready - vm->tsc_created : 0),
 		     (unsigned long)vm->tsc_recovered);
 	}
@@ -200,7 +202,7 @@ static unsigned run_guests(struct boot_info *bi)
 		summary(running, n, &st);
 	klog("%u VMs: %u exited with 0, %u failed, %u crashed; %lu frames free\n",
 	     ok + failed + crashed, ok, failed, crashed,
-	     (unsigned long)frame_pool_free_count(&bi->frames));
+	     (unsigned long)gmem_free_frames());
 	return failed + crashed;
 }
 
@@ -325,6 +327,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	 * named above, says more than the missing VT-x: its code wins. */
 	if (vmx_probe() != 0 || vmx_on(&bi->frames) != 0)
 		machine_exit(status == EXIT_BAD_CONFIG ? EXIT_BAD_CONFIG : EXIT_NO_VTX);
+	gmem_init(&bi->frames);         /* guest RAM on demand, a reserve zeroed now */
 	if (density_wanted(bi, &density_budget, &density_module)) {
 		/* `density=SIZE`: the run, then the count within SIZE. */
 		if (density_budget && run_guests(bi) && status == EXIT_OK)

@@ -9,6 +9,7 @@
  * earlier of the slice's end and the VM's next device event), it halts,
  * or it stops.
  */
+#include "hv/gmem.h"
 #include "hv/sched.h"
 #include "hv/vconsole.h"
 #include "hv/vm.h"
@@ -135,6 +136,7 @@ void sched_run(struct vm **vms, unsigned n, struct sched_stats *st)
 			while (rdtsc() < wake && !pumped) {
 				console_poll();
 				pumped = vconsole_pump(vms, n);
+				gmem_idle();    /* zero frames for guest RAM */
 			}
 			left_at = rdtsc();
 			st->idle_tsc += left_at - now - pumped;

@@ -1,6 +1,8 @@
 /*
  * vmexit_mmio.c - EPT violations: guest accesses to guest-physical
- * addresses that EPT does not map to RAM. The instruction at RIP is
+ * addresses that EPT does not map. In the VM's RAM that is a page the
+ * guest had not touched: it is backed now (hv/gmem.c) and the access runs
+ * again. Beyond its RAM, the instruction at RIP is
  * fetched through the guest's own page tables (hv/gwalk.c) and decoded
  * (MOV between memory and a register, eAX or an immediate, MOVZX from
  * memory)
@@ -16,6 +18,7 @@
  * "Instruction Format" (prefixes, REX, ModR/M, SIB, displacement,
  * immediate), "MOV", "MOVZX".
  */
+#include "hv/gmem.h"
 #include "hv/gwalk.h"
 #include "hv/rip.h"
 #include "hv/vdev.h"
@@ -186,6 +189,24 @@ static enum exit_action stop(struct vcpu *v, uint64_t q, uint64_t gpa, const cha
 	return STOP;
 }
 
+/*
+ * Guest RAM not touched before: back it and run the access again. If the
+ * access was an IRET's that unblocked NMIs, they are blocked again, since
+ * the IRET runs again (SDM Vol. 3, "Exit Qualification for EPT
+ * Violations", bit 12, and "Resuming Guest Software after Handling an
+ * Exception"; KVM does the same).
+ */
+static enum exit_action ram_fault(struct vm *vm, uint64_t q, gpa_t gpa)
+{
+	if (gmem_fault(vm, gpa))
+		return STOP;            /* out of host memory: it said so */
+	if ((q & EPT_VIOLATION_NMI_UNBLOCKING) &&
+	    !(vmcs_read(VMCS_IDT_VECTORING_INFO) & VMCS_INTR_INFO_VALID))
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) |
+			   INTERRUPTIBILITY_BLOCKING_BY_NMI);
+	return RESUME;
+}
+
 enum exit_action vmexit_ept_violation(struct vcpu *v)
 {
 	struct vm *vm = vm_of(v);
@@ -199,6 +220,8 @@ enum exit_action vmexit_ept_violation(struct vcpu *v)
 	uint32_t v32;
 	unsigned n;
 
+	if (gpa < vm->mem_bytes)
+		return ram_fault(vm, q, gpa);
 	if (q & EPT_VIOLATION_INSN_FETCH)
 		return stop(v, q, gpa, "code cannot run there");
 	if ((q & EPT_VIOLATION_GLA_VALID) && !(q & EPT_VIOLATION_GLA_TRANSLATED))
