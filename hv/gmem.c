@@ -22,6 +22,7 @@ static struct {
 	struct frame_pool *pool;
 	hpa_t zeroed, dirty;            /* list heads, 0 = empty */
 	uint64_t nzeroed, ndirty;
+	uint64_t low_water;
 } gm;
 
 static void push(hpa_t *head, uint64_t *count, hpa_t pa)
@@ -105,6 +106,8 @@ int gmem_back(struct vm *vm, gpa_t gpa)
 	vm->frames_tables = vm->ept.table_frames;
 	if (++vm->frames_ram > vm->frames_ram_peak)
 		vm->frames_ram_peak = vm->frames_ram;
+	if (gmem_free_frames() < gm.low_water)
+		gm.low_water = gmem_free_frames();
 	return 0;
 }
 
@@ -134,6 +137,16 @@ bool gmem_idle(void)
 uint64_t gmem_free_frames(void)
 {
 	return frame_pool_free_count(gm.pool) + gm.nzeroed + gm.ndirty;
+}
+
+void gmem_low_water_reset(void)
+{
+	gm.low_water = gmem_free_frames();
+}
+
+uint64_t gmem_low_water(void)
+{
+	return gm.low_water;
 }
 
 uint64_t gmem_reclaim(void)

@@ -51,6 +51,12 @@ bool gmem_idle(void);
  * gmem holds (zeroed or waiting to be). */
 uint64_t gmem_free_frames(void);
 
+/* The fewest free frames (gmem_free_frames()) seen since the last
+ * reset, sampled whenever guest RAM is backed: how much memory a set of
+ * VMs had in use at once, at most. */
+void gmem_low_water_reset(void);
+uint64_t gmem_low_water(void);
+
 /* Give every frame gmem holds back to the pool, for an allocation that
  * found the pool empty (EPT tables, a VMCS). Returns how many. */
 uint64_t gmem_reclaim(void);

@@ -208,48 +208,83 @@ static unsigned run_guests(struct boot_info *bi)
 
 /*
  * `density`: how many copies of a module, as VMs, fit in this machine's
- * memory, and do they all run? Creates VMs until memory runs out, or with
- * `density=SIZE` until the next would take the frames in use past SIZE,
- * runs them all at once, and prints the figures as "bench:" lines
- * (tools/bench.sh, tools/experiment.sh). The module is (m): the first
- * one, or the one marked `density`. Returns how many did not exit with 0.
+ * memory (or with `density=SIZE`, in SIZE bytes), all running at once to
+ * the end? A VM takes memory as it touches it, so one copy runs alone
+ * first: the most frames the machine had in use for it (its RAM at its
+ * peak, EPT tables, VMCS, FPU and APIC pages, its struct vm) is what each
+ * copy needs. Then as many copies as that fits are made and run together,
+ * every one able to reach its peak at the same time; the figures are
+ * "bench:" lines (tools/bench.sh, tools/experiment.sh). The module is (m):
+ * the first one, or the one marked `density`. Returns how many did not
+ * exit with 0.
  */
-#define DENSITY_MAX 512
-static struct vm density_vms[DENSITY_MAX];
+#define DENSITY_MAX 4096
+#define VM_STRUCT_FRAMES ((sizeof(struct vm) + FRAME_SIZE - 1) / FRAME_SIZE)
+
+/* A VM of the density count, its struct in frames of its own (charged to
+ * it), or NULL. */
+static struct vm *density_vm(struct boot_info *bi, const struct boot_module *m, unsigned id)
+{
+	hpa_t pa = frame_alloc_contig(&bi->frames, VM_STRUCT_FRAMES, FRAME_SIZE);
+	struct vm *vm = hpa_to_hva(pa);
+
+	if (!pa)
+		return NULL;
+	memset(vm, 0, sizeof(*vm));
+	if (vm_create(vm, id, &bi->frames, (const void *)(uintptr_t)m->start, m->end - m->start,
+		      m->cmdline, NULL, 0) == 0)
+		return vm;
+	frame_free_contig(&bi->frames, pa, VM_STRUCT_FRAMES);
+	return NULL;
+}
+
+static void density_free(struct boot_info *bi, struct vm *vm)
+{
+	vm_destroy(vm);
+	frame_free_contig(&bi->frames, (hpa_t)(uintptr_t)vm, VM_STRUCT_FRAMES);
+}
 
 static unsigned run_density(struct boot_info *bi, const struct boot_module *m, uint64_t budget)
 {
 	static struct vm *all[DENSITY_MAX];
-	uint64_t free_before = frame_pool_free_count(&bi->frames), t0 = rdtsc();
+	uint64_t free_before = gmem_free_frames(), each, fit, t0;
 	struct sched_stats st = { 0, 0, 0, 0 };
-	const char *limit = "host memory";
+	const char *limit = budget ? "the budget" : "host memory";
 	unsigned n = 0, ok = 0;
 
-	while (n < DENSITY_MAX) {
-		if (vm_create(&density_vms[n], n + 1, &bi->frames, (const void *)(uintptr_t)m->start,
-			      m->end - m->start, m->cmdline, NULL, 0) != 0)
-			break;
-		if (budget && (free_before - frame_pool_free_count(&bi->frames)) * FRAME_SIZE > budget) {
-			vm_destroy(&density_vms[n]);
-			limit = "the budget";
-			break;
-		}
-		all[n] = &density_vms[n];
-		n++;
-	}
-	if (n == DENSITY_MAX)
+	/* The probe: one copy alone, to its end. */
+	gmem_low_water_reset();
+	all[0] = density_vm(bi, m, 1);
+	if (all[0])
+		sched_run(all, 1, &st);
+	each = free_before - gmem_low_water();
+	if (!all[0] || all[0]->state != VM_EXITED || all[0]->exit_code != 0)
+		each = 0;               /* no copy runs: none fits */
+	if (all[0])
+		density_free(bi, all[0]);
+	fit = each ? (budget ? budget / FRAME_SIZE : gmem_free_frames()) / each : 0;
+	if (fit > DENSITY_MAX) {
+		fit = DENSITY_MAX;
 		limit = "mica's table";
+	}
+	t0 = rdtsc();
+	while (n < fit && (all[n] = density_vm(bi, m, n + 1)))
+		n++;
 	klog("bench: vm_density %u\n", n);
 	if (budget)
 		klog("bench: vm_density_budget_kib %lu\n", (unsigned long)(budget >> 10));
 	klog("bench: vm_density_limit %s\n", limit);
-	klog("bench: vm_frames_each %lu\n",
-	     (unsigned long)(n ? (free_before - frame_pool_free_count(&bi->frames)) / n : 0));
+	klog("bench: vm_frames_each %lu\n", (unsigned long)each);
 	klog("bench: vm_create_each %lu\n", (unsigned long)(n ? (rdtsc() - t0) / n : 0));
+	st = (struct sched_stats){ 0, 0, 0, 0 };
+	gmem_low_water_reset();
 	sched_run(all, n, &st);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		ok += all[i]->state == VM_EXITED && all[i]->exit_code == 0;
+		density_free(bi, all[i]);
+	}
 	klog("bench: vm_density_ran_ok %u\n", ok);
+	klog("bench: vm_density_frames_peak %lu\n", (unsigned long)(free_before - gmem_low_water()));
 	klog("bench: vm_switch %lu\n", (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
 	return n - ok;
 }
