@@ -23,7 +23,7 @@ for iso in build/iso-bench-*.iso; do
 	name=$(basename "$iso" .iso)
 	name=${name#iso-bench-}
 	log=build/bench/$name.log
-	sh tools/bochs-run.sh --timeout 300 --log "$log" --bochs-log "build/bench/$name.bochs.log" "$iso"
+	sh tools/bochs-run.sh --timeout 1200 --log "$log" --bochs-log "build/bench/$name.bochs.log" "$iso"
 	found=0
 	while read -r metric v; do
 		value[$metric]=$v
