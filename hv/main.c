@@ -275,6 +275,7 @@ static unsigned run_density(struct boot_info *bi, const struct boot_module *m, u
 		klog("bench: vm_density_budget_kib %lu\n", (unsigned long)(budget >> 10));
 	klog("bench: vm_density_limit %s\n", limit);
 	klog("bench: vm_frames_each %lu\n", (unsigned long)each);
+	klog("bench: vm_struct_frames %lu\n", (unsigned long)VM_STRUCT_FRAMES);
 	klog("bench: vm_create_each %lu\n", (unsigned long)(n ? (rdtsc() - t0) / n : 0));
 	st = (struct sched_stats){ 0, 0, 0, 0 };
 	gmem_low_water_reset();
