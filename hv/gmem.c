@@ -67,6 +67,7 @@ static bool refill_one(void)
 
 void gmem_init(struct frame_pool *pool)
 {
+	memset(&gm, 0, sizeof(gm));
 	gm.pool = pool;
 	while (gm.nzeroed < GMEM_RESERVE && refill_one())
 		;
