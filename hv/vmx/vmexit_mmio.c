@@ -207,11 +207,11 @@ static enum exit_action ram_fault(struct vm *vm, uint64_t q, gpa_t gpa)
 	return RESUME;
 }
 
-enum exit_action vmexit_ept_violation(struct vcpu *v)
+/* An access to (gpa), beyond the VM's RAM: the local APIC's page, or no
+ * device at all. */
+static enum exit_action beyond_ram(struct vcpu *v, uint64_t q, uint64_t gpa)
 {
 	struct vm *vm = vm_of(v);
-	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
 	bool long64 = guest_64bit();
 	bool def32 = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & SEG_AR_DB;
 	uint64_t mask, val = 0;
@@ -220,8 +220,6 @@ enum exit_action vmexit_ept_violation(struct vcpu *v)
 	uint32_t v32;
 	unsigned n;
 
-	if (gpa < vm->mem_bytes)
-		return ram_fault(vm, q, gpa);
 	if (q & EPT_VIOLATION_INSN_FETCH)
 		return stop(v, q, gpa, "code cannot run there");
 	if ((q & EPT_VIOLATION_GLA_VALID) && !(q & EPT_VIOLATION_GLA_TRANSLATED))
@@ -256,4 +254,15 @@ enum exit_action vmexit_ept_violation(struct vcpu *v)
 					       x.reg_size, x.high_byte));
 	vmexit_skip(x.len);
 	return RESUME;
+}
+
+enum exit_action vmexit_ept_violation(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
+
+	/* The common case first: RAM the guest touches for the first time. */
+	if (gpa < vm_of(v)->mem_bytes)
+		return ram_fault(vm_of(v), q, gpa);
+	return beyond_ram(v, q, gpa);
 }
