@@ -5,6 +5,7 @@
  * from boot/boot.S with the loader's multiboot magic and information.
  */
 #include "hv/clock.h"
+#include "hv/gmem.h"
 #include "hv/intr.h"
 #include "hv/sched.h"
 #include "hv/selftest.h"
@@ -141,7 +142,8 @@ static const char *outcome(const struct vm *vm)
 }
 
 /* The end-of-run summary: one row per VM. Times are TSC ticks (under
- * Bochs: instructions). */
+ * Bochs: instructions); ram_kib is the RAM it held (touched), at most,
+ * in its last life, not its mem=. */
 static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 {
 	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s\n", "vm", "outcome", "code",
@@ -151,7 +153,7 @@ static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 
 		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu\n", vm->name,
 		     outcome(vm), vm->exit_code, vm->restarts, (unsigned long)vm->tsc_guest,
-		     (unsigned long)vm->tsc_host, (unsigned long)(vm->mem_bytes >> 10),
+		     (unsigned long)vm->tsc_host, (unsigned long)(vm->frames_ram_peak * (FRAME_SIZE >> 10)),
 		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready - vm->tsc_created : 0),
 		     (unsigned long)vm->tsc_recovered);
 	}
@@ -205,77 +207,101 @@ static unsigned run_guests(struct boot_info *bi)
 		summary(running, n, &st);
 	klog("%u VMs: %u exited with 0, %u failed, %u crashed; %lu frames free\n",
 	     ok + failed + crashed, ok, failed, crashed,
-	     (unsigned long)frame_pool_free_count(&bi->frames));
+	     (unsigned long)gmem_free_frames());
 	return failed + crashed;
 }
 
 /*
  * `density`: how many copies of a module, as VMs, fit in this machine's
- * memory, and do they all run? Creates VMs until memory runs out, or with
- * `density=SIZE` until the next would take the frames in use past SIZE,
- * runs them all at once, and prints the figures as "bench:" lines
- * (tools/bench.sh, tools/experiment.sh). The module is (m): the first
- * one, or the one marked `density`. Returns how many did not exit with 0.
+ * memory (or with `density=SIZE`, in SIZE bytes), all running at once to
+ * the end? A VM takes memory as it touches it, so one copy runs alone
+ * first: the most frames the machine had in use for it (its RAM at its
+ * peak, EPT tables, VMCS, FPU and APIC pages, its struct vm) is what each
+ * copy needs. Then as many copies as that fits are made and run together,
+ * every one able to reach its peak at the same time; the figures are
+ * "bench:" lines (tools/bench.sh, tools/experiment.sh). The module is (m):
+ * the first one, or the one marked `density`. Returns how many did not
+ * exit with 0.
  */
-#define DENSITY_MAX 512
+#define DENSITY_MAX 4096
 _Static_assert(DENSITY_MAX <= RUNQ_MAX && BOOT_MAX_MODULES <= RUNQ_MAX, "run queue too small");
-static struct vm density_vms[DENSITY_MAX];
+#define VM_STRUCT_FRAMES ((sizeof(struct vm) + FRAME_SIZE - 1) / FRAME_SIZE)
 
-/* Create VMs of module (m) in density_vms[] until (max) of them, memory
- * runs out, or (budget, if not 0) bytes of frames are in use; (*limit)
- * says which ended it. Returns how many there are. */
-static unsigned create_copies(struct boot_info *bi, const struct boot_module *m, unsigned max,
-			      uint64_t budget, const char **limit)
+/* A VM of the density count or of copies=, its struct in frames of its own
+ * (charged to it), or NULL. */
+static struct vm *density_vm(struct boot_info *bi, const struct boot_module *m, unsigned id)
 {
-	uint64_t free_before = frame_pool_free_count(&bi->frames);
-	unsigned n = 0;
+	hpa_t pa = frame_alloc_contig(&bi->frames, VM_STRUCT_FRAMES, FRAME_SIZE);
+	struct vm *vm = hpa_to_hva(pa);
 
-	*limit = "host memory";
-	while (n < max) {
-		if (vm_create(&density_vms[n], n + 1, &bi->frames, (const void *)(uintptr_t)m->start,
-			      m->end - m->start, m->cmdline, NULL, 0) != 0)
-			return n;
-		if (budget && (free_before - frame_pool_free_count(&bi->frames)) * FRAME_SIZE > budget) {
-			vm_destroy(&density_vms[n]);
-			*limit = "the budget";
-			return n;
-		}
-		n++;
-	}
-	*limit = "mica's table";
-	return n;
+	if (!pa)
+		return NULL;
+	memset(vm, 0, sizeof(*vm));
+	if (vm_create(vm, id, &bi->frames, (const void *)(uintptr_t)m->start, m->end - m->start,
+		      m->cmdline, NULL, 0) == 0)
+		return vm;
+	frame_free_contig(&bi->frames, pa, VM_STRUCT_FRAMES);
+	return NULL;
 }
 
-/* Run density_vms[0..n) at once; returns how many exited with 0. */
-static unsigned run_copies(unsigned n, struct sched_stats *st)
+static void density_free(struct boot_info *bi, struct vm *vm)
 {
-	static struct vm *all[DENSITY_MAX];
+	vm_destroy(vm);
+	frame_free_contig(&bi->frames, (hpa_t)(uintptr_t)vm, VM_STRUCT_FRAMES);
+}
+
+/* Run all[0..n) at once, then free them; returns how many exited with 0. */
+static unsigned run_copies(struct boot_info *bi, struct vm **all, unsigned n,
+			   struct sched_stats *st)
+{
 	unsigned ok = 0;
 
-	for (unsigned i = 0; i < n; i++)
-		all[i] = &density_vms[i];
 	sched_run(&boot_runq, all, n, st);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		ok += all[i]->state == VM_EXITED && all[i]->exit_code == 0;
+		density_free(bi, all[i]);
+	}
 	return ok;
 }
 
 static unsigned run_density(struct boot_info *bi, const struct boot_module *m, uint64_t budget)
 {
-	uint64_t free_before = frame_pool_free_count(&bi->frames), t0 = rdtsc();
+	static struct vm *all[DENSITY_MAX];
+	uint64_t free_before = gmem_free_frames(), each, fit, t0;
 	struct sched_stats st = { 0, 0, 0, 0 };
-	const char *limit;
-	unsigned n = create_copies(bi, m, DENSITY_MAX, budget, &limit), ok;
+	const char *limit = budget ? "the budget" : "host memory";
+	unsigned n = 0, ok = 0;
 
+	/* The probe: one copy alone, to its end. */
+	gmem_low_water_reset();
+	all[0] = density_vm(bi, m, 1);
+	if (all[0])
+		sched_run(&boot_runq, all, 1, &st);
+	each = free_before - gmem_low_water();
+	if (!all[0] || all[0]->state != VM_EXITED || all[0]->exit_code != 0)
+		each = 0;               /* no copy runs: none fits */
+	if (all[0])
+		density_free(bi, all[0]);
+	fit = each ? (budget ? budget / FRAME_SIZE : gmem_free_frames()) / each : 0;
+	if (fit > DENSITY_MAX) {
+		fit = DENSITY_MAX;
+		limit = "mica's table";
+	}
+	t0 = rdtsc();
+	while (n < fit && (all[n] = density_vm(bi, m, n + 1)))
+		n++;
 	klog("bench: vm_density %u\n", n);
 	if (budget)
 		klog("bench: vm_density_budget_kib %lu\n", (unsigned long)(budget >> 10));
 	klog("bench: vm_density_limit %s\n", limit);
-	klog("bench: vm_frames_each %lu\n",
-	     (unsigned long)(n ? (free_before - frame_pool_free_count(&bi->frames)) / n : 0));
+	klog("bench: vm_frames_each %lu\n", (unsigned long)each);
+	klog("bench: vm_struct_frames %lu\n", (unsigned long)VM_STRUCT_FRAMES);
 	klog("bench: vm_create_each %lu\n", (unsigned long)(n ? (rdtsc() - t0) / n : 0));
-	ok = run_copies(n, &st);
+	st = (struct sched_stats){ 0, 0, 0, 0 };
+	gmem_low_water_reset();
+	ok = run_copies(bi, all, n, &st);
 	klog("bench: vm_density_ran_ok %u\n", ok);
+	klog("bench: vm_density_frames_peak %lu\n", (unsigned long)(free_before - gmem_low_water()));
 	klog("bench: vm_switch %lu\n", (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
 	return n - ok;
 }
@@ -289,15 +315,17 @@ static unsigned run_density(struct boot_info *bi, const struct boot_module *m, u
  */
 static unsigned run_switch_bench(struct boot_info *bi, unsigned copies)
 {
+	static struct vm *all[DENSITY_MAX];
 	struct sched_stats st = { 0, 0, 0, 0 };
-	const char *limit;
-	unsigned n = create_copies(bi, &bi->modules[0], copies, 0, &limit), ok;
+	unsigned n = 0, ok;
 
+	while (n < copies && (all[n] = density_vm(bi, &bi->modules[0], n + 1)))
+		n++;
 	if (n < copies) {
-		klog("copies=%u: only %u VMs fit (limit: %s)\n", copies, n, limit);
+		klog("copies=%u: only %u VMs fit (limit: host memory)\n", copies, n);
 		machine_exit(EXIT_BAD_CONFIG);
 	}
-	ok = run_copies(n, &st);
+	ok = run_copies(bi, all, n, &st);
 	klog("bench: vm_switch_%u %lu\n", n,
 	     (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
 	klog("bench: vm_switch_%u_switches %lu\n", n, (unsigned long)st.switches);
@@ -412,6 +440,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	 * named above, says more than the missing VT-x: its code wins. */
 	if (vmx_probe() != 0 || vmx_on(&bi->frames) != 0)
 		machine_exit(status == EXIT_BAD_CONFIG ? EXIT_BAD_CONFIG : EXIT_NO_VTX);
+	gmem_init(&bi->frames);         /* guest RAM on demand, a reserve zeroed now */
 	if (apic_off > 0 && vmx_apic_access_on()) {
 		vmx_apic_access_disable();
 		klog("apic-access=off: guests' APIC accesses exit as EPT violations\n");

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* The most entries a run queue's timer heap holds: every VM of a run. */
-#define RUNQ_MAX 512
+#define RUNQ_MAX 4096
 
 /* A VM's place in a run queue, embedded in struct vm. */
 struct rq_entry {

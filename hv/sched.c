@@ -12,6 +12,7 @@
  * console list until its console queue drains; so choosing the next VM
  * costs the same with 2 VMs or 500.
  */
+#include "hv/gmem.h"
 #include "hv/sched.h"
 #include "hv/vconsole.h"
 #include "hv/vm.h"
@@ -144,6 +145,7 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 			while (rdtsc() < wake && !pumped) {
 				console_poll();
 				pumped = vconsole_pump();
+				gmem_idle();    /* zero frames for guest RAM */
 			}
 			left_at = rdtsc();
 			if (pumped)

@@ -105,7 +105,11 @@ struct vm {
 	bool nmi_pending;               /* pressed, not yet delivered */
 	bool break_state;               /* `break-state` (a test): spoil it at "ready" */
 	gpa_t image_start, image_end;   /* where the loaded kernel and modules lie */
-	uint64_t frames_ram, frames_tables;
+	/* Frames it holds: RAM, backed as the guest touches it (hv/gmem.c),
+	 * and EPT tables; the most RAM it held in this life, kept after it
+	 * stops; host_oom: a page could not be backed. */
+	uint64_t frames_ram, frames_tables, frames_ram_peak;
+	bool host_oom;
 
 	/* Scheduling (hv/sched.c). */
 	struct rq_entry rq;             /* its place in its CPU's run queue */

@@ -27,7 +27,7 @@ for iso in build/iso-bench-*.iso; do
 	# in a "# bochs: OPTIONS" line.
 	opts=$(sed -n 's/^# bochs: //p' "tests/iso/bench-$name.cfg" 2>/dev/null)
 	# shellcheck disable=SC2086
-	sh tools/bochs-run.sh --timeout 300 $opts --log "$log" --bochs-log "build/bench/$name.bochs.log" "$iso"
+	sh tools/bochs-run.sh --timeout 1200 $opts --log "$log" --bochs-log "build/bench/$name.bochs.log" "$iso"
 	found=0
 	while read -r metric v; do
 		value[$metric]=$v

@@ -96,12 +96,14 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		guest_test_probe(bi);
 	else if (strcmp(name, "exit-storm") == 0)
 		guest_exit_storm(bi);
+	else if (strcmp(name, "scan") == 0)
+		guest_test_scan(bi);
 	else if (strcmp(name, "bench-exits") == 0) {
 		guest_bench_exits();
 		return 0;
 	} else {
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, crash-loop, probe, fpu, nmi, hostile, bystander, regs, "
+		     "exception, crash-once, crash-loop, probe, scan, fpu, nmi, hostile, bystander, regs, "
 		     "regs-first, regs-hostile, bench-exits, exit-storm, fuzz, flood, share)\n", name);
 		return NO_SUCH_TEST;
 	}

@@ -1,8 +1,10 @@
 /*
  * vmexit_mmio.c - EPT violations: guest accesses to guest-physical
- * addresses that EPT does not map to RAM; and APIC-access exits, the
- * accesses to the local APIC's page where the CPU virtualizes it
- * (hv/vmx/apic_access.c). The instruction at RIP is
+ * addresses that EPT does not map. In the VM's RAM that is a page the
+ * guest had not touched: it is backed now (hv/gmem.c) and the access runs
+ * again. And APIC-access exits, the accesses to the local APIC's page
+ * where the CPU virtualizes it (hv/vmx/apic_access.c). Beyond its RAM,
+ * the instruction at RIP is
  * fetched through the guest's own page tables (hv/gwalk.c) and decoded
  * (MOV between memory and a register, eAX or an immediate, MOVZX from
  * memory)
@@ -19,6 +21,7 @@
  * "Instruction Format" (prefixes, REX, ModR/M, SIB, displacement,
  * immediate), "MOV", "MOVZX".
  */
+#include "hv/gmem.h"
 #include "hv/gwalk.h"
 #include "hv/rip.h"
 #include "hv/vdev.h"
@@ -194,6 +197,24 @@ static enum exit_action stop(struct vcpu *v, const char *exit, const char *kind,
 }
 
 /*
+ * Guest RAM not touched before: back it and run the access again. If the
+ * access was an IRET's that unblocked NMIs, they are blocked again, since
+ * the IRET runs again (SDM Vol. 3, "Exit Qualification for EPT
+ * Violations", bit 12, and "Resuming Guest Software after Handling an
+ * Exception"; KVM does the same).
+ */
+static enum exit_action ram_fault(struct vm *vm, uint64_t q, gpa_t gpa)
+{
+	if (gmem_fault(vm, gpa))
+		return STOP;            /* out of host memory: it said so */
+	if ((q & EPT_VIOLATION_NMI_UNBLOCKING) &&
+	    !(vmcs_read(VMCS_IDT_VECTORING_INFO) & VMCS_INTR_INFO_VALID))
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) |
+			   INTERRUPTIBILITY_BLOCKING_BY_NMI);
+	return RESUME;
+}
+
+/*
  * Carry out the instruction at RIP, which read (or, if (write), wrote)
  * guest-physical (gpa): on the APIC if it decodes the address, else as
  * the bus answers nothing. Returns NULL after skipping the instruction,
@@ -245,6 +266,9 @@ enum exit_action vmexit_ept_violation(struct vcpu *v)
 			   q & EPT_VIOLATION_INSN_FETCH ? "instruction fetch" : "read";
 	const char *why;
 
+	/* The common case first: RAM the guest touches for the first time. */
+	if (gpa < vm_of(v)->mem_bytes)
+		return ram_fault(vm_of(v), q, gpa);
 	if (q & EPT_VIOLATION_INSN_FETCH)
 		return stop(v, "EPT violation", kind, gpa, "code cannot run there");
 	if ((q & EPT_VIOLATION_GLA_VALID) && !(q & EPT_VIOLATION_GLA_TRANSLATED))

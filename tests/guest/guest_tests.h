@@ -67,6 +67,11 @@ unsigned guest_test_regs_hostile(const char *cmdline);
  * just above its RAM. Under mica that write must stop the VM alone. */
 void guest_test_probe(struct boot_info *bi);
 
+/* `test=scan ms=MS`: sleep MS ms while other VMs run and stop, then read
+ * every free frame: all must hold zeros (mica gives a VM only zeroed
+ * RAM, whoever held it before). Exit code 0, or 1 if one holds data. */
+void guest_test_scan(struct boot_info *bi);
+
 /* An unhandled exception: the kernel must dump registers and panic. */
 void guest_test_exception(void);
 

@@ -521,6 +521,25 @@ void guest_test_crash_loop(const char *cmdline)
 	live("crash-loop", before_deadline, &deadline);
 }
 
+void guest_test_scan(struct boot_info *bi)
+{
+	char val[CMDLINE_VAL_MAX];
+	uint64_t ms = 0, frames, dirty;
+
+	if (cmdline_get(bi->cmdline, "ms", val, sizeof(val)) &&
+	    (cmdline_parse_uint(val, &ms) || ms > 600000)) {
+		klog("test: ms=%s: give milliseconds from 0 to 600000\n", val);
+		return;
+	}
+	/* Its free frames stay untouched while it waits: mica backs them
+	 * only now, with what other VMs gave back meanwhile. */
+	time_sleep_ms(ms);
+	dirty = dirty_free_frames(bi, &frames);
+	klog("test: scan: %lu of %lu free frames hold data\n", (unsigned long)dirty,
+	     (unsigned long)frames);
+	machine_exit(dirty == 0 && frames > 0 ? EXIT_OK : EXIT_TEST_FAILED);
+}
+
 void guest_test_probe(struct boot_info *bi)
 {
 	uint64_t frames, top = bi->map.top, back;

@@ -35,6 +35,8 @@ UNIT_DEPS_memmap := lib/memmap.c lib/frame.c lib/fmt.c lib/string.c lib/multiboo
 # hv/: pure logic of the hypervisor.
 UNIT_TESTS += ept
 UNIT_DEPS_ept := hv/vmx/ept.c lib/frame.c lib/string.c
+UNIT_TESTS += gmem
+UNIT_DEPS_gmem := hv/gmem.c hv/vmx/ept.c lib/frame.c lib/string.c
 UNIT_TESTS += gwalk
 UNIT_DEPS_gwalk := hv/gwalk.c
 UNIT_TESTS += vmx_negotiate
