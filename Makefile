@@ -17,17 +17,19 @@ else
 Q := @
 endif
 
-# Cross toolchain: the host gcc works when it targets x86-64 ELF.
-TOOLPREFIX ?= $(shell if gcc -dumpmachine 2>/dev/null | grep -q '^x86_64-.*linux'; then echo ''; \
+# Cross toolchain: the host gcc works when it targets x86-64 ELF. Looked
+# for once, when a recipe first needs it: after tools/deps.sh has installed
+# gcc on a fresh machine, not when make reads this file.
+TOOLPREFIX ?= $(eval TOOLPREFIX := $(shell if gcc -dumpmachine 2>/dev/null | grep -q '^x86_64-.*linux'; then echo ''; \
 	elif x86_64-elf-gcc --version >/dev/null 2>&1; then echo 'x86_64-elf-'; \
-	else echo '*** Error: no x86-64 ELF gcc found; install gcc (Debian: apt-get install gcc)' 1>&2; echo 'none-'; fi)
-CC      := $(TOOLPREFIX)gcc
-LD      := $(TOOLPREFIX)ld
-OBJCOPY := $(TOOLPREFIX)objcopy
-OBJDUMP := $(TOOLPREFIX)objdump
-NM      := $(TOOLPREFIX)nm
-AR      := $(TOOLPREFIX)ar
-STRIP   := $(TOOLPREFIX)strip
+	else echo '*** Error: no x86-64 ELF gcc found; install gcc (Debian: apt-get install gcc)' 1>&2; echo 'none-'; fi))$(TOOLPREFIX)
+CC      = $(TOOLPREFIX)gcc
+LD      = $(TOOLPREFIX)ld
+OBJCOPY = $(TOOLPREFIX)objcopy
+OBJDUMP = $(TOOLPREFIX)objdump
+NM      = $(TOOLPREFIX)nm
+AR      = $(TOOLPREFIX)ar
+STRIP   = $(TOOLPREFIX)strip
 HOSTCC  ?= gcc
 
 # Freestanding kernel code: no SSE (no FPU state to save on exits), no red
@@ -237,7 +239,11 @@ $(BUILD)/linux/vmlinuz: | tools/linux-kernel.sh
 # flat binary whose header gives load addresses, one ELF32.
 FIXTURES := $(BUILD)/fixtures/tiny-kludge.bin $(BUILD)/fixtures/tiny-elf32.elf \
 	$(BUILD)/fixtures/tiny-taskswitch.bin $(BUILD)/fixtures/tiny-wrap.bin \
-	$(BUILD)/fixtures/tiny-wrap-elf32.elf
+	$(BUILD)/fixtures/tiny-wrap-elf32.elf $(BUILD)/fixtures/tiny-spin.bin
+$(BUILD)/fixtures/tiny-spin.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  NASM    $@"
+	$(Q)nasm -f bin -DKLUDGE -DSPIN -o $@ $<
 $(BUILD)/fixtures/tiny-kludge.bin: tests/fixtures/tiny.asm | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  NASM    $@"
@@ -269,7 +275,7 @@ $(BUILD)/fixtures/tiny-wrap-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-
 VPC_CFLAGS := -m32 -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-mno-sse -mno-mmx -mno-red-zone -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
-VPC_KERNELS := cpu apic mem low
+VPC_KERNELS := cpu apic mem low fault
 VPC_LIB := tests/vpc/entry.S tests/vpc/vpc.c lib/fmt.c lib/string.c
 VPC_ELFS := $(patsubst %,$(BUILD)/fixtures/vpc-%.elf,$(VPC_KERNELS))
 vpcobj = $(patsubst %,$(BUILD)/vpcobj/%.o,$(basename $(1)))

@@ -5,11 +5,13 @@
  * from boot/boot.S with the loader's multiboot magic and information.
  */
 #include "hv/clock.h"
+#include "hv/gmem.h"
 #include "hv/intr.h"
 #include "hv/sched.h"
 #include "hv/selftest.h"
 #include "hv/smp.h"
 #include "hv/vm.h"
+#include "hv/vmx/apic_access.h"
 #include "hv/vmx/vmx.h"
 #include "lib/boot_info.h"
 #include "lib/cmdline.h"
@@ -30,10 +32,14 @@ const char kernel_name[] = "mica";
 static char console_queue[64 * 1024];
 
 /* Options mica understands on its own command line (docs/configuration.md). */
-static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", "console",
-						 "smp", "ghostcpu", "badvmxon", NULL };
+static const char *const hv_options[] = { "selftest", "density", "copies", "hostirq", "hostnmi",
+					   "console", "apic-access", "smp", "ghostcpu", "badvmxon",
+					   NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
+
+/* The boot CPU's run queue (hv/runq.h): every run below uses it. */
+static struct runq boot_runq;
 
 /* A module with `for=NAME` is not a VM: it is a module of the VM called
  * NAME (a container image, say), handed to that guest as GRUB would. */
@@ -138,7 +144,8 @@ static const char *outcome(const struct vm *vm)
 }
 
 /* The end-of-run summary: one row per VM. Times are TSC ticks (under
- * Bochs: instructions). */
+ * Bochs: instructions); ram_kib is the RAM it held (touched), at most,
+ * in its last life, not its mem=. */
 static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 {
 	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s\n", "vm", "outcome", "code",
@@ -148,7 +155,7 @@ static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 
 		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu\n", vm->name,
 		     outcome(vm), vm->exit_code, vm->restarts, (unsigned long)vm->tsc_guest,
-		     (unsigned long)vm->tsc_host, (unsigned long)(vm->mem_bytes >> 10),
+		     (unsigned long)vm->tsc_host, (unsigned long)(vm->frames_ram_peak * (FRAME_SIZE >> 10)),
 		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready - vm->tsc_created : 0),
 		     (unsigned long)vm->tsc_recovered);
 	}
@@ -189,7 +196,7 @@ static unsigned run_guests(struct boot_info *bi)
 		}
 		running[n++] = vm;
 	}
-	sched_run(running, n, &st);
+	sched_run(&boot_runq, running, n, &st);
 	for (unsigned i = 0; i < n; i++) {
 		if (running[i]->state == VM_CRASHED)
 			crashed++;
@@ -202,56 +209,145 @@ static unsigned run_guests(struct boot_info *bi)
 		summary(running, n, &st);
 	klog("%u VMs: %u exited with 0, %u failed, %u crashed; %lu frames free\n",
 	     ok + failed + crashed, ok, failed, crashed,
-	     (unsigned long)frame_pool_free_count(&bi->frames));
+	     (unsigned long)gmem_free_frames());
 	return failed + crashed;
 }
 
 /*
  * `density`: how many copies of a module, as VMs, fit in this machine's
- * memory, and do they all run? Creates VMs until memory runs out, or with
- * `density=SIZE` until the next would take the frames in use past SIZE,
- * runs them all at once, and prints the figures as "bench:" lines
- * (tools/bench.sh, tools/experiment.sh). The module is (m): the first
- * one, or the one marked `density`. Returns how many did not exit with 0.
+ * memory (or with `density=SIZE`, in SIZE bytes), all running at once to
+ * the end? A VM takes memory as it touches it, so one copy runs alone
+ * first: the most frames the machine had in use for it (its RAM at its
+ * peak, EPT tables, VMCS, FPU and APIC pages, its struct vm) is what each
+ * copy needs. Then as many copies as that fits are made and run together,
+ * every one able to reach its peak at the same time; the figures are
+ * "bench:" lines (tools/bench.sh, tools/experiment.sh). The module is (m):
+ * the first one, or the one marked `density`. Returns how many did not
+ * exit with 0.
  */
-#define DENSITY_MAX 512
-static struct vm density_vms[DENSITY_MAX];
+#define DENSITY_MAX 4096
+_Static_assert(DENSITY_MAX <= RUNQ_MAX && BOOT_MAX_MODULES <= RUNQ_MAX, "run queue too small");
+#define VM_STRUCT_FRAMES ((sizeof(struct vm) + FRAME_SIZE - 1) / FRAME_SIZE)
+
+/* A VM of the density count or of copies=, its struct in frames of its own
+ * (charged to it), or NULL. */
+static struct vm *density_vm(struct boot_info *bi, const struct boot_module *m, unsigned id)
+{
+	hpa_t pa = frame_alloc_contig(&bi->frames, VM_STRUCT_FRAMES, FRAME_SIZE);
+	struct vm *vm = hpa_to_hva(pa);
+
+	if (!pa)
+		return NULL;
+	memset(vm, 0, sizeof(*vm));
+	if (vm_create(vm, id, &bi->frames, (const void *)(uintptr_t)m->start, m->end - m->start,
+		      m->cmdline, NULL, 0) == 0)
+		return vm;
+	frame_free_contig(&bi->frames, pa, VM_STRUCT_FRAMES);
+	return NULL;
+}
+
+static void density_free(struct boot_info *bi, struct vm *vm)
+{
+	vm_destroy(vm);
+	frame_free_contig(&bi->frames, (hpa_t)(uintptr_t)vm, VM_STRUCT_FRAMES);
+}
+
+/* Run all[0..n) at once, then free them; returns how many exited with 0. */
+static unsigned run_copies(struct boot_info *bi, struct vm **all, unsigned n,
+			   struct sched_stats *st)
+{
+	unsigned ok = 0;
+
+	sched_run(&boot_runq, all, n, st);
+	for (unsigned i = 0; i < n; i++) {
+		ok += all[i]->state == VM_EXITED && all[i]->exit_code == 0;
+		density_free(bi, all[i]);
+	}
+	return ok;
+}
 
 static unsigned run_density(struct boot_info *bi, const struct boot_module *m, uint64_t budget)
 {
 	static struct vm *all[DENSITY_MAX];
-	uint64_t free_before = frame_pool_free_count(&bi->frames), t0 = rdtsc();
+	uint64_t free_before = gmem_free_frames(), each, fit, t0;
 	struct sched_stats st = { 0, 0, 0, 0 };
-	const char *limit = "host memory";
+	const char *limit = budget ? "the budget" : "host memory";
 	unsigned n = 0, ok = 0;
 
-	while (n < DENSITY_MAX) {
-		if (vm_create(&density_vms[n], n + 1, &bi->frames, (const void *)(uintptr_t)m->start,
-			      m->end - m->start, m->cmdline, NULL, 0) != 0)
-			break;
-		if (budget && (free_before - frame_pool_free_count(&bi->frames)) * FRAME_SIZE > budget) {
-			vm_destroy(&density_vms[n]);
-			limit = "the budget";
-			break;
-		}
-		all[n] = &density_vms[n];
-		n++;
-	}
-	if (n == DENSITY_MAX)
+	/* The probe: one copy alone, to its end. */
+	gmem_low_water_reset();
+	all[0] = density_vm(bi, m, 1);
+	if (all[0])
+		sched_run(&boot_runq, all, 1, &st);
+	each = free_before - gmem_low_water();
+	if (!all[0] || all[0]->state != VM_EXITED || all[0]->exit_code != 0)
+		each = 0;               /* no copy runs: none fits */
+	if (all[0])
+		density_free(bi, all[0]);
+	fit = each ? (budget ? budget / FRAME_SIZE : gmem_free_frames()) / each : 0;
+	if (fit > DENSITY_MAX) {
+		fit = DENSITY_MAX;
 		limit = "mica's table";
+	}
+	t0 = rdtsc();
+	while (n < fit && (all[n] = density_vm(bi, m, n + 1)))
+		n++;
 	klog("bench: vm_density %u\n", n);
 	if (budget)
 		klog("bench: vm_density_budget_kib %lu\n", (unsigned long)(budget >> 10));
 	klog("bench: vm_density_limit %s\n", limit);
-	klog("bench: vm_frames_each %lu\n",
-	     (unsigned long)(n ? (free_before - frame_pool_free_count(&bi->frames)) / n : 0));
+	klog("bench: vm_frames_each %lu\n", (unsigned long)each);
+	klog("bench: vm_struct_frames %lu\n", (unsigned long)VM_STRUCT_FRAMES);
 	klog("bench: vm_create_each %lu\n", (unsigned long)(n ? (rdtsc() - t0) / n : 0));
-	sched_run(all, n, &st);
-	for (unsigned i = 0; i < n; i++)
-		ok += all[i]->state == VM_EXITED && all[i]->exit_code == 0;
+	st = (struct sched_stats){ 0, 0, 0, 0 };
+	gmem_low_water_reset();
+	ok = run_copies(bi, all, n, &st);
 	klog("bench: vm_density_ran_ok %u\n", ok);
+	klog("bench: vm_density_frames_peak %lu\n", (unsigned long)(free_before - gmem_low_water()));
 	klog("bench: vm_switch %lu\n", (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
 	return n - ok;
+}
+
+/*
+ * mica's `copies=N` option (make bench): instead of a run, N VMs of the
+ * first module at once, and what a switch between them costs on average,
+ * as "bench: vm_switch_N" (tools/bench.sh). A bad N, or fewer VMs than N
+ * created, ends the boot with one line. Returns how many did not exit
+ * with 0.
+ */
+static unsigned run_switch_bench(struct boot_info *bi, unsigned copies)
+{
+	static struct vm *all[DENSITY_MAX];
+	struct sched_stats st = { 0, 0, 0, 0 };
+	unsigned n = 0, ok;
+
+	while (n < copies && (all[n] = density_vm(bi, &bi->modules[0], n + 1)))
+		n++;
+	if (n < copies) {
+		klog("copies=%u: only %u VMs fit (limit: host memory)\n", copies, n);
+		machine_exit(EXIT_BAD_CONFIG);
+	}
+	ok = run_copies(bi, all, n, &st);
+	klog("bench: vm_switch_%u %lu\n", n,
+	     (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
+	klog("bench: vm_switch_%u_switches %lu\n", n, (unsigned long)st.switches);
+	return n - ok;
+}
+
+/* `copies=N`: N, from 1 to DENSITY_MAX; 0 without the option. A bad N
+ * ends the boot with one line. */
+static unsigned copies_wanted(const struct boot_info *bi)
+{
+	char val[CMDLINE_VAL_MAX];
+	uint64_t n;
+
+	if (!cmdline_get(bi->cmdline, "copies", val, sizeof(val)))
+		return 0;
+	if (cmdline_parse_uint(val, &n) || n < 1 || n > DENSITY_MAX || !bi->nmodules) {
+		klog("copies=%s: give a number of VMs from 1 to %u, and a module\n", val, DENSITY_MAX);
+		machine_exit(EXIT_BAD_CONFIG);
+	}
+	return (unsigned)n;
 }
 
 /*
@@ -261,6 +357,21 @@ static unsigned run_density(struct boot_info *bi, const struct boot_module *m, u
  * Returns true if the option is there, with (*budget) 0 for the bare
  * form. A bad SIZE ends the boot with one line.
  */
+/* `apic-access=off`: guests' APIC accesses exit as EPT violations even
+ * where the CPU could virtualize them, so that both paths can be tested.
+ * 1 for off, 0 for on (the default), -1 after one line for a bad value. */
+static int apic_access_off(const char *cmdline)
+{
+	char val[CMDLINE_VAL_MAX];
+
+	if (!cmdline_get(cmdline, "apic-access", val, sizeof(val)) || strcmp(val, "on") == 0)
+		return 0;
+	if (strcmp(val, "off") == 0)
+		return 1;
+	klog("apic-access=%s: give on or off\n", val);
+	return -1;
+}
+
 static bool density_wanted(struct boot_info *bi, uint64_t *budget, const struct boot_module **m)
 {
 	char val[CMDLINE_VAL_MAX];
@@ -298,7 +409,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	struct boot_info *bi;
 	const struct boot_module *density_module;
 	uint64_t density_budget;
-	int status = EXIT_OK;
+	unsigned copies;
+	int status = EXIT_OK, apic_off;
 
 	console_init();                 /* COM1: from here on we can speak */
 	console_use_buffer(console_queue, sizeof(console_queue));
@@ -325,6 +437,9 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	}
 	if (check_modules(bi))          /* the guests we were given */
 		status = EXIT_BAD_CONFIG;
+	apic_off = apic_access_off(bi->cmdline);
+	if (apic_off < 0)
+		status = EXIT_BAD_CONFIG;
 	/* VT-x and EPT, or a clear refusal; a bad configuration, already
 	 * named above, says more than the missing VT-x: its code wins. */
 	if (vmx_probe() != 0 || vmx_on(&bi->frames) != 0) {
@@ -333,7 +448,15 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	}
 	smp_vmx_on(&bi->frames);        /* every other CPU into VMX operation */
 	smp_report();
-	if (density_wanted(bi, &density_budget, &density_module)) {
+	gmem_init(&bi->frames);         /* guest RAM on demand, a reserve zeroed now */
+	if (apic_off > 0 && vmx_apic_access_on()) {
+		vmx_apic_access_disable();
+		klog("apic-access=off: guests' APIC accesses exit as EPT violations\n");
+	}
+	if ((copies = copies_wanted(bi))) {
+		if (run_switch_bench(bi, copies))
+			status = EXIT_TEST_FAILED;
+	} else if (density_wanted(bi, &density_budget, &density_module)) {
 		/* `density=SIZE`: the run, then the count within SIZE. */
 		if (density_budget && run_guests(bi) && status == EXIT_OK)
 			status = EXIT_TEST_FAILED;

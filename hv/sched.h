@@ -1,5 +1,5 @@
 /*
- * sched.h - time slicing of every runnable VM on the one physical CPU,
+ * sched.h - time slicing of every runnable VM on a physical CPU,
  * and what happens when a VM stops (report, restart policy).
  */
 #ifndef HV_SCHED_H
@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+struct runq;
 struct vm;
 
 struct sched_stats {
@@ -17,11 +18,13 @@ struct sched_stats {
 };
 
 /*
- * Run (vms[0..n)), all created, round-robin: each runs until its slice
- * ends, it halts waiting for an interrupt, or it stops. A halted VM waits
- * off the CPU until its next device event. A VM that stops is reported and
- * restarted as its policy says, or destroyed. Returns when none is left.
+ * Run (vms[0..n)), all created (n at most RUNQ_MAX), round-robin on this
+ * CPU with its run queue (q), which it empties first: each runs until its
+ * slice ends, it halts waiting for an interrupt, or it stops. A halted VM
+ * waits off the CPU until its next device event. A VM that stops is
+ * reported and restarted as its policy says, or destroyed. Returns when
+ * none is left.
  */
-void sched_run(struct vm **vms, unsigned n, struct sched_stats *st);
+void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *st);
 
 #endif /* HV_SCHED_H */

@@ -22,7 +22,48 @@
  * mica's lines about its end. */
 #define STOP_MARGIN 2048
 
-static unsigned next_vm;        /* round-robin: the VM to serve first next time */
+/* The VMs with lines queued, in the order the pump serves them: a VM is
+ * on it exactly while its UART holds a complete line, so a VM rebuilt
+ * (which clears struct vm) is never on it. mica has one console, for
+ * every CPU. */
+static struct vm *first, *last;
+static unsigned listed;
+
+static void unlist(struct vm *vm)
+{
+	if (!vm->console_listed)
+		return;
+	if (vm->console_prev)
+		vm->console_prev->console_next = vm->console_next;
+	else
+		first = vm->console_next;
+	if (vm->console_next)
+		vm->console_next->console_prev = vm->console_prev;
+	else
+		last = vm->console_prev;
+	vm->console_prev = vm->console_next = NULL;
+	vm->console_listed = false;
+	listed--;
+}
+
+static void list_last(struct vm *vm)
+{
+	vm->console_prev = last;
+	vm->console_next = NULL;
+	if (last)
+		last->console_next = vm;
+	else
+		first = vm;
+	last = vm;
+	vm->console_listed = true;
+	listed++;
+}
+
+void vconsole_queued(struct vm *vm)
+{
+	if (!vm->console_listed)
+		list_last(vm);
+}
 
 /* "[name] " + text + "\n" */
 static size_t line_cost(const struct vm *vm, int len)
@@ -60,27 +101,29 @@ static bool move_line(struct vm *vm, size_t keep, size_t backlog)
 	return true;
 }
 
-uint64_t vconsole_pump(struct vm **vms, unsigned n)
+uint64_t vconsole_pump(void)
 {
 	uint64_t start = rdtsc(), t = start;
 	bool moved = true;
 
-	if (!n)
-		return 0;
-	while (moved) {
-		unsigned first = next_vm % n;
+	while (moved && first) {
+		unsigned round = listed;
 
 		moved = false;
-		for (unsigned k = 0; k < n; k++) {
-			unsigned i = (first + k) % n;
+		for (unsigned k = 0; k < round; k++) {
+			struct vm *vm = first;
+			bool took = move_line(vm, 0, VCONSOLE_BACKLOG);
 			uint64_t now;
 
-			if (!move_line(vms[i], 0, VCONSOLE_BACKLOG))
+			/* Served: to the end of the line, or off it. */
+			unlist(vm);
+			if (vm->uart.lines)
+				list_last(vm);
+			if (!took)
 				continue;
 			moved = true;
-			next_vm = (i + 1) % n;
 			now = rdtsc();
-			vms[i]->tsc_host += now - t;    /* its line, its cost */
+			vm->tsc_host += now - t;        /* its line, its cost */
 			t = now;
 		}
 	}
@@ -95,6 +138,8 @@ void vconsole_stop(struct vm *vm)
 	vuart_flush(&vm->uart);
 	while (move_line(vm, STOP_MARGIN, SIZE_MAX))
 		;
+	if (!vm->uart.lines)
+		unlist(vm);
 }
 
 void vconsole_drain(struct vm **vms, unsigned n)
@@ -104,6 +149,7 @@ void vconsole_drain(struct vm **vms, unsigned n)
 		while (vms[i]->uart.lines)
 			if (!move_line(vms[i], 0, SIZE_MAX))
 				console_flush();        /* room for the next line */
+		unlist(vms[i]);
 	}
 }
 

@@ -24,15 +24,19 @@ struct vm;
  * a container's recovery measured 12.9 M instructions instead of 45 k.) */
 #define VCONSOLE_BACKLOG (32 * 1024)
 
+/* (vm)'s UART queued a complete line: it is among the VMs the pump
+ * serves until its queue is empty. Called for each line (hv/vdev.c). */
+void vconsole_queued(struct vm *vm);
+
 /*
- * Move complete lines from the queues of (vms[0..n)) to mica's console,
- * round-robin, one line per VM per round, from the VM after the one served
- * last, while the console holds less than VCONSOLE_BACKLOG bytes.
- * Each line's cost is charged to its VM (tsc_host). Returns the TSC spent,
- * 0 if no line moved.
+ * Move complete lines from the queues of the VMs that have some to mica's
+ * console, round-robin, one line per VM per round, while the console holds
+ * less than VCONSOLE_BACKLOG bytes. Each line's cost is charged to its VM
+ * (tsc_host). Returns the TSC spent, 0 if no line moved. Its cost grows
+ * with the VMs that have lines, not with all VMs.
  * Called by the scheduler between turns and while every VM waits.
  */
-uint64_t vconsole_pump(struct vm **vms, unsigned n);
+uint64_t vconsole_pump(void);
 
 /*
  * The VM stopped: end its last line and move its queued lines to mica's

@@ -5,15 +5,15 @@
  * claims reads as all ones and ignores writes, like an empty ISA bus.
  */
 #include "hv/clock.h"
+#include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "lib/cpuid.h"
 #include "lib/x86.h"
 
-#define QEMU_DEBUG_EXIT_PORT 0xf4       /* isa-debug-exit: a write ends the VM */
-
 static void console_line(void *ctx, const char *line, size_t len)
 {
+	vconsole_queued(ctx);   /* hv/vconsole.c moves it to mica's console */
 	vm_console_line(ctx, line, len);
 }
 
@@ -51,7 +51,7 @@ void vdev_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value, uint6
 	} else if (vpic_port(port)) {
 		vpic_out(&vm->pic, port, (uint8_t)value);
 		vm->irq_check = true;   /* an EOI or unmask may free a request */
-	} else if (port == QEMU_DEBUG_EXIT_PORT) {
+	} else if (port == VDEV_EXIT_PORT) {
 		vm_exit(vm, (int)(value & 0xff));
 	}
 	/* Other ports (POST codes at 0x80, Bochs' 0x8900, ...) are ignored. */

@@ -11,6 +11,15 @@
 #include "hv/vm.h"
 
 #define VDEV_NO_EVENT UINT64_MAX
+#define VDEV_EXIT_PORT 0xf4     /* QEMU's isa-debug-exit: a write ends the VM */
+
+/* Ports whose accesses move no device event and raise no interrupt: the
+ * UART's (it has no interrupt) and the exit port. The exit fast path
+ * (hv/vmx/vmexit_fast.c) serves them between device events. */
+static inline bool vdev_port_quiet(uint16_t port)
+{
+	return vuart_port(port) || port == VDEV_EXIT_PORT;
+}
 
 /* Power-on state of every device of (vm). */
 void vdev_init(struct vm *vm);

@@ -8,6 +8,8 @@
  */
 #include <stdarg.h>
 #include "hv/clock.h"
+#include "hv/gmem.h"
+#include "hv/guest_cmdline.h"
 #include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
@@ -47,8 +49,12 @@ void *gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len)
 
 	if (len == 0 || gpa + len < gpa || gpa + len > vm->mem_bytes)
 		return NULL;
-	if (ept_translate(&vm->ept, gpa, &hpa, NULL, &page))
-		return NULL;
+	if (ept_translate(&vm->ept, gpa, &hpa, NULL, &page)) {
+		/* RAM not touched yet: mica's access backs it, as the guest's
+		 * own would (hv/gmem.c). */
+		if (gmem_fault(vm, gpa) || ept_translate(&vm->ept, gpa, &hpa, NULL, &page))
+			return NULL;
+	}
 	if ((gpa & (page - 1)) + len > page)
 		return NULL;    /* crosses into another host run: use the copy helpers */
 	return hpa_to_hva(hpa);
@@ -89,62 +95,11 @@ int vm_copy_from_guest(struct vm *vm, void *dst, gpa_t gpa, uint64_t len)
 	return copy(vm, gpa, dst, len, false);
 }
 
-static int zero_guest(struct vm *vm, gpa_t gpa, uint64_t len)
-{
-	static const uint8_t zeros[256];
-
-	while (len) {
-		uint64_t n = len < sizeof(zeros) ? len : sizeof(zeros);
-
-		if (vm_copy_to_guest(vm, gpa, zeros, n))
-			return -1;
-		gpa += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/*
- * Back [0, mem_bytes) with frames: 2 MiB runs where they line up (one EPT
- * leaf each, fewer TLB misses), single frames elsewhere. Every frame is
- * zeroed: a VM never sees what an earlier VM left.
- */
-static int alloc_ram(struct vm *vm)
-{
-	gpa_t gpa = 0;
-
-	while (gpa < vm->mem_bytes) {
-		uint64_t left = vm->mem_bytes - gpa, size = EPT_PAGE_4K;
-		hpa_t hpa = 0;
-
-		if (vmx.ept_2m && left >= EPT_PAGE_2M && !(gpa & (EPT_PAGE_2M - 1))) {
-			hpa = frame_alloc_contig(vm->pool, EPT_PAGE_2M / FRAME_SIZE, EPT_PAGE_2M);
-			if (hpa)
-				size = EPT_PAGE_2M;
-		}
-		if (!hpa)
-			hpa = frame_alloc(vm->pool);
-		if (!hpa)
-			return -1;
-		memset(hpa_to_hva(hpa), 0, size);
-		if (ept_map(&vm->ept, gpa, hpa, size, EPT_RWX)) {
-			if (size == EPT_PAGE_2M)
-				frame_free_contig(vm->pool, hpa, size / FRAME_SIZE);
-			else
-				frame_free(vm->pool, hpa);
-			return -1;
-		}
-		vm->frames_ram += size / FRAME_SIZE;
-		gpa += size;
-	}
-	return 0;
-}
-
+/* A page of the VM's RAM goes back, to be zeroed before its next use. */
 static int free_leaf(void *ctx, gpa_t gpa, hpa_t hpa, uint64_t size, uint64_t perms)
 {
-	struct vm *vm = ctx;
-
-	frame_free_contig(vm->pool, hpa, size / FRAME_SIZE);
+	for (uint64_t off = 0; off < size; off += FRAME_SIZE)
+		gmem_release(hpa + off);
 	return 0;
 }
 
@@ -181,8 +136,9 @@ static int load_segment(void *ctx, const struct elf_segment *s)
 
 	if (place(c->vm, "an ELF segment", s->paddr, s->memsz, c->err, c->errlen))
 		return -1;
-	if (vm_copy_to_guest(c->vm, s->paddr, c->elf->data + s->offset, s->filesz) ||
-	    zero_guest(c->vm, s->paddr + s->filesz, s->memsz - s->filesz))
+	/* Only the file's bytes: the rest (.bss) is RAM not touched yet,
+	 * which reads as zero (hv/gmem.c). */
+	if (vm_copy_to_guest(c->vm, s->paddr, c->elf->data + s->offset, s->filesz))
 		return -1;
 	return 0;
 }
@@ -207,8 +163,7 @@ static int load_kludge(struct vm *vm, const uint8_t *image, size_t len,
 		return -1;
 	}
 	if (place(vm, "the image", h->load_addr, bss_end - h->load_addr, err, n) ||
-	    vm_copy_to_guest(vm, h->load_addr, image + file_off, load_end - h->load_addr) ||
-	    zero_guest(vm, load_end, bss_end - load_end))
+	    vm_copy_to_guest(vm, h->load_addr, image + file_off, load_end - h->load_addr))
 		return -1;
 	*entry = h->entry_addr;
 	return 0;
@@ -332,9 +287,10 @@ static int build_mbi(struct vm *vm, gpa_t base, const char *cmdline, const struc
 						   MULTIBOOT_MEMORY_AVAILABLE };
 	strlcpy(b.loader, LOADER_NAME, sizeof(b.loader));
 
-	/* The command lines share the string area, each NUL-terminated. */
+	/* The command lines share the string area, each NUL-terminated, each
+	 * as GRUB gives it: mica's own keys are mica's, not the guest's. */
 	b.info.cmdline = strings + used;
-	used += strlcpy(b.strings + used, cmdline, sizeof(b.strings) - used) + 1;
+	used += guest_cmdline(cmdline, b.strings + used, sizeof(b.strings) - used) + 1;
 	for (unsigned i = 0; i < nmods; i++) {
 		if (used >= sizeof(b.strings))
 			return -1;
@@ -342,7 +298,8 @@ static int build_mbi(struct vm *vm, gpa_t base, const char *cmdline, const struc
 			.mod_start = placed[i], .mod_end = placed[i] + mods[i].len,
 			.cmdline = strings + used,
 		};
-		used += strlcpy(b.strings + used, mods[i].cmdline, sizeof(b.strings) - used) + 1;
+		used += guest_cmdline(mods[i].cmdline, b.strings + used,
+				      sizeof(b.strings) - used) + 1;
 	}
 	if (used > sizeof(b.strings))
 		return -1;
@@ -428,7 +385,8 @@ static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t
 	return 0;
 }
 
-/* mica's own keys on a module's command line; the guest sees them too. */
+/* mica's own keys on a module's command line (hv/guest_cmdline.c lists
+ * them all; the guest never sees them). */
 static int parse_options(struct vm *vm, unsigned id, const char *cmdline, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];
@@ -462,7 +420,6 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	char err[200] = "";
 	gpa_t placed[VM_MAX_MODULES], mbi;
 	uint32_t entry = 0;
-	uint64_t free_bytes = frame_pool_free_count(pool) * FRAME_SIZE;
 
 	unsigned restarts = vm->restarts, streak = vm->backoff_streak; /* kept by a restart */
 
@@ -491,17 +448,15 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	}
 	memcpy(vm->mods, mods, nmods * sizeof(*mods));
 	vm->nmods = nmods;
-	if (vm->mem_bytes > free_bytes) {
-		fmt_snprintf(err, sizeof(err), "mem=%lu MiB, but only %lu MiB are free",
-			     (unsigned long)(vm->mem_bytes >> 20), (unsigned long)(free_bytes >> 20));
+	/* mem= is what the guest may touch, not what it takes now: its RAM
+	 * is backed page by page as it is touched (hv/gmem.c), and a guest
+	 * that touches more than the host has left ends with a line. Only
+	 * the EPT root is made here; the tables below it come with the
+	 * pages. */
+	if (ept_init(&vm->ept, pool, vmx.ept_2m) && (!gmem_reclaim() ||
+						      ept_init(&vm->ept, pool, vmx.ept_2m))) {
+		fmt_snprintf(err, sizeof(err), "out of host memory for its EPT root");
 		goto fail_early;
-	}
-	if (ept_init(&vm->ept, pool, vmx.ept_2m))
-		goto fail_early;
-	if (alloc_ram(vm)) {
-		fmt_snprintf(err, sizeof(err), "out of memory for %lu MiB of guest RAM",
-			     (unsigned long)(vm->mem_bytes >> 20));
-		goto fail;
 	}
 	if (load_kernel(vm, image, image_len, &entry, err, sizeof(err)) ||
 	    load_modules(vm, mods, nmods, placed, err, sizeof(err)))
@@ -518,6 +473,8 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 		goto fail;
 	}
 	vdev_init(vm);
+	if (frame_pool_free_count(pool) < 8)
+		gmem_reclaim();         /* the vCPU's pages come from the pool */
 	if (vmx_vcpu_init(&vm->vcpu, pool, ept_eptp(&vm->ept), (uint16_t)id, entry, (uint32_t)mbi)) {
 		fmt_snprintf(err, sizeof(err), "could not set up its vCPU");
 		goto fail;
@@ -528,6 +485,8 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	return 0;
 
 fail:
+	if (vm->host_oom)
+		fmt_snprintf(err, sizeof(err), "out of host memory for its image and modules");
 	vm_destroy(vm);
 fail_early:
 	klog("vm %s: not created: %s\n", vm->name[0] ? vm->name : "?", err);
@@ -643,6 +602,7 @@ void vm_report(const struct vm *vm)
 	else if (unbacked[0])
 		klog("vm %s: crashed%s\n", vm->name, unbacked);
 	vmx_vcpu_print_exits(&vm->vcpu);
+	/* RAM: what it held when it stopped (backed as it touched it). */
 	klog("vm %s: memory: %lu KiB RAM, %lu KiB EPT tables, 4 KiB VMCS; console %lu bytes\n",
 	     vm->name, (unsigned long)(vm->frames_ram * 4), (unsigned long)(vm->frames_tables * 4),
 	     (unsigned long)vm->uart.bytes);
@@ -652,7 +612,7 @@ void vm_destroy(struct vm *vm)
 {
 	vmx_vcpu_destroy(&vm->vcpu, vm->pool);
 	if (vm->ept.pml4) {
-		ept_foreach_leaf(&vm->ept, free_leaf, vm);
+		ept_foreach_leaf(&vm->ept, free_leaf, NULL);
 		ept_destroy(&vm->ept);
 	}
 	vm->frames_ram = 0;

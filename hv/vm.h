@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/runq.h"
 #include "hv/types.h"
 #include "hv/vlapic.h"
 #include "hv/vpic.h"
@@ -89,6 +90,8 @@ struct vm {
 	struct ept ept;
 	struct vcpu vcpu;               /* one vCPU per VM */
 	struct vuart uart;              /* COM1 of this VM */
+	struct vm *console_prev, *console_next; /* hv/vconsole.c: lines queued */
+	bool console_listed;
 	struct vpit pit;                /* its timer, */
 	struct vpic pic;                /* and interrupt controllers (hv/vdev.c) */
 	bool irq_check;                 /* the PIC or APIC changed: look for a deliverable IRQ */
@@ -102,9 +105,14 @@ struct vm {
 	bool nmi_pending;               /* pressed, not yet delivered */
 	bool break_state;               /* `break-state` (a test): spoil it at "ready" */
 	gpa_t image_start, image_end;   /* where the loaded kernel and modules lie */
-	uint64_t frames_ram, frames_tables;
+	/* Frames it holds: RAM, backed as the guest touches it (hv/gmem.c),
+	 * and EPT tables; the most RAM it held in this life, kept after it
+	 * stops; host_oom: a page could not be backed. */
+	uint64_t frames_ram, frames_tables, frames_ram_peak;
+	bool host_oom;
 
 	/* Scheduling (hv/sched.c). */
+	struct rq_entry rq;             /* its place in its CPU's run queue */
 	uint64_t slice_tsc;             /* `slice=`: TSC ticks per turn on the CPU */
 	uint64_t cpu_limit_tsc;         /* `cpu-limit=`: CPU time it may have, or 0 */
 	unsigned cpu_limit_ms;

@@ -161,8 +161,9 @@ boot_bochs() {
 	log=$(_log "$1")
 	SKIP_REASON=
 	_booted "$log"
+	# BOCHS_MEM=MiB: a machine with that much memory (512 by default).
 	sh "$ROOT/tools/bochs-run.sh" --timeout "$2" --cpus "${CPUS:-1}" --log "$log" \
-		--bochs-log "$log.bochs" "$3" \
+		--bochs-log "$log.bochs" ${BOCHS_MEM:+--mem "$BOCHS_MEM"} "$3" \
 		</dev/null 2>"$log.launcher"
 	STATUS=$?
 	# Bochs (2.7, 3.0) logs a VM entry it refused or found wrong as

@@ -1,7 +1,10 @@
 #!/bin/sh
 # deps.sh - check that every tool mica needs is here (Debian 12 package names).
 #
-# usage: tools/deps.sh
+# usage: tools/deps.sh [--list]
+#
+# --list prints every package it checks for, one line each, and nothing else
+# (tools/fresh-debian.sh records it beside its measured install).
 #
 # Prints nothing when all is present. Otherwise it names the missing packages:
 # as root it installs them with apt-get, without recommended packages, one
@@ -12,6 +15,8 @@
 set -u
 
 # Each check: a command name, or a path that must exist; then its package.
+# gcc only recommends libc6-dev, which the host unit tests need (their libc
+# headers), so it is checked on its own.
 CHECKS='
 gcc                                       gcc
 ld                                        binutils
@@ -29,6 +34,7 @@ bochs                                     bochs
 bochs-term-plugin                         bochs-term
 qemu-system-x86_64                        qemu-system-x86
 /usr/include/cmocka.h                     libcmocka-dev
+/usr/include/setjmp.h                     libc6-dev
 gnuplot                                   gnuplot-nox
 cpio                                      cpio
 script                                    bsdutils
@@ -56,6 +62,11 @@ missing() { # the packages of the checks that fail, each once
 		[ -z "$check" ] || present "$check" || echo "$package"
 	done | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//'
 }
+
+if [ "${1:-}" = --list ]; then
+	echo "$CHECKS" | awk 'NF { print $2 }' | awk '!seen[$0]++'
+	exit 0
+fi
 
 need=$(missing)
 [ -n "$need" ] || exit 0

@@ -17,7 +17,9 @@
 #   --runs DIR where booted runs go and logs are taken from (default build/docs)
 #   NAME=LOG   a run's serial log: baseline=, experiment=, bench-exits=,
 #              bench-containers=, kernel-bug=, or a QEMU run's name
-#              (default: those of DIR)
+#              (default: those of DIR); or fresh=, the record of
+#              tools/fresh-debian.sh (default: docs/fresh-debian.log, unless
+#              --qemu), the README's install and timings on a fresh Debian 12
 #   FILE       the files to write or check (default README.md docs/*.md)
 #
 # Under Bochs RDTSC counts instructions, so the same code gives the same
@@ -34,7 +36,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 # The QEMU runs: NAME, then tools/qemu-run.sh's IMAGE CMDLINE [MODULE ARGS]...
-# (an empty argument as ""); each must end with exit code 0.
+# (an empty argument as ""); each must end with exit code 0, except the
+# script errors (qemu-error-*), which end with 2, the code of a bad script.
 qemu_runs='
 qemu-hello build/guest32.elf "containers app=hello" build/apps.cpio ""
 qemu-restart build/guest32.elf "containers script=tests:run/restart.run" build/apps.cpio "" build/tests.cpio ""
@@ -44,9 +47,14 @@ qemu-kbug build/guest32.elf "containers script=tests:run/kernel-bug.run" build/a
 bare-hello build/guest32.elf "app=hello"
 bare-cpu build/guest32.elf "app=cpu"
 bare-clock build/guest32.elf "app=clock"
+qemu-error-program build/guest32.elf "containers app=nosuch" build/apps.cpio "" build/tests.cpio ""
+qemu-error-image build/guest32.elf "containers image=nothere" build/apps.cpio "" build/tests.cpio ""
+qemu-error-option build/guest32.elf "containers replicas=0" build/apps.cpio "" build/tests.cpio ""
+qemu-error-script build/guest32.elf "containers script=run/nothere.run" build/apps.cpio "" build/tests.cpio ""
 '
 qemu_names=$(echo "$qemu_runs" | awk 'NF { print $1 }')
 bochs_names="baseline experiment bench-exits bench-containers kernel-bug"
+fresh_record=docs/fresh-debian.log
 
 usage="usage: $0 [--check] [--boot | --qemu] [--runs DIR] [NAME=LOG]... [FILE]..."
 mode=write
@@ -63,7 +71,7 @@ while [ $# -gt 0 ]; do
 	--runs) [ $# -ge 2 ] || { echo "$usage" >&2; exit 1; }; runs=$2; shift ;;
 	-*) echo "$usage" >&2; exit 1 ;;
 	*=*)
-		case " $bochs_names $(echo $qemu_names) " in
+		case " $bochs_names $(echo $qemu_names) fresh " in
 		*" ${a%%=*} "*) log[${a%%=*}]=${a#*=} ;;
 		*) echo "docs: no run named ${a%%=*} (runs: $bochs_names $(echo $qemu_names))" >&2; exit 1 ;;
 		esac
@@ -96,9 +104,10 @@ if [ -n "$boot" ]; then
 		[ -n "$name" ] || continue
 		eval "set -- $args"
 		sh tools/qemu-run.sh --icount --timeout 120 --log "$runs/$name.log" "$@" </dev/null >/dev/null 2>"$runs/$name.err"
-		status=$?
-		if [ $status != 0 ]; then
-			echo "docs: the QEMU run $name ended with status $status, not 0; see $runs/$name.log and $runs/$name.err" >&2
+		status=$? code=0
+		case $name in qemu-error-*) code=2 ;; esac
+		if [ $status != $code ]; then
+			echo "docs: the QEMU run $name ended with status $status, not $code; see $runs/$name.log and $runs/$name.err" >&2
 			exit 1
 		fi
 	done || exit 1
@@ -110,6 +119,7 @@ if [ ${#log[@]} = 0 ]; then
 	for name in $names; do
 		[ ! -f "$runs/$name.log" ] || log[$name]=$runs/$name.log
 	done
+	[ "$boot" = qemu ] || [ ! -f "$fresh_record" ] || log[fresh]=$fresh_record
 	if [ ${#log[@]} = 0 ]; then
 		echo "docs: no runs in $runs/: use --boot (make docs does)" >&2
 		exit 1
@@ -152,6 +162,18 @@ if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
 	} >"$tmp/blocks/run-excerpt"
 fi
 
+# The script errors, one line of each run, in one block.
+errors=$(echo "$qemu_names" | grep '^qemu-error-')
+if [ -n "$errors" ] && [ -z "$(for n in $errors; do [ -n "${log[$n]:-}" ] || echo "$n"; done)" ]; then
+	{
+		echo '```'
+		for n in $errors; do
+			clean "${log[$n]}" | grep -E '^guest: (command line line [0-9]+|script=[^ ]*): ' | head -n 1
+		done
+		echo '```'
+	} >"$tmp/blocks/qemu-script-errors"
+fi
+
 # Figures of the logs that the table does not show, as log.RUN.NAME:
 # NAME RUN PERL_REGEX (its first group, in the first line that matches).
 while read -r name run re; do
@@ -168,6 +190,27 @@ host_slots bench-containers ^\[host\] guest: processes: .*, (\d+) slots$
 host_tables bench-containers ^\[host\] guest: container host: \d+ images, tables (\d+) KiB
 host_free bench-containers ^\[host\] guest: container host: .*, (\d+) KiB free for containers$
 cycles bare-cpu ^result app=cpu .* cycles=(\d+)$
+density_left bench-containers ^\[host\] guest: density: \d+ containers of \S+ ready; .*\((\d+) KiB of kernel memory left of \d+\)$
+density_before bench-containers ^\[host\] guest: density: \d+ containers of \S+ ready; .*KiB of kernel memory left of (\d+)\)$
+tsc_khz experiment ^mica: clock: TSC runs at (\d+) kHz
+replica_bytes experiment ^\[containers\] guest: container host: engine tables: .*, (\d+) bytes per replica$
+services experiment ^\[containers\] guest: container host: engine tables: (\d+) services
+services_kib experiment ^\[containers\] guest: container host: engine tables: \d+ services in (\d+) KiB
+cores fresh ^fresh-debian: machine: (\d+) cores
+load_start fresh ^fresh-debian: machine: .*, load average ([\d.]+) at the start
+load_end fresh ^fresh-debian: machine: .* ([\d.]+) at the end$
+base_packages fresh ^fresh-debian: root: Debian .*: (\d+) packages$
+packages fresh ^\[ *\d+\] mica: \[2\/2\] apt-get install: (\d+) packages
+download_mb fresh ^\[ *\d+\] mica: \[2\/2\] apt-get install: .*, ([\d.]+) MB to download
+disk_mb fresh ^\[ *\d+\] mica: \[2\/2\] apt-get install: .*, ([\d.]+) MB on disk$
+installed fresh ^\[ *(\d+)\] mica: the packages are installed$
+run_start fresh ^fresh-debian: make run: started (\d+)$
+run_end fresh ^fresh-debian: make run: ended (\d+), status 0$
+test_start fresh ^fresh-debian: make test: started (\d+)$
+test_end fresh ^fresh-debian: make test: ended (\d+), status 0$
+passed fresh ^\[ *\d+\] (\d+) passed, 0 failed
+skipped fresh ^\[ *\d+\] \d+ passed, 0 failed, (\d+) skipped$
+linux_bytes fresh ^fresh-debian: linux: \S+ \S+ (\d+) bytes$
 EOF
 # Ranges over instances, as log.experiment.NAME_least and NAME_most: the
 # cpu containers' CPU, the web containers' start, mica's work for each cpu

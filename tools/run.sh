@@ -114,8 +114,8 @@ command -v gnuplot >/dev/null && bash tools/report.sh "$base" "$exp" build >/dev
 echo
 echo "Rows that are not plain measurements:"
 echo "  start latency, recovery: wall clock on the one CPU, other VMs' turns included"
-echo "  least memory, VMs: the RAM configured (mem=2M), given whole whether used or not"
-echo "  density, VMs: one VM more was made and went over the 16 MiB budget; it is not counted"
+echo "  least memory, VMs: the RAM each touched of its mem=2M (backed as touched)"
+echo "  density, VMs: as many as fit in 16 MiB, each at the peak one copy alone reached"
 echo "  density, containers: made one after another until the host's memory ran out"
 echo "  bare / instance: a ratio of CPU figures, 1.000 = as fast as bare"
 echo "  blast radius: deliberate failures (a triple fault, a null pointer, the kernel bug), counted"

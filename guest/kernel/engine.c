@@ -700,6 +700,9 @@ int engine_main(struct boot_info *bi)
 	     (unsigned long)(frame_pool_free_count(pool) * 4));
 	klog("container host: kernel objects: %lu bytes per process, %lu per container\n",
 	     (unsigned long)sizeof(struct proc), (unsigned long)sizeof(struct container));
+	klog("container host: engine tables: %u services in %lu KiB, %lu bytes per replica\n",
+	     MAX_SERVICES, (unsigned long)((MAX_SERVICES * sizeof(*services) + FRAME_SIZE - 1) / FRAME_SIZE * 4),
+	     (unsigned long)sizeof(struct replica));
 	syscall_allow_kernel_bug(cmdline_get(bi->cmdline, "kernel-bug", NULL, 0));
 	if (cmdline_get(bi->cmdline, "kernel-bug", NULL, 0))
 		klog("kernel-bug: on; any process may corrupt this kernel (SYS_KERNEL_BUG)\n");

@@ -24,17 +24,15 @@
 const char kernel_name[] = "guest";
 
 /*
- * Options the guest kernel understands (docs/configuration.md): its own
- * and mica's module keys (mica passes them on, as GRUB would), which are
+ * Options the guest kernel understands (docs/configuration.md), which are
  * never given to an app (guest/kernel/uk.c), then the apps' arguments
- * (docs/apps.md), which the chosen app checks itself.
+ * (docs/apps.md), which the chosen app checks itself. mica's module keys
+ * are not among them: mica keeps them, as a boot loader keeps its own.
  */
 const char *const guest_kernel_keys[] = {
 	"selftest", "test", "app", "hz", "seed", "lines", "watch", "via", "ms", "until",
-	"console",                                              /* the kernel's */
+	"expect-name", "expect-nmi", "console",                 /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
-	"name", "mem", "restart", "max-restarts", "backoff", "slice", "density",
-	"cpu-limit", "nmi", "break-state",                      /* mica's */
 	NULL
 };
 static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", "busy", NULL };
@@ -96,13 +94,17 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		guest_flood(bi);
 	else if (strcmp(name, "probe") == 0)
 		guest_test_probe(bi);
+	else if (strcmp(name, "exit-storm") == 0)
+		guest_exit_storm(bi);
+	else if (strcmp(name, "scan") == 0)
+		guest_test_scan(bi);
 	else if (strcmp(name, "bench-exits") == 0) {
 		guest_bench_exits();
 		return 0;
 	} else {
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
-		     "exception, crash-once, crash-loop, probe, fpu, nmi, hostile, bystander, regs, "
-		     "regs-first, regs-hostile, bench-exits, fuzz, flood, share)\n", name);
+		     "exception, crash-once, crash-loop, probe, scan, fpu, nmi, hostile, bystander, regs, "
+		     "regs-first, regs-hostile, bench-exits, exit-storm, fuzz, flood, share)\n", name);
 		return NO_SUCH_TEST;
 	}
 	return 1;

@@ -1,19 +1,23 @@
 /*
  * vmentry.S - VM entry and VM exit: guest general-purpose registers in and
- * out, nothing else. SDM Vol. 3, "VMLAUNCH/VMRESUME", "VM Exits".
+ * out, and the exit loop's fast path. SDM Vol. 3, "VMLAUNCH/VMRESUME",
+ * "VM Exits".
  *
  * Runs in VMX root, ring 0, interrupts off. The VMCS's HOST_RIP is
- * vmx_exit_entry; HOST_RSP is written here, before every entry, to the
- * stack pointer at that moment, so a VM exit lands on the frame that
- * vmx_enter_guest built.
+ * vmx_exit_entry; HOST_RSP is written here, before every entry from C, to
+ * the stack pointer at that moment, so a VM exit lands on the frame that
+ * vmx_enter_guest built, and a fast-path VMRESUME from that frame needs no
+ * new HOST_RSP.
  */
 #include "asm-offsets.h"
 
 	.text
 /*
  * int vmx_enter_guest(struct vcpu_regs *regs, int launched)
- * %rdi = regs, %esi = launched (0: VMLAUNCH, else VMRESUME).
- * Returns 0 after a VM exit, 1 for VMfailInvalid, 2 for VMfailValid.
+ * %rdi = regs (those of a struct vcpu: hv/vmx/vmexit_fast.c finds it from
+ * them), %esi = launched (0: VMLAUNCH, else VMRESUME).
+ * Returns 0 after a VM exit that vmx_exit_fast() left to C, with every
+ * guest register saved in regs; 1 for VMfailInvalid, 2 for VMfailValid.
  */
 	.globl vmx_enter_guest
 vmx_enter_guest:
@@ -63,7 +67,15 @@ fail:
 	pop %rbp
 	ret
 
-/* HOST_RIP: a VM exit arrives here with the stack of vmx_enter_guest. */
+/*
+ * HOST_RIP: a VM exit arrives here with the stack of vmx_enter_guest.
+ * Only the registers a C call may clobber, and RBX (CPUID's output), go
+ * to regs before vmx_exit_fast(regs) runs: RBP and R12-R15 stay the
+ * guest's in the CPU, kept by the C calling convention. If it returns
+ * nonzero the exit is handled and the guest resumes at once; else the
+ * rest of the guest's registers are saved and vmx_enter_guest returns to
+ * vmx_vcpu_run().
+ */
 	.globl vmx_exit_entry
 vmx_exit_entry:
 	push %rdi                       /* guest RDI, to free a register */
@@ -73,15 +85,42 @@ vmx_exit_entry:
 	mov %rcx, VCPU_RCX(%rdi)
 	mov %rdx, VCPU_RDX(%rdi)
 	mov %rsi, VCPU_RSI(%rdi)
-	mov %rbp, VCPU_RBP(%rdi)
 	mov %r8, VCPU_R8(%rdi)
 	mov %r9, VCPU_R9(%rdi)
 	mov %r10, VCPU_R10(%rdi)
 	mov %r11, VCPU_R11(%rdi)
+	pop VCPU_RDI(%rdi)
+	call vmx_exit_fast              /* %rdi = regs */
+	mov (%rsp), %rdi
+	test %eax, %eax
+	jz 3f
+	mov VCPU_RAX(%rdi), %rax
+	mov VCPU_RBX(%rdi), %rbx
+	mov VCPU_RCX(%rdi), %rcx
+	mov VCPU_RDX(%rdi), %rdx
+	mov VCPU_RSI(%rdi), %rsi
+	mov VCPU_R8(%rdi), %r8
+	mov VCPU_R9(%rdi), %r9
+	mov VCPU_R10(%rdi), %r10
+	mov VCPU_R11(%rdi), %r11
+	mov VCPU_RDI(%rdi), %rdi
+	vmresume
+	/* VMRESUME failed: the guest never ran. Its registers as they are. */
+	push %rdi
+	mov 8(%rsp), %rdi
+	pop VCPU_RDI(%rdi)
+	call save_callee_saved
+	jmp fail
+3:	call save_callee_saved
+	xor %eax, %eax                  /* VM_SUCCESS: a VM exit */
+	jmp 2b
+
+/* %rdi = regs: the guest's RBP and R12-R15, still in the CPU, go there.
+ * Preserves the flags (a failed VMRESUME's CF and ZF). */
+save_callee_saved:
+	mov %rbp, VCPU_RBP(%rdi)
 	mov %r12, VCPU_R12(%rdi)
 	mov %r13, VCPU_R13(%rdi)
 	mov %r14, VCPU_R14(%rdi)
 	mov %r15, VCPU_R15(%rdi)
-	pop VCPU_RDI(%rdi)
-	xor %eax, %eax                  /* VM_SUCCESS: a VM exit */
-	jmp 2b
+	ret

@@ -9,11 +9,10 @@
  * stop mica: a guest that cannot continue is stopped alone (vm_crash).
  */
 #include "hv/clock.h"
-#include "hv/hypercall.h"
 #include "hv/include/hvabi.h"
-#include "hv/rip.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
+#include "hv/vmx/apic_access.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit.h"
 #include "hv/vmx/vmexit_priv.h"
@@ -28,8 +27,6 @@
 #include "lib/x86.h"
 #include "lib/x86_regs.h"
 
-#define CPUID_HV_FIRST          0x40000000u
-#define CPUID_HV_LAST           0x4fffffffu
 
 
 /* 48-bit canonical: bits 63:47 all equal. Stricter than a 57-bit CPU
@@ -72,8 +69,6 @@ static bool tsc_offsetting(void)
  * guest's CR4, not mica's; the APIC bit follows IA32_APIC_BASE.EN (SDM
  * Vol. 3, "Local APIC Status and Location").
  */
-#define CPUID_EDITED_LEAVES     (BIT(1) | BIT(7) | BIT(0xa) | BIT(0xd))
-
 static __attribute__((noinline)) void hide_features(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
 						    struct cpuid_regs *c)
 {
@@ -114,12 +109,9 @@ static __attribute__((noinline)) void hide_features(struct vcpu *v, uint32_t lea
 	}
 }
 
-/* The host's answers, except that VMX and MONITOR/MWAIT are hidden (mica
- * emulates neither) and the hypervisor leaves say "MicaMicaMica". */
-static enum exit_action vmexit_cpuid(struct vcpu *v)
+/* The leaves mica answers itself or edits. */
+void vmexit_cpuid_special(struct vcpu *v, uint32_t leaf, uint32_t subleaf)
 {
-	struct vcpu_regs *r = &v->arch.regs;
-	uint32_t leaf = (uint32_t)r->rax, subleaf = (uint32_t)r->rcx;
 	struct cpuid_regs c = { 0, 0, 0, 0 };
 
 	if (leaf >= CPUID_HV_FIRST && leaf <= CPUID_HV_LAST) {
@@ -133,14 +125,14 @@ static enum exit_action vmexit_cpuid(struct vcpu *v)
 		}
 	} else {
 		c = cpuid(leaf, subleaf);
-		if ((leaf < 32 && (CPUID_EDITED_LEAVES & BIT(leaf))) || leaf == CPUID_EXT_FEATURES)
-			hide_features(v, leaf, subleaf, &c);
+		hide_features(v, leaf, subleaf, &c);
 	}
-	r->rax = c.eax;
-	r->rbx = c.ebx;
-	r->rcx = c.ecx;
-	r->rdx = c.edx;
-	return RESUME_NEXT;
+	vmexit_set_cpuid(&v->arch.regs, c);
+}
+
+static enum exit_action vmexit_cpuid(struct vcpu *v)
+{
+	return vmexit_cpuid_inline(v);
 }
 
 /* ---- RDPMC ---------------------------------------------------------------- */
@@ -157,16 +149,7 @@ static enum exit_action vmexit_rdpmc(struct vcpu *v)
 
 static enum exit_action vmexit_vmcall(struct vcpu *v)
 {
-	struct vcpu_regs *r = &v->arch.regs;
-	uint64_t args[HC_MAX_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10 };
-
-	/* Hypercalls belong to the guest's kernel: from ring 3 VMCALL is an
-	 * invalid instruction, as on a machine without mica. */
-	if ((vmcs_read(VMCS_GUEST_SS_ACCESS_RIGHTS) >> SEG_AR_DPL_SHIFT) & 3)
-		return inject_ud();
-
-	r->rax = (uint64_t)hc_dispatch(vm_of(v), r->rax, args);
-	return vm_of(v)->state == VM_RUNNING ? RESUME_NEXT : STOP;
+	return vmexit_vmcall_inline(v);
 }
 
 /* ---- HLT ----------------------------------------------------------------- */
@@ -177,7 +160,7 @@ static enum exit_action vmexit_vmcall(struct vcpu *v)
  * the CPU until the device event that raises it (the next PIT edge), and
  * then resumes after its HLT, where the interrupt is delivered.
  */
-static enum exit_action vmexit_hlt(struct vcpu *v)
+enum exit_action vmexit_hlt(struct vcpu *v)
 {
 	struct vm *vm = vm_of(v);
 	uint64_t deadline;
@@ -329,6 +312,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 	} else if (msr == MSR_IA32_APIC_BASE) {
 		if (vlapic_set_base(&v->lapic, val))
 			return inject_gp();
+		vmx_apic_access_sync(v);        /* the page leaves an old address */
 		vm_of(v)->irq_check = true;     /* LINT0 opens or closes */
 	} else if (msr == MSR_IA32_TSC && tsc_offsetting()) {
 		/* SDM Vol. 3, "Time-Stamp Counter Adjustment": a TSC write
@@ -582,33 +566,9 @@ static enum exit_action vmexit_unhandled(struct vcpu *v, uint32_t reason)
 	return STOP;
 }
 
-/* The instruction that exited is done: move past it, wrapping as the CPU
- * would in the guest's code segment (hv/rip.h). An STI or MOV SS
- * right before it no longer blocks interrupts (SDM Vol. 3, "Interruptibility
- * State"), so that blocking ends with it. */
-static inline void skip_instruction(uint64_t len)
-{
-	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
-	uint64_t cs = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS);
-	unsigned width = rip_width(vmcs_read(VMCS_ENTRY_CTLS) & VM_ENTRY_IA32E_MODE_GUEST,
-				   cs & SEG_AR_L, cs & SEG_AR_DB);
-
-	vmcs_write(VMCS_GUEST_RIP, rip_advance(vmcs_read(VMCS_GUEST_RIP), len, width));
-	if (intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS))
-		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
-			   intr & ~(uint64_t)(INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS));
-	/* A guest single-stepping (RFLAGS.TF) expects its #DB after the
-	 * instruction mica finished for it: leave it pending. With
-	 * DEBUGCTL.BTF it steps on branches only, and these are none. */
-	if (__builtin_expect(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0) &&
-	    !(vmcs_read(VMCS_GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
-		vmcs_write(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-			   vmcs_read(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
-}
-
 void vmexit_skip(uint64_t len)
 {
-	skip_instruction(len);
+	vmexit_skip_inline(len);
 }
 
 /* ---- The table -------------------------------------------------------- */
@@ -656,7 +616,7 @@ static const struct exit_desc {
 	[EXIT_REASON_PAUSE]             = { "pause",             NULL },
 	[EXIT_REASON_MCE_DURING_ENTRY]  = { "machine-check-during-entry", NULL },
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = { "tpr-below-threshold", vmexit_tpr_below_threshold },
-	[EXIT_REASON_APIC_ACCESS]       = { "apic-access",       NULL },
+	[EXIT_REASON_APIC_ACCESS]       = { "apic-access",       vmexit_apic_access },
 	[EXIT_REASON_GDTR_IDTR]         = { "gdtr-idtr-access",  NULL },
 	[EXIT_REASON_LDTR_TR]           = { "ldtr-tr-access",    NULL },
 	[EXIT_REASON_EPT_VIOLATION]     = { "ept-violation",     vmexit_ept_violation },
@@ -686,5 +646,5 @@ void vmexit_dispatch(struct vcpu *v, uint32_t reason)
 		v->arch.exits[reason]++;
 	a = d && d->fn ? d->fn(v) : vmexit_unhandled(v, reason);
 	if (a == RESUME_NEXT)
-		skip_instruction(vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+		vmexit_skip_inline(vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
 }

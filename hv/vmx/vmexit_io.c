@@ -29,7 +29,7 @@
  * and resumes where it stopped, as an interrupted REP does. */
 #define IO_MAX_ELEMENTS         4096
 
-static enum exit_action plain_io(struct vcpu *v, uint64_t q)
+enum exit_action vmexit_io_plain(struct vcpu *v, uint64_t q)
 {
 	struct vcpu_regs *r = &v->arch.regs;
 	unsigned size = IO_SIZE(q);
@@ -247,5 +247,5 @@ enum exit_action vmexit_io(struct vcpu *v)
 
 	if (q & IO_STRING)
 		return string_io(v, q);
-	return plain_io(v, q);
+	return vmexit_io_plain(v, q);
 }

@@ -8,6 +8,7 @@
  */
 #include "hv/vdev.h"
 #include "hv/vm.h"
+#include "hv/vmx/apic_access.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit_dr.h"
 #include "hv/vmx/vmexit.h"
@@ -54,6 +55,7 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 	if (vmx.preemption_timer)
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, UINT32_MAX);
 	a->procbased = vmx.procbased;
+	vmx_apic_access_init(v);
 	vmx_dr_reset(v);
 	/* Task priority: a virtual-APIC page whose TPR (offset 0x80) MOV CR8
 	 * reads and writes instead of the real one; threshold 0, so that no
@@ -426,17 +428,20 @@ static __attribute__((noinline)) uint64_t deliver_irq(struct vcpu *v, uint64_t n
 	return next;
 }
 
-/* Before each entry: raise what the VM's devices owe it by now, and set
- * the preemption timer to bring mica back at the next device event. */
+/* Before each entry from C: raise what the VM's devices owe it by now,
+ * set the preemption timer to bring mica back at the next device event,
+ * and tell the exit fast path until when, and whether, it may serve
+ * exits without coming back here. Returns the TSC it began at. */
 static inline uint64_t deliver_events(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	struct vmx_vcpu *a = &v->arch;
 	uint64_t now = rdtsc(), next = vdev_next_event(vm), ticks;
 
 	/* The guest's own NMIs (`nmi=`) go before its interrupts. */
 	if (__builtin_expect(vm->nmi_next || vm->nmi_pending, 0))
 		next = vmx_nmi_deliver(v, now, next);
-	if (__builtin_expect(now >= next || vm->irq_check || v->arch.window, 0))
+	if (__builtin_expect(now >= next || vm->irq_check || a->window, 0))
 		next = deliver_irq(v, now);
 	/* The timer brings mica back at the earlier of the device event and
 	 * the end of the VM's slice. When exits save what is left of it, it
@@ -445,11 +450,16 @@ static inline uint64_t deliver_events(struct vcpu *v)
 	 * which is small, and every exit checks the deadline anyway. */
 	if (vm->slice_end < next)
 		next = vm->slice_end;
-	if (vmx.preemption_timer && (next != v->arch.timer_target || !vmx.timer_saved)) {
+	if (vmx.preemption_timer && (next != a->timer_target || !vmx.timer_saved)) {
 		ticks = next > now ? (next - now) >> vmx.timer_rate : 0;
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks > UINT32_MAX ? UINT32_MAX : ticks);
-		v->arch.timer_target = next;
+		a->timer_target = next;
 	}
+	/* A window open or an NMI on its way needs this path after every
+	 * exit; a timer that restarts from the written value at each entry
+	 * would need writing at each. A debug build checks every entry. */
+	a->deadline = !a->window && !a->nmi_window && !vm->nmi_pending && !MICA_DEBUG &&
+		      (vmx.timer_saved || !vmx.preemption_timer) ? next : 0;
 	return now;
 }
 
@@ -479,8 +489,8 @@ void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
 	struct vm *vm = v->vm;
-	uint64_t now, exited;
 	uint32_t reason, idt;
+	uint64_t now;
 	int r;
 
 	vm->tsc_turn_entry = 0;
@@ -494,30 +504,37 @@ void vmx_vcpu_run(struct vcpu *v)
 				     (vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID), 0) &&
 		    recheck(v))
 			return;
+		/* The turn's start, for the switch time: before the checks,
+		 * which a switch does not need. */
 		if (!vm->tsc_turn_entry)
 			vm->tsc_turn_entry = now;
+		a->entry_tsc = rdtsc();
+		/* Exits the fast path serves (hv/vmx/vmexit_fast.c, which also
+		 * charges the guest's time) resume the guest from there: this
+		 * returns with an exit it left to this loop. */
 		r = vmx_enter_guest(&a->regs, a->launched);
-		exited = rdtsc();
-		vm->tsc_guest += exited - now;
 		if (__builtin_expect(r != VM_SUCCESS, 0)) {
+			vm->tsc_guest += rdtsc() - a->entry_tsc;
 			entry_insn_failed(v, r);
 			return;
 		}
 		a->launched = true;
-		reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
-		if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
-			entry_failed(v, reason);
-			return;
+		if (!a->exit_handled) {
+			reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+			if (__builtin_expect(reason & EXIT_REASON_ENTRY_FAIL, 0)) {
+				entry_failed(v, reason);
+				return;
+			}
+			idt = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
+			vmexit_dispatch(v, EXIT_REASON_BASIC(reason));
+			if (__builtin_expect(idt & VMCS_INTR_INFO_VALID, 0))
+				redeliver(v, idt);
 		}
-		idt = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
-		vmexit_dispatch(v, EXIT_REASON_BASIC(reason));
-		if (__builtin_expect(idt & VMCS_INTR_INFO_VALID, 0))
-			redeliver(v, idt);
 		/* mica's console queue drains between exits, not only
 		 * between turns: a turn can last a whole slice. */
 		if (console_pending())
 			console_poll();
-	} while (vm->state == VM_RUNNING && !vm->halted && exited < vm->slice_end);
+	} while (vm->state == VM_RUNNING && !vm->halted && a->exit_tsc < vm->slice_end);
 }
 
 void vmx_vcpu_print_exits(const struct vcpu *v)
@@ -538,6 +555,7 @@ void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
 {
 	if (!v->arch.vmcs)
 		return;
+	vmx_apic_access_release(v);
 	/* The frames of this VM's EPT tables and RAM go back to the pool and
 	 * its VPID may be used again: drop every TLB entry derived from them.
 	 * SDM Vol. 3, "Invalidating Cached Translation Information". */

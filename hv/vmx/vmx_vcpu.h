@@ -34,6 +34,13 @@ struct vmx_vcpu {
 	bool window;                    /* interrupt-window exiting is on */
 	bool nmi_window;                /* NMI-window exiting is on */
 	uint64_t timer_target;          /* TSC the preemption timer counts to */
+	/* The exit loop (hv/vmx/vmentry.S, vmexit_fast.c): an exit may be
+	 * served without the slow path before (deadline), the earliest of
+	 * the next device event, NMI press and slice end as they stood at
+	 * the last slow entry; 0 when every exit needs the slow path. */
+	uint64_t deadline;
+	uint64_t entry_tsc, exit_tsc;   /* TSC of the last entry and exit */
+	bool exit_handled;              /* the fast path served the exit */
 	bool launched;
 	bool recheck;                   /* mica changed guest state the entry checks cover */
 	uint64_t xcr0;                  /* the guest's XCR0 */
@@ -47,6 +54,9 @@ struct vmx_vcpu {
 	 * the APIC's own TPR, which CR8-load/store exiting reaches. */
 	hpa_t vapic;
 	uint8_t tpr_threshold;          /* what VMCS_TPR_THRESHOLD holds */
+	/* The APIC-access page (hv/vmx/apic_access.c), once EPT maps it. */
+	bool apic_access_mapped;
+	gpa_t apic_access_gpa;
 	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */
 };
 

@@ -5,14 +5,20 @@
 #ifndef TESTS_GUEST_GUEST_TESTS_H
 #define TESTS_GUEST_GUEST_TESTS_H
 
+#include <stddef.h>
+
 /* KTAP run of mica's exit handlers, seen from the guest. Returns the
  * number of failures. */
 unsigned guest_test_vmx(const char *cmdline);
 
-/* The guest's own NMIs (`test=nmi nmi=N`): each press of the VM's NMI
+/* The guest's own NMIs (`test=nmi expect-nmi=N`, beside mica's `nmi=N`): each press of the VM's NMI
  * button arrives once, never inside the handler of another. Returns the
  * number of failures. */
 unsigned guest_test_nmi(const char *cmdline);
+
+/* The VM's name as mica tells it (HC_INFO) into (name) of (n) bytes;
+ * "" when bare. Tests derive values of a VM's own from it. */
+void guest_test_own_name(char *name, size_t n);
 
 /* Negative scenarios: each should end the VM from mica's side; if one
  * returns, the guest says so and the scenario fails. */
@@ -61,6 +67,11 @@ unsigned guest_test_regs_hostile(const char *cmdline);
  * just above its RAM. Under mica that write must stop the VM alone. */
 void guest_test_probe(struct boot_info *bi);
 
+/* `test=scan ms=MS`: sleep MS ms while other VMs run and stop, then read
+ * every free frame: all must hold zeros (mica gives a VM only zeroed
+ * RAM, whoever held it before). Exit code 0, or 1 if one holds data. */
+void guest_test_scan(struct boot_info *bi);
+
 /* An unhandled exception: the kernel must dump registers and panic. */
 void guest_test_exception(void);
 
@@ -75,5 +86,8 @@ void guest_share(struct boot_info *bi) __attribute__((noreturn));
 /* Benchmark: TSC cost of a CPUID exit and of a null hypercall round trip,
  * printed as "bench: NAME VALUE" lines. */
 void guest_bench_exits(void);
+/* Exits back to back (tests/guest/bench_exits.c): `ms=N` of CPUID and null
+ * hypercalls, each answer checked; exits 0 if all were right. */
+void guest_exit_storm(struct boot_info *bi) __attribute__((noreturn));
 
 #endif /* TESTS_GUEST_GUEST_TESTS_H */

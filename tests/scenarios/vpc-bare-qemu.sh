@@ -7,9 +7,18 @@
 source "$(dirname "$0")/../lib.sh"
 source "$ROOT/tests/vpc/expect.sh"
 
-boot() { # KERNEL
-	boot_qemu "vpc-bare-qemu-$1.log" 60 "build/fixtures/vpc-$1.elf" "vpc-$1"
+boot() { # KERNEL [WORDS]
+	boot_qemu "vpc-bare-qemu-$1.log" 60 "build/fixtures/vpc-$1.elf" "${2:-vpc-$1}"
 	vpc_exited "$1"
+}
+
+# ends ASK LIMIT: the fault kernel, asked to end by then-ASK; its KTAP
+# passes as in its plain run, and it never goes on.
+ends() {
+	LOG=vpc-bare-qemu-fault-$1.log
+	boot_qemu "$LOG" "$2" build/fixtures/vpc-fault.elf "vpc-fault then-$1"
+	vpc_check "$LOG" "fault-$1"
+	check_no_line "$LOG" '# (woke up from HLT|went on after a triple fault)' "fault-$1:never_returns"
 }
 
 boot cpu
@@ -23,10 +32,22 @@ vpc_check vpc-bare-qemu-apic.log apic \
 	"esr_illegal_vector=its APIC delivers vector 3 and records no error" \
 	"lvt_error_interrupt=its APIC has no error interrupt" \
 	"apic_base_reenable=its APIC stays off once IA32_APIC_BASE.EN was cleared (the rule of 3-wire APIC buses, not of FSB xAPICs)"
-boot mem
+boot mem "$VPC_MEM_WORDS"
+# QEMU gives the image's path as its -kernel was written, then -append.
+vpc_cmdline vpc-bare-qemu-mem.log '' build/fixtures/vpc-mem.elf "$VPC_MEM_WORDS" mem_command_line_from_qemu
 vpc_check vpc-bare-qemu-mem.log mem \
 	"unbacked_reads_all_ones=its pc machine reads unassigned addresses as 0" \
 	"unbacked_writes_dropped=its pc machine reads unassigned addresses as 0"
 boot low
 vpc_check vpc-bare-qemu-low.log low \
 	"multiboot_info_outside_image=its multiboot loader puts the information at 0x9000-0x9fff whatever the image"
+boot fault
+vpc_check vpc-bare-qemu-fault.log fault
+# A HLT nothing can wake: the CPU stays halted until QEMU's time limit.
+ends halt 10
+check_line "$LOG" '^# HLT with interrupts off, nothing to wake it$' fault-halt:halt_reached
+check_status 124 fault-halt:still_halted_at_the_time_limit
+# A triple fault: QEMU (-no-reboot) stops with no exit code.
+ends triple-fault 30
+check_line "$LOG" '^# a triple fault: an exception with an empty IDT$' fault-triple-fault:reached
+check_status 125 fault-triple-fault:machine_shut_down

@@ -35,6 +35,8 @@ UNIT_DEPS_memmap := lib/memmap.c lib/frame.c lib/fmt.c lib/string.c lib/multiboo
 # hv/: pure logic of the hypervisor.
 UNIT_TESTS += ept
 UNIT_DEPS_ept := hv/vmx/ept.c lib/frame.c lib/string.c
+UNIT_TESTS += gmem
+UNIT_DEPS_gmem := hv/gmem.c hv/vmx/ept.c lib/frame.c lib/string.c
 UNIT_TESTS += gwalk
 UNIT_DEPS_gwalk := hv/gwalk.c
 # hv/acpi.c and hv/mptable.c: the CPUs of firmware tables built in the test.
@@ -42,8 +44,12 @@ UNIT_TESTS += acpi
 UNIT_DEPS_acpi := hv/acpi.c hv/mptable.c lib/fmt.c lib/string.c
 UNIT_TESTS += vmx_negotiate
 UNIT_DEPS_vmx_negotiate := hv/vmx/vmx_negotiate.c lib/fmt.c lib/string.c
+UNIT_TESTS += guest_cmdline
+UNIT_DEPS_guest_cmdline := hv/guest_cmdline.c lib/cmdline.c lib/fmt.c lib/string.c
 UNIT_TESTS += rip
 UNIT_DEPS_rip :=
+UNIT_TESTS += runq
+UNIT_DEPS_runq := hv/runq.c
 
 # hv/vmx/: mica's VMCS check against a fake VMCS, and the VMX name tables.
 # tests/unit/vmx_fake.c: the fake VMCS and the state that passes, shared
