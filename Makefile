@@ -334,6 +334,12 @@ $(BUILD)/iso-%.iso: tests/iso/%.cfg $(TEST_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES)
 
+# The small Linux kernel bare: its ISO carries the kernel and the initramfs.
+LINUX_TINY_FILES := $(BUILD)/linux-tiny/bzImage $(BUILD)/linux-initramfs.cpio
+$(BUILD)/iso-linux-tiny-bare.iso: tests/iso/linux-tiny-bare.cfg $(LINUX_TINY_FILES) tools/mkiso.sh
+	@[ "$(V)" = 1 ] || echo "  ISO     $@"
+	$(Q)sh tools/mkiso.sh $@ $< $(LINUX_TINY_FILES)
+
 TEST_ISOS := $(patsubst tests/iso/%.cfg,$(BUILD)/iso-%.iso,$(wildcard tests/iso/*.cfg))
 
 # ---------------------------------------------------------------------------

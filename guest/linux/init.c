@@ -3,10 +3,11 @@
  * (guest ring 3, a static binary with no C library). It says which kernel
  * it runs on ("linux-init: hello from Linux RELEASE"), runs the cpu app of
  * guest/apps/ with its default arguments (the same sources as the
- * unikernel and the container program), prints the app's exit code ("linux-init: exit code N"), writes
- * it to the exit port 0xf4 (QEMU's isa-debug-exit, which mica gives every
- * VM; nothing on a PC without it), writes "Shutdown" to Bochs's power-off
- * port 0x8900 (nothing elsewhere) and powers the machine off.
+ * unikernel and the container program), prints the app's exit code
+ * ("linux-init: exit code N"), writes it to the exit port 0xf4 (QEMU's
+ * isa-debug-exit, which mica gives every VM; nothing on a PC without it),
+ * writes "Shutdown" to Bochs's power-off port 0x8900 (nothing elsewhere)
+ * and powers the machine off.
  *
  * Test modes, for seeing how a machine takes each way a Linux guest ends:
  * one word after `--` on the kernel's command line (Linux hands those
@@ -14,10 +15,10 @@
  * never reaches init, Linux takes it for a module's parameter):
  *   poweroff  skip the ports: reboot(POWER_OFF) alone (with acpi=off
  *             Linux halts, interrupts off);
- *   reboot    reboot(RESTART) instead (the kernel's reboot= parameter
+ *   reboot    no app: reboot(RESTART) (the kernel's reboot= parameter
  *             picks how: reboot=t makes it a triple fault);
- *   panic     init exits, and Linux panics ("Attempted to kill init!";
- *             panic=N then restarts the machine after N seconds).
+ *   panic     no app: init exits, and Linux panics ("Attempted to kill
+ *             init!"; panic=N then restarts the machine after N seconds).
  * Otherwise process 1 never exits, so every path ends in reboot(2).
  */
 #include "guest/apps/app.h"
@@ -87,6 +88,13 @@ static void exit_ports(int code)
 					 : "a"(*p), "Nd"((uint16_t)BOCHS_SHUTDOWN_PORT));
 }
 
+/* Wait until the console's bytes are out of the UART, before the machine
+ * stops: write(2) returns when they are queued in the tty. */
+static void drain(void)
+{
+	lnx_syscall3(LNX_SYS_ioctl, 1, LNX_TCSBRK, 1);
+}
+
 static int has_arg(int argc, char **argv, const char *word)
 {
 	for (int i = 1; i < argc; i++) {
@@ -114,19 +122,22 @@ int init_main(long *sp)
 	app_printf("linux-init: hello from Linux %s pid=%d tsc=%lu\n", u.release, app_getpid(),
 		   app_tsc());
 
+	/* The test modes skip the app: they are about how the machine ends. */
+	if (has_arg(argc, iargv, "panic")) {
+		app_printf("linux-init: test mode panic: process 1 exits\n");
+		drain();
+		app_exit(0);
+	}
+	if (has_arg(argc, iargv, "reboot")) {
+		app_printf("linux-init: test mode reboot: reboot(RESTART)\n");
+		drain();
+		reboot_loop(LNX_REBOOT_CMD_RESTART, "RESTART");
+	}
+
 	int code = cpu_main(1, argv);
 
-	int reboot = has_arg(argc, iargv, "reboot"), panic = has_arg(argc, iargv, "panic");
-
-	app_printf("linux-init: exit code %d, %s\n", code,
-		   panic ? "exiting (the kernel panics)" : reboot ? "rebooting" : "powering off");
-	/* The console's bytes must be out of the UART before the machine
-	 * stops: write(2) returns when they are queued in the tty. */
-	lnx_syscall3(LNX_SYS_ioctl, 1, LNX_TCSBRK, 1);
-	if (panic)
-		app_exit(code);
-	if (reboot)
-		reboot_loop(LNX_REBOOT_CMD_RESTART, "RESTART");
+	app_printf("linux-init: exit code %d, powering off\n", code);
+	drain();
 	if (!has_arg(argc, iargv, "poweroff"))
 		exit_ports(code);
 	reboot_loop(LNX_REBOOT_CMD_POWER_OFF, "POWER_OFF");
