@@ -396,8 +396,9 @@ debug: all
 	$(Q)sh tools/session.sh sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
 qemu-gdb: debug
 
-# The Linux scenarios need Debian's kernel: fetched once, then cached.
-test: all unit $(TEST_ISOS) $(BUILD)/baseline.iso $(BUILD)/linux/vmlinuz
+# The Linux scenarios need Debian's kernel (fetched once, then cached) and
+# the small one (built once, then cached).
+test: all unit $(TEST_ISOS) $(BUILD)/baseline.iso $(BUILD)/linux/vmlinuz $(BUILD)/linux-tiny/bzImage
 	$(Q)sh tests/run.sh
 
 # Every Bochs scenario under Bochs 3.0, whose VM-entry checks are stricter
