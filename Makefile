@@ -235,7 +235,7 @@ $(BUILD)/linux/vmlinuz: | tools/linux-kernel.sh
 # tools/linux-tiny.config into build/linux-tiny/ (tools/linux-tiny.sh),
 # once: a second run with the same source and configuration does nothing.
 linux-tiny: $(BUILD)/linux-tiny/bzImage
-$(BUILD)/linux-tiny/bzImage: tools/linux-tiny.config | tools/linux-tiny.sh $(BUILD)/.deps-ok
+$(BUILD)/linux-tiny/bzImage: tools/linux-tiny.config tools/linux-tiny.sh | $(BUILD)/.deps-ok
 	$(Q)sh tools/linux-tiny.sh $(BUILD)/linux-tiny
 # Both kernels and the initramfs.
 linux: linux-kernel linux-tiny linux-initramfs

@@ -11,7 +11,10 @@
 # with $JOBS (2) jobs. DIR gets bzImage, config (the full .config),
 # version (the source package and version) and key. The key names the
 # source version, the configuration fragment and the compiler: a DIR whose
-# key matches is left alone, so a second run does nothing. The kernel
+# key matches is left alone, so a second run does nothing. The build is
+# reproducible: no date, user or host of this machine goes in (the date
+# is the source's, the user and host "mica"), so building it again gives
+# the same file. The kernel
 # build needs gcc, make, bc, bison, flex, libelf-dev, lz4 and cpio
 # (tools/deps.sh installs them); its output goes to DIR/build.log.
 #
@@ -42,8 +45,9 @@ version=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: \([^ ]*\
 [ -n "$version" ] && [ "$version" != "(none)" ] ||
 	die "no package $pkg in the package lists (run apt-get update as root)"
 
-key="$pkg $version $(sha256sum <"$fragment" | cut -c1-16) $(gcc -dumpfullversion)"
+key="$pkg $version $(sha256sum <"$fragment" | cut -c1-16) $(gcc -dumpfullversion) reproducible-2"
 if [ -s "$dir/bzImage" ] && [ "$(cat "$dir/key" 2>/dev/null)" = "$key" ]; then
+	touch "$dir/bzImage" # newer than this script and the fragment, for make
 	exit 0
 fi
 
@@ -79,7 +83,13 @@ fi
 # tinyconfig, then the fragment's lines, each of which must survive
 # olddefconfig: a line Kconfig drops (a dependency unmet) is an error.
 echo "  CONFIG  tinyconfig + tools/linux-tiny.config"
-kmake() { make -C "$src" ARCH=x86_64 "$@" >>"$log" 2>&1; }
+# The build's date is the source's (its Makefile's time in the package):
+# the version string and the built-in initramfs's file times take it.
+stamp=$(date -u -r "$src/Makefile" '+%Y-%m-%d %H:%M:%S UTC') || die "no $src/Makefile"
+kmake() {
+	KBUILD_BUILD_TIMESTAMP="$stamp" KBUILD_BUILD_USER=mica KBUILD_BUILD_HOST=mica \
+		KBUILD_BUILD_VERSION=1 make -C "$src" ARCH=x86_64 "$@" >>"$log" 2>&1
+}
 kmake tinyconfig || { tail -n 5 "$log" >&2; die "make tinyconfig failed"; }
 grep -E '^(CONFIG_|# CONFIG_)' "$fragment" >"$dir/want" || die "cannot read $fragment"
 while read -r line; do
