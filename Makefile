@@ -232,6 +232,16 @@ linux-kernel: $(BUILD)/linux/vmlinuz
 $(BUILD)/linux/vmlinuz: | tools/linux-kernel.sh
 	$(Q)sh tools/linux-kernel.sh $(LINUX_PKG) $(BUILD)/linux
 
+# The small kernel of the fast Linux scenarios: built from Debian's kernel
+# source (package linux-source-6.1) with tinyconfig and
+# tools/linux-tiny.config into build/linux-tiny/ (tools/linux-tiny.sh),
+# once: a second run with the same source and configuration does nothing.
+linux-tiny: $(BUILD)/linux-tiny/bzImage
+$(BUILD)/linux-tiny/bzImage: tools/linux-tiny.config tools/linux-tiny.sh | $(BUILD)/.deps-ok
+	$(Q)sh tools/linux-tiny.sh $(BUILD)/linux-tiny
+# Both kernels and the initramfs.
+linux: linux-kernel linux-tiny linux-initramfs
+
 # ---------------------------------------------------------------------------
 # ISOs. build/mica.iso is the user's menu (tools/grub.cfg); each Bochs test
 # scenario boots its own ISO with one entry, built from tests/iso/NAME.cfg.
@@ -330,6 +340,12 @@ $(BUILD)/iso-%.iso: tests/iso/%.cfg $(TEST_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES)
 
+# The small Linux kernel bare: its ISO carries the kernel and the initramfs.
+LINUX_TINY_FILES := $(BUILD)/linux-tiny/bzImage $(BUILD)/linux-initramfs.cpio
+$(BUILD)/iso-linux-tiny-bare.iso: tests/iso/linux-tiny-bare.cfg $(LINUX_TINY_FILES) tools/mkiso.sh
+	@[ "$(V)" = 1 ] || echo "  ISO     $@"
+	$(Q)sh tools/mkiso.sh $@ $< $(LINUX_TINY_FILES)
+
 TEST_ISOS := $(patsubst tests/iso/%.cfg,$(BUILD)/iso-%.iso,$(wildcard tests/iso/*.cfg))
 
 # ---------------------------------------------------------------------------
@@ -386,8 +402,9 @@ debug: all
 	$(Q)sh tools/session.sh sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
 qemu-gdb: debug
 
-# The Linux scenarios need Debian's kernel: fetched once, then cached.
-test: all unit $(TEST_ISOS) $(BUILD)/baseline.iso $(BUILD)/linux/vmlinuz
+# The Linux scenarios need Debian's kernel (fetched once, then cached) and
+# the small one (built once, then cached).
+test: all unit $(TEST_ISOS) $(BUILD)/baseline.iso $(BUILD)/linux/vmlinuz $(BUILD)/linux-tiny/bzImage
 	$(Q)sh tests/run.sh
 
 # Every Bochs scenario under Bochs 3.0, whose VM-entry checks are stricter
@@ -444,11 +461,13 @@ help:
 	@echo "  make unit     the host unit tests only"
 	@echo "  make linux-initramfs  build/linux-initramfs.cpio, the Linux guest's init"
 	@echo "  make linux-kernel     Debian's kernel in build/linux/vmlinuz (apt-get download)"
+	@echo "  make linux-tiny       a small kernel from Debian's linux-source in build/linux-tiny/bzImage"
+	@echo "  make linux            both kernels and the initramfs"
 	@echo "  make deps     check (as root: install) the Debian packages mica needs"
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
 
-.PHONY: vpc all deps images linux-initramfs linux-kernel iso unit run report docs fuzz qemu qemu-nox bochs debug qemu-gdb test test-bochs3 mutate bench clean help
+.PHONY: vpc all deps images linux-initramfs linux-kernel linux-tiny linux iso unit run report docs fuzz qemu qemu-nox bochs debug qemu-gdb test test-bochs3 mutate bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj $(BUILD)/vpcobj $(BUILD)/lobj -name '*.d' 2>/dev/null)

@@ -37,6 +37,12 @@ qemu-system-x86_64                        qemu-system-x86
 /usr/include/setjmp.h                     libc6-dev
 gnuplot                                   gnuplot-nox
 cpio                                      cpio
+bc                                        bc
+bison                                     bison
+flex                                      flex
+/usr/include/gelf.h                       libelf-dev
+lz4                                       lz4
+xz                                        xz-utils
 script                                    bsdutils
 timeout                                   coreutils
 xargs                                     findutils

@@ -9,6 +9,7 @@
 # that, mica's boot-protocol loader (hv/linux_boot.c) plans and loads the
 # same kernel and initrd into 128 MiB of host memory and checks the result.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../linux.sh"
 
 KERNEL=build/linux/vmlinuz
 INITRD=build/linux-initramfs.cpio
@@ -29,8 +30,4 @@ fi
 LOG=linux-bare-qemu.log
 boot_qemu "$LOG" 90 "$KERNEL" "console=ttyS0 acpi=off" "$INITRD" ""
 check_line "$LOG" '^\[ *[0-9.]+\] Linux version [0-9]+\.[0-9]+\.[0-9]+-[0-9]+-[a-z0-9-]+ \(debian-kernel@' debian_kernel_booted
-check_line "$LOG" "^linux-init: hello from Linux $(sed -n 's/^Package: linux-image-\([^ ]*\) .*/\1/p' build/linux/version) pid=1 " init_says_hello
-check_line "$LOG" '^result app=cpu checksum=0x87cd2bce tsc=[0-9]+ n=200000 rounds=6 primes=17984 ' cpu_checksum
-check_line "$LOG" '^linux-init: exit code 0, powering off' init_exit_line
-check_no_line "$LOG" 'Kernel panic|Unknown kernel command line|unable to open an initial console' no_panic_no_warning
-check_status 0 exit_code_0
+check_linux_init "$LOG" "$(sed -n 's/^Package: linux-image-\([^ ]*\) .*/\1/p' build/linux/version)"
