@@ -324,6 +324,12 @@ $(BUILD)/iso-%.iso: tests/iso/%.cfg $(TEST_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES)
 
+# The Linux guest's ISOs carry its kernel and initramfs as well.
+LINUX_ISO_FILES := $(BUILD)/linux/vmlinuz $(BUILD)/linux-initramfs.cpio
+$(BUILD)/iso-linux-%.iso: tests/iso/linux-%.cfg $(TEST_ISO_FILES) $(LINUX_ISO_FILES) tools/mkiso.sh
+	@[ "$(V)" = 1 ] || echo "  ISO     $@"
+	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES) $(LINUX_ISO_FILES)
+
 TEST_ISOS := $(patsubst tests/iso/%.cfg,$(BUILD)/iso-%.iso,$(wildcard tests/iso/*.cfg))
 
 # ---------------------------------------------------------------------------

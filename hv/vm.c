@@ -8,6 +8,8 @@
  */
 #include <stdarg.h>
 #include "hv/clock.h"
+#include "hv/linux_boot.h"
+#include "hv/linux_vm.h"
 #include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
@@ -236,9 +238,13 @@ static const struct multiboot_header *find_header(const void *image, size_t len,
 
 int vm_check_image(const void *image, size_t len, char *err, size_t n)
 {
-	const struct multiboot_header *h = find_header(image, len, err, n);
+	const struct multiboot_header *h;
+	struct linux_setup_info lh;
 	struct elf_image elf;
 
+	if (linux_boot_is_bzimage(image, len))
+		return linux_boot_check(image, len, &lh, err, n);
+	h = find_header(image, len, err, n);
 	if (!h)
 		return -1;
 	if (h->flags & MULTIBOOT_AOUT_KLUDGE)
@@ -359,6 +365,28 @@ static int build_mbi(struct vm *vm, gpa_t base, const char *cmdline, const struc
 	return vm_copy_to_guest(vm, base, &b, sizeof(b));
 }
 
+/* A multiboot kernel, its modules and the multiboot information. */
+static int load_multiboot(struct vm *vm, uint32_t *entry, gpa_t *mbi, char *err, size_t n)
+{
+	gpa_t placed[VM_MAX_MODULES];
+
+	if (load_kernel(vm, vm->image, vm->image_len, entry, err, n) ||
+	    load_modules(vm, vm->mods, vm->nmods, placed, err, n))
+		return -1;
+	*mbi = mbi_gpa(vm);
+	if (!*mbi) {
+		fmt_snprintf(err, n, "no page of RAM left after the image at 0x%lx-0x%lx "
+			     "for the multiboot information", (unsigned long)vm->image_start,
+			     (unsigned long)vm->image_end);
+		return -1;
+	}
+	if (build_mbi(vm, *mbi, vm->cmdline, vm->mods, vm->nmods, placed)) {
+		fmt_snprintf(err, n, "the command lines do not fit in the multiboot page");
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- Lifecycle ----------------------------------------------------------- */
 
 /* `restart=`, `max-restarts=`, `backoff=`, `slice=`, `nmi=`, `break-state`,
@@ -460,7 +488,8 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	      unsigned nmods)
 {
 	char err[200] = "";
-	gpa_t placed[VM_MAX_MODULES], mbi;
+	struct linux_boot_regs boot;
+	gpa_t mbi = 0;
 	uint32_t entry = 0;
 	uint64_t free_bytes = frame_pool_free_count(pool) * FRAME_SIZE;
 
@@ -503,24 +532,20 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 			     (unsigned long)(vm->mem_bytes >> 20));
 		goto fail;
 	}
-	if (load_kernel(vm, image, image_len, &entry, err, sizeof(err)) ||
-	    load_modules(vm, mods, nmods, placed, err, sizeof(err)))
-		goto fail;
-	mbi = mbi_gpa(vm);
-	if (!mbi) {
-		fmt_snprintf(err, sizeof(err), "no page of RAM left after the image at 0x%lx-0x%lx "
-			     "for the multiboot information", (unsigned long)vm->image_start,
-			     (unsigned long)vm->image_end);
-		goto fail;
-	}
-	if (build_mbi(vm, mbi, cmdline, mods, nmods, placed)) {
-		fmt_snprintf(err, sizeof(err), "the command lines do not fit in the multiboot page");
+	if (linux_boot_is_bzimage(image, image_len)) {
+		if (linux_vm_load(vm, cmdline, &boot, err, sizeof(err)))
+			goto fail;
+	} else if (load_multiboot(vm, &entry, &mbi, err, sizeof(err))) {
 		goto fail;
 	}
 	vdev_init(vm);
 	if (vmx_vcpu_init(&vm->vcpu, pool, ept_eptp(&vm->ept), (uint16_t)id, entry, (uint32_t)mbi)) {
 		fmt_snprintf(err, sizeof(err), "could not set up its vCPU");
 		goto fail;
+	}
+	if (vm->linux_guest) {
+		vmx_vcpu_set_boot_state(&vm->vcpu, &boot);
+		entry = (uint32_t)boot.rip;
 	}
 	vm->frames_tables = vm->ept.table_frames;
 	klog("vm %s: created: %lu MiB RAM, entry 0x%x, %u modules, command line '%s'\n",
@@ -574,7 +599,7 @@ void vm_console_wait(struct vm *vm)
 
 bool vm_wants_restart(const struct vm *vm)
 {
-	bool failed = vm->state == VM_CRASHED || vm->exit_code != 0;
+	bool failed = vm->state == VM_CRASHED || vm->state == VM_RESET || vm->exit_code != 0;
 
 	if (vm->restarts >= vm->max_restarts)
 		return false;
@@ -585,7 +610,10 @@ void vm_console_line(struct vm *vm, const char *line, size_t len)
 {
 	static const char ready[] = "ready ";
 
-	if (vm->tsc_ready || len < sizeof(ready) - 1 || memcmp(line, ready, sizeof(ready) - 1))
+	if (vm->tsc_ready)
+		return;
+	if (vm->linux_guest ? !linux_vm_ready_line(vm, line, len) :
+	    len < sizeof(ready) - 1 || memcmp(line, ready, sizeof(ready) - 1))
 		return;
 	vm->tsc_ready = rdtsc();
 	if (vm->nmi_presses)
@@ -613,6 +641,14 @@ void vm_halted(struct vm *vm)
 	vm->state = VM_EXITED;
 	vm->exit_code = 0;
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "halted with interrupts off");
+}
+
+void vm_reset(struct vm *vm, const char *how)
+{
+	vconsole_stop(vm);
+	vm->tsc_stopped = rdtsc();
+	vm->state = VM_RESET;
+	fmt_snprintf(vm->reason, sizeof(vm->reason), "reset by the guest (%s)", how);
 }
 
 void vm_crash(struct vm *vm, const char *fmt, ...)

@@ -1,0 +1,98 @@
+/*
+ * linux_vm.c - a Linux kernel as a VM: the boot protocol's plan
+ * (hv/linux_boot.c) carried out in the VM's RAM through mica's checked
+ * guest-memory helpers, the initrd taken from the VM's `for=` modules,
+ * and the boot's figures: TSC from vm_create() to the kernel starting
+ * init, and the guest RAM written by then.
+ *
+ * Runs in VMX root on the boot CPU, while a VM is built and on its
+ * console lines. Linux's Documentation/arch/x86/boot.rst.
+ */
+#include "hv/linux_boot.h"
+#include "hv/linux_vm.h"
+#include "hv/vm.h"
+#include "lib/console.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+
+#define PAGE 4096ULL
+
+static int write_guest(void *ctx, gpa_t gpa, const void *src, uint64_t len)
+{
+	return vm_copy_to_guest(ctx, gpa, src, len);
+}
+
+int linux_vm_load(struct vm *vm, const char *cmdline, struct linux_boot_regs *regs, char *err,
+		  size_t n)
+{
+	/* Static: the plan is large for mica's stack; VMs are built one
+	 * after the other on the boot CPU. */
+	static struct linux_boot_plan p;
+	const struct linux_boot_mem mem = { vm, write_guest };
+	const struct vm_module *initrd = vm->nmods ? &vm->mods[0] : NULL;
+
+	if (linux_boot_plan(vm->image, vm->image_len, cmdline, initrd ? initrd->len : 0,
+			    vm->mem_bytes, &p, err, n) ||
+	    linux_boot_load(vm->image, cmdline, initrd ? initrd->data : NULL, &p, &mem, err, n))
+		return -1;
+	*regs = p.regs;
+	vm->linux_guest = true;
+	vm->image_start = p.kernel_gpa;
+	vm->image_end = p.initrd_len ? p.initrd_gpa + p.initrd_len : p.kernel_end;
+	klog("vm %s: Linux boot protocol %u.%02u, %s entry at 0x%lx; kernel at 0x%lx-0x%lx, "
+	     "initrd %lu KiB at 0x%lx%s\n", vm->name, p.hdr.version >> 8, p.hdr.version & 0xff,
+	     p.regs.long_mode ? "64-bit" : "32-bit", (unsigned long)p.regs.rip,
+	     (unsigned long)p.kernel_gpa, (unsigned long)p.kernel_end,
+	     (unsigned long)((p.initrd_len + 1023) >> 10), (unsigned long)p.initrd_gpa,
+	     vm->nmods > 1 ? " (its other modules are not passed on: Linux takes one initrd)" : "");
+	return 0;
+}
+
+/* Pages of guest RAM that hold anything but zeroes: what the guest has
+ * written (mica zeroes RAM when it gives it, and wrote the kernel, its
+ * tables and the initrd). */
+static uint64_t pages_written(struct vm *vm)
+{
+	uint64_t used = 0;
+
+	for (gpa_t gpa = 0; gpa < vm->mem_bytes; gpa += PAGE) {
+		const uint64_t *q = gpa_to_hva(vm, gpa, PAGE);
+
+		if (!q)
+			continue;       /* not backed: never written */
+		for (unsigned i = 0; i < PAGE / 8; i++) {
+			if (q[i]) {
+				used++;
+				break;
+			}
+		}
+	}
+	return used;
+}
+
+/* The kernel's line "[    1.234567] Run /init as init process"
+ * (init/main.c), the timestamp optional. */
+static bool runs_init(const char *line, size_t len)
+{
+	static const char run[] = "Run ", init[] = " as init process";
+	size_t at = 0;
+
+	if (len && line[0] == '[') {
+		while (at < len && line[at] != ']')
+			at++;
+		at += 2;        /* "] " */
+	}
+	return len >= at + sizeof(run) - 1 + sizeof(init) - 1 &&
+	       memcmp(line + at, run, sizeof(run) - 1) == 0 &&
+	       memcmp(line + len - (sizeof(init) - 1), init, sizeof(init) - 1) == 0;
+}
+
+bool linux_vm_ready_line(struct vm *vm, const char *line, size_t len)
+{
+	if (!runs_init(line, len))
+		return false;
+	klog("vm %s: Linux starts init %lu TSC after VM create; guest RAM written: %lu KiB of %lu KiB\n",
+	     vm->name, (unsigned long)(rdtsc() - vm->tsc_created),
+	     (unsigned long)(pages_written(vm) * (PAGE >> 10)), (unsigned long)(vm->mem_bytes >> 10));
+	return true;
+}
