@@ -30,6 +30,9 @@
 
 #define CPUID_HV_FIRST          0x40000000u
 #define CPUID_HV_LAST           0x4fffffffu
+/* IA32_BIOS_SIGN_ID's revision (bits 63:32) of the virtual CPU's
+ * microcode: 1, as KVM reports it. */
+#define MICROCODE_REVISION      0x100000000ULL
 
 
 /* 48-bit canonical: bits 63:47 all equal. Stricter than a 57-bit CPU
@@ -72,7 +75,7 @@ static bool tsc_offsetting(void)
  * guest's CR4, not mica's; the APIC bit follows IA32_APIC_BASE.EN (SDM
  * Vol. 3, "Local APIC Status and Location").
  */
-#define CPUID_EDITED_LEAVES     (BIT(1) | BIT(7) | BIT(0xa) | BIT(0xd))
+#define CPUID_EDITED_LEAVES     (BIT(1) | BIT(7) | BIT(0xa) | BIT(0xd) | BIT(0x15))
 
 static __attribute__((noinline)) void hide_features(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
 						    struct cpuid_regs *c)
@@ -106,6 +109,15 @@ static __attribute__((noinline)) void hide_features(struct vcpu *v, uint32_t lea
 	case 0xd:
 		if (subleaf == 1)
 			c->eax &= ~CPUID_D1_EAX_XSAVES;
+		break;
+	case 0x15:
+		/* The virtual CPU's clocks, as QEMU states them for KVM: the
+		 * crystal is the APIC timer's 1 GHz bus, and TSC/crystal is
+		 * mica's measured TSC rate over it, so a kernel needs to
+		 * calibrate neither against the PIT (SDM Vol. 2, "CPUID",
+		 * leaf 15H). */
+		*c = (struct cpuid_regs){ VLAPIC_BUS_KHZ, (uint32_t)(clock_tsc_hz() / 1000),
+					  VLAPIC_BUS_KHZ * 1000u, 0 };
 		break;
 	case CPUID_EXT_FEATURES:
 		if (!rdtscp)
@@ -266,6 +278,8 @@ static enum exit_action vmexit_rdmsr(struct vcpu *v)
 		val = v->mcg_status;
 	else if (msr == MSR_IA32_MTRRCAP || msr == MSR_IA32_MTRR_DEF_TYPE)
 		val = 0;        /* no MTRRs: all memory is write-back under EPT */
+	else if (msr == MSR_IA32_BIOS_SIGN_ID)
+		val = MICROCODE_REVISION;
 	else
 		return inject_gp();
 	r->rax = (uint32_t)val;
@@ -350,8 +364,9 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		if (val & ~(uint64_t)MCG_STATUS_DEFINED)
 			return inject_gp();
 		v->mcg_status = val;
-	} else if (msr == MSR_IA32_MTRR_DEF_TYPE) {
-		/* accepted and ignored */
+	} else if (msr == MSR_IA32_MTRR_DEF_TYPE || msr == MSR_IA32_BIOS_SIGN_ID) {
+		/* accepted and ignored (0 to BIOS_SIGN_ID is how a kernel
+		 * asks for the revision: it reads as always) */
 	} else {
 		return inject_gp();
 	}
