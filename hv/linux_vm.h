@@ -15,13 +15,14 @@ struct linux_boot_regs;
 /*
  * Load (vm)'s image, a bzImage, into its RAM as boot.rst says: the
  * protected-mode kernel at its preferred address, boot_params with an
- * e820 map of the VM's RAM, the command line (cmdline), and as initrd the
+ * e820 map of the VM's RAM, the command line (the words of (module_line)
+ * that are not mica's keys), and as initrd the
  * first of the VM's modules (`for=NAME`), if any. Fills (*regs) with the
  * boot entry's state. Returns 0, or -1 with one line in (err) (n bytes).
  * Caller: vm_create(), after the RAM is there.
  */
-int linux_vm_load(struct vm *vm, const char *cmdline, struct linux_boot_regs *regs, char *err,
-		  size_t n);
+int linux_vm_load(struct vm *vm, const char *module_line, struct linux_boot_regs *regs,
+		  char *err, size_t n);
 
 /* Whether (line) of a Linux VM's console marks it ready: the kernel's
  * "Run /init as init process" (init starts now). If so, mica prints how

@@ -8,6 +8,7 @@
  */
 #include <stdarg.h>
 #include "hv/clock.h"
+#include "hv/guest_cmdline.h"
 #include "hv/linux_boot.h"
 #include "hv/linux_vm.h"
 #include "hv/vconsole.h"
@@ -338,9 +339,10 @@ static int build_mbi(struct vm *vm, gpa_t base, const char *cmdline, const struc
 						   MULTIBOOT_MEMORY_AVAILABLE };
 	strlcpy(b.loader, LOADER_NAME, sizeof(b.loader));
 
-	/* The command lines share the string area, each NUL-terminated. */
+	/* The command lines share the string area, each NUL-terminated, each
+	 * as GRUB gives it: mica's own keys are mica's, not the guest's. */
 	b.info.cmdline = strings + used;
-	used += strlcpy(b.strings + used, cmdline, sizeof(b.strings) - used) + 1;
+	used += guest_cmdline(cmdline, b.strings + used, sizeof(b.strings) - used) + 1;
 	for (unsigned i = 0; i < nmods; i++) {
 		if (used >= sizeof(b.strings))
 			return -1;
@@ -348,7 +350,8 @@ static int build_mbi(struct vm *vm, gpa_t base, const char *cmdline, const struc
 			.mod_start = placed[i], .mod_end = placed[i] + mods[i].len,
 			.cmdline = strings + used,
 		};
-		used += strlcpy(b.strings + used, mods[i].cmdline, sizeof(b.strings) - used) + 1;
+		used += guest_cmdline(mods[i].cmdline, b.strings + used,
+				      sizeof(b.strings) - used) + 1;
 	}
 	if (used > sizeof(b.strings))
 		return -1;
@@ -456,7 +459,8 @@ static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t
 	return 0;
 }
 
-/* mica's own keys on a module's command line; the guest sees them too. */
+/* mica's own keys on a module's command line (hv/guest_cmdline.c lists
+ * them all; the guest never sees them). */
 static int parse_options(struct vm *vm, unsigned id, const char *cmdline, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];

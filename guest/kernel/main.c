@@ -24,17 +24,15 @@
 const char kernel_name[] = "guest";
 
 /*
- * Options the guest kernel understands (docs/configuration.md): its own
- * and mica's module keys (mica passes them on, as GRUB would), which are
+ * Options the guest kernel understands (docs/configuration.md), which are
  * never given to an app (guest/kernel/uk.c), then the apps' arguments
- * (docs/apps.md), which the chosen app checks itself.
+ * (docs/apps.md), which the chosen app checks itself. mica's module keys
+ * are not among them: mica keeps them, as a boot loader keeps its own.
  */
 const char *const guest_kernel_keys[] = {
 	"selftest", "test", "app", "hz", "seed", "lines", "watch", "via", "ms", "until",
-	"console",                                              /* the kernel's */
+	"expect-name", "expect-nmi", "console",                 /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
-	"name", "mem", "restart", "max-restarts", "backoff", "slice", "density",
-	"cpu-limit", "nmi", "break-state",                      /* mica's */
 	NULL
 };
 static const char *const app_keys[] = { "n", "rounds", "size", "hold", "seconds", "busy", NULL };

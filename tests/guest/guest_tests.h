@@ -5,14 +5,20 @@
 #ifndef TESTS_GUEST_GUEST_TESTS_H
 #define TESTS_GUEST_GUEST_TESTS_H
 
+#include <stddef.h>
+
 /* KTAP run of mica's exit handlers, seen from the guest. Returns the
  * number of failures. */
 unsigned guest_test_vmx(const char *cmdline);
 
-/* The guest's own NMIs (`test=nmi nmi=N`): each press of the VM's NMI
+/* The guest's own NMIs (`test=nmi expect-nmi=N`, beside mica's `nmi=N`): each press of the VM's NMI
  * button arrives once, never inside the handler of another. Returns the
  * number of failures. */
 unsigned guest_test_nmi(const char *cmdline);
+
+/* The VM's name as mica tells it (HC_INFO) into (name) of (n) bytes;
+ * "" when bare. Tests derive values of a VM's own from it. */
+void guest_test_own_name(char *name, size_t n);
 
 /* Negative scenarios: each should end the VM from mica's side; if one
  * returns, the guest says so and the scenario fails. */

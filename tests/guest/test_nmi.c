@@ -54,9 +54,9 @@ unsigned guest_test_nmi(const char *cmdline)
 	char val[CMDLINE_VAL_MAX];
 	uint64_t want = 0, t0;
 
-	if (!cmdline_get(cmdline, "nmi", val, sizeof(val)) || cmdline_parse_uint(val, &want) ||
-	    want == 0) {
-		klog("test=nmi: needs nmi=N (N > 0 presses of the NMI button)\n");
+	if (!cmdline_get(cmdline, "expect-nmi", val, sizeof(val)) ||
+	    cmdline_parse_uint(val, &want) || want == 0) {
+		klog("test=nmi: needs expect-nmi=N (N > 0 presses of the NMI button)\n");
 		return 1;
 	}
 	spin_tsc = time_tsc_hz() / 1000 * SPIN_MS;

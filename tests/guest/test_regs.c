@@ -103,7 +103,7 @@ static void own_values(const char *cmdline, struct regset *r)
 	char name[CMDLINE_VAL_MAX] = "";
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	cmdline_get(cmdline, "name", name, sizeof(name));
+	guest_test_own_name(name, sizeof(name));
 	for (const char *c = name; *c; c++)
 		h = (h ^ (uint8_t)*c) * 0x100000001b3ULL;
 	for (unsigned i = 0; i < 4; i++)

@@ -8,7 +8,7 @@ KTAP_SKIPS="dr7_general_detect_db cr8_reserved_bits_gp debugctl_supported_bits_o
 source "$(dirname "$0")/../lib.sh"
 
 LOG=regs-bare-qemu.log
-boot_qemu "$LOG" 60 build/guest32.elf "test=regs name=bare"
+boot_qemu "$LOG" 60 build/guest32.elf "test=regs"
 check_ktap "$LOG"
 check_line "$LOG" '^stringio: a line written by rep outsb$' rep_outsb_line_whole
 check_line "$LOG" '^stringio: this line crosses a page boundary$' page_crossing_line_whole
@@ -16,6 +16,6 @@ check_line "$LOG" '^stringio: this line was written backwards$' backwards_line_w
 check_status 0 exit_code_0
 
 LOG=regs-first-bare-qemu.log
-boot_qemu "$LOG" 60 build/guest32.elf "test=regs-first name=first"
+boot_qemu "$LOG" 60 build/guest32.elf "test=regs-first"
 check_ktap "$LOG" first
 check_status 0 first_exit_code_0

@@ -20,8 +20,8 @@ for reason in 'cpuid [0-9]+' 'invd 1' 'vmcall [0-9]+' 'vmread 1' 'vmxoff 1' \
 done
 # The guest gets its own multiboot information: memory map, command line
 # and the module meant for it (for=vmx), which is not run as a VM.
-check_line "$LOG" "^\[vmx\] guest: command line: 'name=vmx test=vmx'$" guest_command_line
+check_line "$LOG" "^\[vmx\] guest: command line: 'test=vmx expect-name=vmx'$" guest_command_line
 check_line "$LOG" '^\[vmx\] guest: memory: 15 MiB usable in 2 ranges' guest_memory_map
-check_line "$LOG" "^\[vmx\] guest: module 0: 'for=vmx kind=blob', 101 bytes at 0x" guest_module
+check_line "$LOG" "^\[vmx\] guest: module 0: 'kind=blob', 101 bytes at 0x" guest_module
 check_line "$LOG" '^mica: 1 VMs: 1 exited with 0' module_is_not_a_vm
 check_status 0 exit_code_0

@@ -7,8 +7,8 @@
 source "$(dirname "$0")/../lib.sh"
 source "$ROOT/tests/vpc/expect.sh"
 
-boot() { # KERNEL
-	boot_qemu "vpc-bare-qemu-$1.log" 60 "build/fixtures/vpc-$1.elf" "vpc-$1"
+boot() { # KERNEL [WORDS]
+	boot_qemu "vpc-bare-qemu-$1.log" 60 "build/fixtures/vpc-$1.elf" "${2:-vpc-$1}"
 	vpc_exited "$1"
 }
 
@@ -23,7 +23,9 @@ vpc_check vpc-bare-qemu-apic.log apic \
 	"esr_illegal_vector=its APIC delivers vector 3 and records no error" \
 	"lvt_error_interrupt=its APIC has no error interrupt" \
 	"apic_base_reenable=its APIC stays off once IA32_APIC_BASE.EN was cleared (the rule of 3-wire APIC buses, not of FSB xAPICs)"
-boot mem
+boot mem "$VPC_MEM_WORDS"
+# QEMU gives the image's path as its -kernel was written, then -append.
+vpc_cmdline vpc-bare-qemu-mem.log '' build/fixtures/vpc-mem.elf "$VPC_MEM_WORDS" mem_command_line_from_qemu
 vpc_check vpc-bare-qemu-mem.log mem \
 	"unbacked_reads_all_ones=its pc machine reads unassigned addresses as 0" \
 	"unbacked_writes_dropped=its pc machine reads unassigned addresses as 0"

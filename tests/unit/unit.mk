@@ -39,6 +39,8 @@ UNIT_TESTS += gwalk
 UNIT_DEPS_gwalk := hv/gwalk.c
 UNIT_TESTS += vmx_negotiate
 UNIT_DEPS_vmx_negotiate := hv/vmx/vmx_negotiate.c lib/fmt.c lib/string.c
+UNIT_TESTS += guest_cmdline
+UNIT_DEPS_guest_cmdline := hv/guest_cmdline.c lib/cmdline.c lib/fmt.c lib/string.c
 UNIT_TESTS += rip
 UNIT_DEPS_rip :=
 

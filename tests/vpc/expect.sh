@@ -54,6 +54,18 @@ vpc_check() {
 	fi
 }
 
+# What the user wrote for vpc-mem in every run (tests/iso/vpc-vm.cfg,
+# vpc-bare-mem.cfg, vpc-bare-qemu.sh): its command line must be the image's
+# name, then exactly these words, whichever loader gave it.
+VPC_MEM_WORDS="vpc-mem greeting=hello root=/dev/vda1 quiet"
+
+# vpc_cmdline LOG PREFIX IMAGE WORDS NAME: the kernel printed its command
+# line as exactly "IMAGE WORDS" (IMAGE alone if WORDS is empty).
+vpc_cmdline() {
+	local want="$3${4:+ $4}"
+	check_line "$1" "^$2# command line: '${want//./\\.}'\$" "$5"
+}
+
 # vpc_exited KERNEL: the last boot ended with the kernel's own exit code
 # through port 0xf4 (0: all passed, 1: some failed), not by a crash or
 # the time limit.

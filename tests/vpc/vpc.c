@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "lib/fmt.h"
+#include "lib/multiboot.h"
 #include "tests/vpc/vpc.h"
 
 #define COM1            0x3f8
@@ -186,6 +187,7 @@ void vpc_delay(uint64_t tsc)
 
 void vpc_main(uint32_t magic, uint32_t mbi)
 {
+	const struct multiboot_info *info = (const void *)(uintptr_t)mbi;
 	unsigned failed = 0;
 
 	vpc_mbi = mbi;
@@ -193,6 +195,10 @@ void vpc_main(uint32_t magic, uint32_t mbi)
 	vpc_printf("KTAP version 1\n");
 	vpc_printf("# a virtual-PC test kernel, entered at 0x%x with the multiboot information at 0x%x\n",
 		   (uint32_t)(uintptr_t)vpc_main, mbi);
+	/* The command line as the loader gave it, whole: the scenarios check
+	 * that a VM's is what a boot loader gives a kernel. */
+	if (magic == MULTIBOOT_MAGIC && (info->flags & MULTIBOOT_INFO_CMDLINE))
+		vpc_printf("# command line: '%s'\n", (const char *)(uintptr_t)info->cmdline);
 	vpc_printf("1..%u\n", vpc_ntests + 1);
 	vpc_printf("%s 1 - multiboot_entry\n", magic == MULTIBOOT_MAGIC ? "ok" : "not ok");
 	failed += magic != MULTIBOOT_MAGIC;
