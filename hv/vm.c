@@ -226,7 +226,8 @@ static const struct multiboot_header *find_header(const void *image, size_t len,
 							  len : MULTIBOOT_SEARCH);
 
 	if (!h) {
-		fmt_snprintf(err, n, "no multiboot header in the first 8 KiB: not a multiboot kernel");
+		fmt_snprintf(err, n, "no multiboot header in the first 8 KiB and no Linux "
+			     "boot-protocol header: not a kernel");
 		return NULL;
 	}
 	if (h->flags & MULTIBOOT_REQUIRED_FLAGS & ~MULTIBOOT_SUPPORTED) {

@@ -111,13 +111,12 @@ static __attribute__((noinline)) void hide_features(struct vcpu *v, uint32_t lea
 			c->eax &= ~CPUID_D1_EAX_XSAVES;
 		break;
 	case 0x15:
-		/* The virtual CPU's clocks, as QEMU states them for KVM: the
-		 * crystal is the APIC timer's 1 GHz bus, and TSC/crystal is
-		 * mica's measured TSC rate over it, so a kernel needs to
-		 * calibrate neither against the PIT (SDM Vol. 2, "CPUID",
-		 * leaf 15H). */
-		*c = (struct cpuid_regs){ VLAPIC_BUS_KHZ, (uint32_t)(clock_tsc_hz() / 1000),
-					  VLAPIC_BUS_KHZ * 1000u, 0 };
+		/* The virtual CPU's clocks: the crystal is the APIC timer's
+		 * bus, TSC/crystal mica's measured TSC rate over it, so a
+		 * kernel calibrates neither against the PIT (SDM Vol. 2,
+		 * "CPUID", leaf 15H). */
+		vlapic_cpuid_15h(clock_tsc_hz() / 1000, &c->eax, &c->ebx, &c->ecx);
+		c->edx = 0;
 		break;
 	case CPUID_EXT_FEATURES:
 		if (!rdtscp)
