@@ -324,8 +324,10 @@ $(BUILD)/iso-%.iso: tests/iso/%.cfg $(TEST_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES)
 
-# The Linux guest's ISOs carry its kernel and initramfs as well.
-LINUX_ISO_FILES := $(BUILD)/linux/vmlinuz $(BUILD)/linux-initramfs.cpio
+# The Linux guest's ISOs carry its kernels (Debian's, and the small one
+# built from Debian's linux-source) and initramfs as well.
+LINUX_ISO_FILES := $(BUILD)/linux/vmlinuz $(BUILD)/linux-tiny/bzImage $(BUILD)/linux-tiny/initramfs.cpio \
+	$(BUILD)/linux-initramfs.cpio
 $(BUILD)/iso-linux-%.iso: tests/iso/linux-%.cfg $(TEST_ISO_FILES) $(LINUX_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES) $(LINUX_ISO_FILES)

@@ -25,9 +25,10 @@ int linux_vm_load(struct vm *vm, const char *module_line, struct linux_boot_regs
 		  char *err, size_t n);
 
 /* Whether (line) of a Linux VM's console marks it ready: the kernel's
- * "Run /init as init process" (init starts now). If so, mica prints how
- * long that took from vm_create() and how much of its RAM the guest has
- * written by then. Caller: vm_console_line(), until the VM is ready. */
+ * "Run /init as init process" (init starts now). If so, sets
+ * vm->tsc_ready and prints how long that took from vm_create() and how
+ * much of its RAM the guest has written by then. Caller:
+ * vm_console_line(), until the VM is ready. */
 bool linux_vm_ready_line(struct vm *vm, const char *line, size_t len);
 
 #endif /* HV_LINUX_VM_H */

@@ -620,7 +620,8 @@ void vm_console_line(struct vm *vm, const char *line, size_t len)
 	if (vm->linux_guest ? !linux_vm_ready_line(vm, line, len) :
 	    len < sizeof(ready) - 1 || memcmp(line, ready, sizeof(ready) - 1))
 		return;
-	vm->tsc_ready = rdtsc();
+	if (!vm->tsc_ready)
+		vm->tsc_ready = rdtsc();
 	if (vm->nmi_presses)
 		vm->nmi_next = vm->tsc_ready + clock_tsc_hz() / 100;
 	/* The line comes during one of this VM's exits: its VMCS is current. */

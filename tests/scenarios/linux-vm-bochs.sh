@@ -15,12 +15,20 @@ source "$(dirname "$0")/../lib.sh"
 LOG=linux-vm-bochs.log
 boot_bochs "$LOG" 1400 build/iso-linux-vm.iso
 check_line "$LOG" '^mica: vm linux: Linux boot protocol 2\.[0-9]+, 64-bit entry at 0x[0-9a-f]+; kernel at 0x[0-9a-f]+-0x[0-9a-f]+, initrd [1-9][0-9]* KiB at 0x[0-9a-f]+; kernel command line '\''console=ttyS0 acpi=off'\''$' loaded_by_boot_protocol
-check_line "$LOG" '^\[linux\] \[ *[0-9.]+\] Linux version [0-9]+\.[0-9]+' linux_boots
-check_line "$LOG" '^\[linux\] \[ *[0-9.]+\] Kernel command line: console=ttyS0 acpi=off$' mica_keys_not_passed
-check_line "$LOG" '^\[linux\] \[ *[0-9.]+\] serial8250: ttyS0 at I/O 0x3f8 \(irq = 4, base_baud = 115200\) is a 16550A$' uart_is_16550a
+check_line "$LOG" '^\[linux\] (\[ *[0-9.]+\] )?Linux version [0-9]+\.[0-9]+' linux_boots
+check_line "$LOG" '^\[linux\] (\[ *[0-9.]+\] )?Kernel command line: console=ttyS0 acpi=off$' mica_keys_not_passed
+check_line "$LOG" '^\[linux\] (\[ *[0-9.]+\] )?serial8250: ttyS0 at I/O 0x3f8 \(irq = 4, base_baud = 115200\) is a 16550A$' uart_is_16550a
 check_no_line "$LOG" '^\[linux\] .*(Unable to read current time from RTC|unchecked MSR access|Kernel panic|ttyS0: LSR safety check|too many iterations)' no_device_complaints
-check_line "$LOG" '^\[linux\] \[ *[0-9.]+\] Run /init as init process$' init_started
-check_line "$LOG" '^mica: vm linux: Linux starts init [1-9][0-9]* TSC after VM create; guest RAM written: [1-9][0-9]* KiB of 131072 KiB$' boot_measured
+# Linux takes its TSC's rate from CPUID leaf 15H: the rate mica measured.
+mica_khz=$(sed -n 's/^mica: clock: TSC runs at \([0-9]*\) kHz.*/\1/p' "$OUT/$LOG" | head -n 1)
+linux_khz=$(sed -n 's/^\[linux\] \(\[ *[0-9.]*\] \)\{0,1\}tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor$/\2\3/p' "$OUT/$LOG" | head -n 1)
+if [[ -n $mica_khz && -n $linux_khz ]] && ((linux_khz * 10000 >= mica_khz * 9999 && linux_khz * 10000 <= mica_khz * 10001)); then
+	result PASS linux_tsc_rate_is_micas
+else
+	result FAIL linux_tsc_rate_is_micas "mica measured ${mica_khz:-?} kHz, Linux detected ${linux_khz:-?} kHz"
+fi
+check_line "$LOG" '^\[linux\] (\[ *[0-9.]+\] )?Run /init as init process$' init_started
+check_line "$LOG" '^mica: vm linux: Linux starts init [1-9][0-9]* TSC after VM create; guest RAM written: [1-9][0-9]* KiB of 65536 KiB$' boot_measured
 check_line "$LOG" '^\[linux\] linux-init: hello from Linux [0-9]+\.[0-9]+\.[0-9]+[^ ]* pid=1 ' init_line_under_vm_name
 check_line "$LOG" '^\[linux\] result app=cpu checksum=0x87cd2bce ' linux_cpu_checksum
 check_line "$LOG" '^mica: vm linux: exited with code 0$' linux_exit_0
