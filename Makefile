@@ -230,6 +230,16 @@ linux-kernel: $(BUILD)/linux/vmlinuz
 $(BUILD)/linux/vmlinuz: | tools/linux-kernel.sh
 	$(Q)sh tools/linux-kernel.sh $(LINUX_PKG) $(BUILD)/linux
 
+# The small kernel of the fast Linux scenarios: built from Debian's kernel
+# source (package linux-source-6.1) with tinyconfig and
+# tools/linux-tiny.config into build/linux-tiny/ (tools/linux-tiny.sh),
+# once: a second run with the same source and configuration does nothing.
+linux-tiny: $(BUILD)/linux-tiny/bzImage
+$(BUILD)/linux-tiny/bzImage: tools/linux-tiny.config | tools/linux-tiny.sh $(BUILD)/.deps-ok
+	$(Q)sh tools/linux-tiny.sh $(BUILD)/linux-tiny
+# Both kernels and the initramfs.
+linux: linux-kernel linux-tiny linux-initramfs
+
 # ---------------------------------------------------------------------------
 # ISOs. build/mica.iso is the user's menu (tools/grub.cfg); each Bochs test
 # scenario boots its own ISO with one entry, built from tests/iso/NAME.cfg.
@@ -446,11 +456,13 @@ help:
 	@echo "  make unit     the host unit tests only"
 	@echo "  make linux-initramfs  build/linux-initramfs.cpio, the Linux guest's init"
 	@echo "  make linux-kernel     Debian's kernel in build/linux/vmlinuz (apt-get download)"
+	@echo "  make linux-tiny       a small kernel from Debian's linux-source in build/linux-tiny/bzImage"
+	@echo "  make linux            both kernels and the initramfs"
 	@echo "  make deps     check (as root: install) the Debian packages mica needs"
 	@echo "  make clean    remove build/"
 	@echo "  V=1           show full commands"
 
 
-.PHONY: vpc all deps images linux-initramfs linux-kernel iso unit run report docs fuzz qemu qemu-nox bochs debug qemu-gdb test test-bochs3 mutate bench clean help
+.PHONY: vpc all deps images linux-initramfs linux-kernel linux-tiny linux iso unit run report docs fuzz qemu qemu-nox bochs debug qemu-gdb test test-bochs3 mutate bench clean help
 
 -include $(shell find $(BUILD)/obj $(BUILD)/uobj $(BUILD)/vpcobj $(BUILD)/lobj -name '*.d' 2>/dev/null)

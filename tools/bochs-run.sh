@@ -189,7 +189,7 @@ if [ $interrupted = 1 ]; then
 fi
 
 port=$(bochs_exit_port "$blog")
-printed=$(grep -aoE '(mica|guest): exit code [0-9]+' "$log" | tail -n 1 | sed 's/.* //')
+printed=$(grep -aoE '(mica|guest|linux-init): exit code [0-9]+' "$log" | tail -n 1 | sed 's/.* //')
 
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
 	echo "bochs: time limit of $limit s reached" >&2

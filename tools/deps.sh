@@ -31,6 +31,12 @@ qemu-system-x86_64                        qemu-system-x86
 /usr/include/cmocka.h                     libcmocka-dev
 gnuplot                                   gnuplot-nox
 cpio                                      cpio
+bc                                        bc
+bison                                     bison
+flex                                      flex
+/usr/include/gelf.h                       libelf-dev
+lz4                                       lz4
+xz                                        xz-utils
 script                                    bsdutils
 timeout                                   coreutils
 xargs                                     findutils

@@ -40,6 +40,7 @@
 #define LNX_REBOOT_MAGIC1          0xfee1deadu
 #define LNX_REBOOT_MAGIC2          672274793u
 #define LNX_REBOOT_CMD_POWER_OFF   0x4321fedcu
+#define LNX_REBOOT_CMD_RESTART     0x01234567u
 
 /* struct new_utsname: six fields of 65 bytes. */
 struct lnx_utsname {
