@@ -279,7 +279,7 @@ $(BUILD)/fixtures/tiny-wrap-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-
 VPC_CFLAGS := -m32 -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-mno-sse -mno-mmx -mno-red-zone -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
-VPC_KERNELS := cpu apic mem low
+VPC_KERNELS := cpu apic mem low fault
 VPC_LIB := tests/vpc/entry.S tests/vpc/vpc.c lib/fmt.c lib/string.c
 VPC_ELFS := $(patsubst %,$(BUILD)/fixtures/vpc-%.elf,$(VPC_KERNELS))
 vpcobj = $(patsubst %,$(BUILD)/vpcobj/%.o,$(basename $(1)))

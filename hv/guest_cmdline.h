@@ -1,7 +1,8 @@
 /*
  * guest_cmdline.h - the command line a guest is given, as a boot loader
- * (GRUB) gives a kernel: the image's own name first, then what the user
- * wrote for it, without mica's own module keys. Pure string work, in VMX
+ * gives a kernel: the image's own name first where the loader gave one
+ * (QEMU does; GRUB 2 gives neither kernels nor modules theirs), then what
+ * the user wrote for it, without mica's own module keys. Pure string work, in VMX
  * root at VM creation; shared by the multiboot and the Linux loaders.
  */
 #ifndef HV_GUEST_CMDLINE_H

@@ -9,6 +9,7 @@
 #include "hv/sched.h"
 #include "hv/selftest.h"
 #include "hv/vm.h"
+#include "hv/vmx/apic_access.h"
 #include "hv/vmx/vmx.h"
 #include "lib/boot_info.h"
 #include "lib/cmdline.h"
@@ -29,7 +30,8 @@ const char kernel_name[] = "mica";
 static char console_queue[64 * 1024];
 
 /* Options mica understands on its own command line (docs/configuration.md). */
-static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", "console", NULL };
+static const char *const hv_options[] = { "selftest", "density", "hostirq", "hostnmi", "console",
+					   "apic-access", NULL };
 
 static struct vm vms[BOOT_MAX_MODULES];
 
@@ -261,6 +263,21 @@ static unsigned run_density(struct boot_info *bi, const struct boot_module *m, u
  * Returns true if the option is there, with (*budget) 0 for the bare
  * form. A bad SIZE ends the boot with one line.
  */
+/* `apic-access=off`: guests' APIC accesses exit as EPT violations even
+ * where the CPU could virtualize them, so that both paths can be tested.
+ * 1 for off, 0 for on (the default), -1 after one line for a bad value. */
+static int apic_access_off(const char *cmdline)
+{
+	char val[CMDLINE_VAL_MAX];
+
+	if (!cmdline_get(cmdline, "apic-access", val, sizeof(val)) || strcmp(val, "on") == 0)
+		return 0;
+	if (strcmp(val, "off") == 0)
+		return 1;
+	klog("apic-access=%s: give on or off\n", val);
+	return -1;
+}
+
 static bool density_wanted(struct boot_info *bi, uint64_t *budget, const struct boot_module **m)
 {
 	char val[CMDLINE_VAL_MAX];
@@ -298,7 +315,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	struct boot_info *bi;
 	const struct boot_module *density_module;
 	uint64_t density_budget;
-	int status = EXIT_OK;
+	int status = EXIT_OK, apic_off;
 
 	console_init();                 /* COM1: from here on we can speak */
 	console_use_buffer(console_queue, sizeof(console_queue));
@@ -323,10 +340,17 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	}
 	if (check_modules(bi))          /* the guests we were given */
 		status = EXIT_BAD_CONFIG;
+	apic_off = apic_access_off(bi->cmdline);
+	if (apic_off < 0)
+		status = EXIT_BAD_CONFIG;
 	/* VT-x and EPT, or a clear refusal; a bad configuration, already
 	 * named above, says more than the missing VT-x: its code wins. */
 	if (vmx_probe() != 0 || vmx_on(&bi->frames) != 0)
 		machine_exit(status == EXIT_BAD_CONFIG ? EXIT_BAD_CONFIG : EXIT_NO_VTX);
+	if (apic_off > 0 && vmx_apic_access_on()) {
+		vmx_apic_access_disable();
+		klog("apic-access=off: guests' APIC accesses exit as EPT violations\n");
+	}
 	if (density_wanted(bi, &density_budget, &density_module)) {
 		/* `density=SIZE`: the run, then the count within SIZE. */
 		if (density_budget && run_guests(bi) && status == EXIT_OK)

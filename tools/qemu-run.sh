@@ -153,7 +153,7 @@ if [ $interrupted = 1 ]; then
 fi
 
 # The last "<who>: exit code N" line the kernel printed, if any.
-printed=$(grep -aoE '(mica|guest|linux-init): exit code [0-9]+' "$log" | tail -n 1 | sed 's/.* //')
+printed=$(grep -aoE '(mica|guest|linux-init|vpc): exit code [0-9]+' "$log" | tail -n 1 | sed 's/.* //')
 
 # isa-debug-exit makes QEMU exit with (N << 1) | 1. A few of those values
 # also mean something else; the kernel's own line tells them apart.

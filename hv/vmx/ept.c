@@ -92,6 +92,23 @@ int ept_map(struct ept *ept, gpa_t gpa, hpa_t hpa, uint64_t len, uint64_t perms)
 	return 0;
 }
 
+int ept_unmap_4k(struct ept *ept, gpa_t gpa)
+{
+	uint64_t *t = table(ept->pml4);
+
+	for (int l = EPT_LEVELS - 1; l > 0; l--) {
+		uint64_t e = t[idx(gpa, l)];
+
+		if (!(e & EPT_RWX) || (e & EPT_LARGE_PAGE))
+			return -1;
+		t = table(e & EPT_ADDR_MASK);
+	}
+	if (!(t[idx(gpa, 0)] & EPT_RWX))
+		return -1;
+	t[idx(gpa, 0)] = 0;
+	return 0;
+}
+
 int ept_translate(const struct ept *ept, gpa_t gpa, hpa_t *hpa, uint64_t *perms,
 		  uint64_t *page_size)
 {

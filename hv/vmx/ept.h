@@ -51,6 +51,11 @@ uint64_t ept_eptp(const struct ept *ept);
  */
 int ept_map(struct ept *ept, gpa_t gpa, hpa_t hpa, uint64_t len, uint64_t perms);
 
+/* Unmap the 4 KiB page at (gpa), mapped by ept_map as a 4 KiB page.
+ * Returns 0, or -1 if no such page is mapped there (nothing changes).
+ * The caller invalidates the translations the CPU may hold (INVEPT). */
+int ept_unmap_4k(struct ept *ept, gpa_t gpa);
+
 /* Look (gpa) up: 0 with the host address, permissions and leaf page size
  * filled in (any pointer may be NULL), or -1 if unmapped. */
 int ept_translate(const struct ept *ept, gpa_t gpa, hpa_t *hpa, uint64_t *perms,

@@ -14,6 +14,7 @@
 #include "hv/rip.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
+#include "hv/vmx/apic_access.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit.h"
 #include "hv/vmx/vmexit_priv.h"
@@ -373,6 +374,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 	} else if (msr == MSR_IA32_APIC_BASE) {
 		if (vlapic_set_base(&v->lapic, val))
 			return inject_gp();
+		vmx_apic_access_sync(v);        /* the page leaves an old address */
 		vm_of(v)->irq_check = true;     /* LINT0 opens or closes */
 	} else if (msr == MSR_IA32_TSC && tsc_offsetting()) {
 		/* SDM Vol. 3, "Time-Stamp Counter Adjustment": a TSC write
@@ -701,7 +703,7 @@ static const struct exit_desc {
 	[EXIT_REASON_PAUSE]             = { "pause",             NULL },
 	[EXIT_REASON_MCE_DURING_ENTRY]  = { "machine-check-during-entry", NULL },
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = { "tpr-below-threshold", vmexit_tpr_below_threshold },
-	[EXIT_REASON_APIC_ACCESS]       = { "apic-access",       NULL },
+	[EXIT_REASON_APIC_ACCESS]       = { "apic-access",       vmexit_apic_access },
 	[EXIT_REASON_GDTR_IDTR]         = { "gdtr-idtr-access",  NULL },
 	[EXIT_REASON_LDTR_TR]           = { "ldtr-tr-access",    NULL },
 	[EXIT_REASON_EPT_VIOLATION]     = { "ept-violation",     vmexit_ept_violation },

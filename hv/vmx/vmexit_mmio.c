@@ -1,6 +1,8 @@
 /*
  * vmexit_mmio.c - EPT violations: guest accesses to guest-physical
- * addresses that EPT does not map to RAM. The instruction at RIP is
+ * addresses that EPT does not map to RAM; and APIC-access exits, the
+ * accesses to the local APIC's page where the CPU virtualizes it
+ * (hv/vmx/apic_access.c). The instruction at RIP is
  * fetched through the guest's own page tables (hv/gwalk.c) and decoded
  * (MOV between memory and a register, eAX or an immediate, MOVZX from
  * memory)
@@ -11,14 +13,16 @@
  * fetch, a page walk or an event delivery through such an address, or an
  * instruction this decoder does not know stops the VM with one line.
  *
- * Runs in VMX root after an EPT-violation exit. SDM Vol. 3, "EPT
- * Violations", "Exit Qualification for EPT Violations"; Vol. 2,
+ * Runs in VMX root after an EPT-violation or APIC-access exit. SDM Vol. 3,
+ * "EPT Violations", "Exit Qualification for EPT Violations", "APIC-Access
+ * VM Exits"; Vol. 2,
  * "Instruction Format" (prefixes, REX, ModR/M, SIB, displacement,
  * immediate), "MOV", "MOVZX".
  */
 #include "hv/gwalk.h"
 #include "hv/rip.h"
 #include "hv/vdev.h"
+#include "hv/vmx/apic_access.h"
 #include "hv/vmx/vmexit_priv.h"
 #include "hv/vmx/vmx_vcpu.h"
 #include "lib/string.h"
@@ -174,23 +178,30 @@ static uint64_t merge(uint64_t reg, uint64_t val, unsigned size, bool high)
 	return size == 2 ? (reg & ~0xffffULL) | (val & 0xffff) : (reg & ~0xffULL) | (val & 0xff);
 }
 
-static enum exit_action stop(struct vcpu *v, uint64_t q, uint64_t gpa, const char *why)
+static enum exit_action stop(struct vcpu *v, const char *exit, const char *kind, uint64_t gpa,
+			     const char *why)
 {
-	const char *kind = q & EPT_VIOLATION_DATA_WRITE ? "write" :
-			   q & EPT_VIOLATION_INSN_FETCH ? "instruction fetch" : "read";
-
-	vm_crash(vm_of(v), "EPT violation: %s at guest-physical 0x%lx (outside its %lu MiB of RAM, "
-		 "no device there), guest RIP 0x%lx: %s", kind, (unsigned long)gpa,
-		 (unsigned long)(vm_of(v)->mem_bytes >> 20),
-		 (unsigned long)vmcs_read(VMCS_GUEST_RIP), why);
+	if (vlapic_mmio(&v->lapic, gpa))
+		vm_crash(vm_of(v), "%s: %s at guest-physical 0x%lx (its local APIC), guest RIP "
+			 "0x%lx: %s", exit, kind, (unsigned long)gpa,
+			 (unsigned long)vmcs_read(VMCS_GUEST_RIP), why);
+	else
+		vm_crash(vm_of(v), "%s: %s at guest-physical 0x%lx (outside its %lu MiB of RAM, "
+			 "no device there), guest RIP 0x%lx: %s", exit, kind, (unsigned long)gpa,
+			 (unsigned long)(vm_of(v)->mem_bytes >> 20),
+			 (unsigned long)vmcs_read(VMCS_GUEST_RIP), why);
 	return STOP;
 }
 
-enum exit_action vmexit_ept_violation(struct vcpu *v)
+/*
+ * Carry out the instruction at RIP, which read (or, if (write), wrote)
+ * guest-physical (gpa): on the APIC if it decodes the address, else as
+ * the bus answers nothing. Returns NULL after skipping the instruction,
+ * or why it cannot be emulated (the VM is then stopped by the caller).
+ */
+static const char *emulate(struct vcpu *v, uint64_t gpa, bool write)
 {
 	struct vm *vm = vm_of(v);
-	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
 	bool long64 = guest_64bit();
 	bool def32 = vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & SEG_AR_DB;
 	uint64_t mask, val = 0;
@@ -199,18 +210,9 @@ enum exit_action vmexit_ept_violation(struct vcpu *v)
 	uint32_t v32;
 	unsigned n;
 
-	if (q & EPT_VIOLATION_INSN_FETCH)
-		return stop(v, q, gpa, "code cannot run there");
-	if ((q & EPT_VIOLATION_GLA_VALID) && !(q & EPT_VIOLATION_GLA_TRANSLATED))
-		return stop(v, q, gpa, "its page tables point there");
-	/* The CPU was delivering an event (its IDT, GDT or stack lies
-	 * there): the instruction at RIP did not make the access. */
-	if (vmcs_read(VMCS_IDT_VECTORING_INFO) & VMCS_INTR_INFO_VALID)
-		return stop(v, q, gpa, "an event was being delivered through it");
 	n = fetch(v, b, long64);
-	if (decode(b, n, long64, def32, &x) || x.write != !!(q & EPT_VIOLATION_DATA_WRITE) ||
-	    ((gpa & 0xfff) + x.size > 0x1000))
-		return stop(v, q, gpa, "an instruction mica does not emulate there");
+	if (decode(b, n, long64, def32, &x) || x.write != write || ((gpa & 0xfff) + x.size > 0x1000))
+		return "an instruction mica does not emulate there";
 	mask = x.size == 8 ? ~0ULL : (1ULL << (8 * x.size)) - 1;
 	if (vlapic_mmio(&v->lapic, gpa) && x.size <= 4) {
 		vmx_vcpu_tpr_pull(v);
@@ -232,5 +234,51 @@ enum exit_action vmexit_ept_violation(struct vcpu *v)
 		vmexit_set_gpr(v, x.reg, merge(vmexit_get_gpr(v, x.reg), val & mask,
 					       x.reg_size, x.high_byte));
 	vmexit_skip(x.len);
+	return NULL;
+}
+
+enum exit_action vmexit_ept_violation(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
+	const char *kind = q & EPT_VIOLATION_DATA_WRITE ? "write" :
+			   q & EPT_VIOLATION_INSN_FETCH ? "instruction fetch" : "read";
+	const char *why;
+
+	if (q & EPT_VIOLATION_INSN_FETCH)
+		return stop(v, "EPT violation", kind, gpa, "code cannot run there");
+	if ((q & EPT_VIOLATION_GLA_VALID) && !(q & EPT_VIOLATION_GLA_TRANSLATED))
+		return stop(v, "EPT violation", kind, gpa, "its page tables point there");
+	/* The CPU was delivering an event (its IDT, GDT or stack lies
+	 * there): the instruction at RIP did not make the access. */
+	if (vmcs_read(VMCS_IDT_VECTORING_INFO) & VMCS_INTR_INFO_VALID)
+		return stop(v, "EPT violation", kind, gpa, "an event was being delivered through it");
+	why = emulate(v, gpa, q & EPT_VIOLATION_DATA_WRITE);
+	if (why)
+		return stop(v, "EPT violation", kind, gpa, why);
+	/* The APIC's page, where the CPU can virtualize it: from now on its
+	 * accesses exit as APIC accesses. */
+	if (vlapic_mmio(&v->lapic, gpa))
+		vmx_apic_access_map(v, gpa);
 	return RESUME;
+}
+
+/* An access to the APIC-access page, which EPT maps only where the APIC
+ * decodes its address: emulated as the EPT-violation path would. */
+enum exit_action vmexit_apic_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	uint64_t gpa = v->arch.apic_access_gpa + APIC_ACCESS_OFFSET(q);
+	unsigned type = APIC_ACCESS_TYPE(q);
+	const char *kind = type == APIC_ACCESS_LINEAR_WRITE ? "write" : "read";
+	const char *why;
+
+	if (type != APIC_ACCESS_LINEAR_READ && type != APIC_ACCESS_LINEAR_WRITE)
+		return stop(v, "APIC access", type == APIC_ACCESS_LINEAR_FETCH ? "instruction fetch" :
+			    "access", v->arch.apic_access_gpa,
+			    type == APIC_ACCESS_LINEAR_EVENT || type == APIC_ACCESS_PHYS_EVENT ?
+			    "an event was being delivered through it" :
+			    "its page tables point there");
+	why = emulate(v, gpa, type == APIC_ACCESS_LINEAR_WRITE);
+	return why ? stop(v, "APIC access", kind, gpa, why) : RESUME;
 }

@@ -90,5 +90,6 @@ void vmexit_paging_mode(struct gwalk_mode *m);
 enum exit_action vmexit_io(struct vcpu *v);             /* vmexit_io.c */
 enum exit_action vmexit_dr_access(struct vcpu *v);      /* vmexit_dr.c */
 enum exit_action vmexit_ept_violation(struct vcpu *v);  /* vmexit_mmio.c */
+enum exit_action vmexit_apic_access(struct vcpu *v);    /* vmexit_mmio.c */
 
 #endif /* HV_VMX_VMEXIT_PRIV_H */

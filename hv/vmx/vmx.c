@@ -37,6 +37,9 @@ struct vmx_cpu vmx;
  *   CPU has none: the real task priority stays mica's;
  * - HLT, all I/O, all MSRs (no bitmap), MWAIT/MONITOR, WBINVD and RDPMC
  *   exit, so mica sees every access to a device or to machine state;
+ * - a guest's accesses to its local APIC's page exit as APIC accesses
+ *   where the CPU can virtualize them (hv/vmx/apic_access.c), else as EPT
+ *   violations; both are emulated alike (hv/vmx/vmexit_mmio.c);
  * - EPT with unrestricted guest, so a guest starts in 32-bit protected mode
  *   with paging off, exactly as GRUB leaves it;
  * - CR3 exiting is forbidden: under EPT the guest owns its page tables.
@@ -79,6 +82,7 @@ static const struct vmx_ctl procbased2_wanted[] = {
 	VMX_CTL(PROCBASED2_ENABLE_VPID, OPTIONAL),
 	VMX_CTL(PROCBASED2_WBINVD_EXITING, OPTIONAL),
 	VMX_CTL(PROCBASED2_ENABLE_RDTSCP, OPTIONAL),
+	VMX_CTL(PROCBASED2_VIRTUALIZE_APIC, OPTIONAL),
 };
 
 static const struct vmx_ctl exit_wanted[] = {
@@ -172,13 +176,14 @@ int vmx_probe(void)
 	read_caps(c);
 
 	klog("VT-x: VMCS revision 0x%x, EPT %s, VPID %s, unrestricted guest %s, "
-	     "preemption timer %s, EPT 2M pages %s, 1G pages %s\n",
+	     "preemption timer %s, EPT 2M pages %s, 1G pages %s, APIC-access page %s\n",
 	     vmx_caps_vmcs_revision(c),
 	     yn((c->procbased2 >> 32) & PROCBASED2_ENABLE_EPT),
 	     yn((c->procbased2 >> 32) & PROCBASED2_ENABLE_VPID),
 	     yn((c->procbased2 >> 32) & PROCBASED2_UNRESTRICTED_GUEST),
 	     yn((c->pinbased >> 32) & PINBASED_PREEMPTION_TIMER),
-	     yn(c->ept_vpid_cap & VMX_EPT_2MB_PAGE), yn(c->ept_vpid_cap & VMX_EPT_1GB_PAGE));
+	     yn(c->ept_vpid_cap & VMX_EPT_2MB_PAGE), yn(c->ept_vpid_cap & VMX_EPT_1GB_PAGE),
+	     yn((c->procbased2 >> 32) & PROCBASED2_VIRTUALIZE_APIC));
 
 	if (NEGOTIATE("pin-based controls", c->pinbased, pinbased_wanted, &vmx.pinbased) ||
 	    NEGOTIATE("processor-based controls", c->procbased, procbased_wanted, &vmx.procbased) ||

@@ -201,6 +201,8 @@ static void check_exec_addresses(struct check *c)
 		    ((v = rd(c, VMCS_TPR_THRESHOLD)) >> 4))
 			fail(c, VMCS_TPR_THRESHOLD, v, "TPR threshold bits 31:4 set");
 	}
+	if (c->proc2 & PROCBASED2_VIRTUALIZE_APIC)
+		check_page_addr(c, VMCS_APIC_ACCESS_ADDRESS, "APIC-access");
 	if (c->proc2 & PROCBASED2_VMCS_SHADOWING) {
 		check_page_addr(c, VMCS_VMREAD_BITMAP, "VMREAD bitmap");
 		check_page_addr(c, VMCS_VMWRITE_BITMAP, "VMWRITE bitmap");

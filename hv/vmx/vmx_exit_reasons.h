@@ -147,6 +147,17 @@ enum exit_reason {
 #define IO_PORT_SHIFT                   16              /* bits 31:16: port number */
 #define IO_PORT(q)                      (((q) >> IO_PORT_SHIFT) & 0xffff)
 
+/* EXIT_REASON_APIC_ACCESS: table "Exit Qualification for APIC-Access VM
+ * Exits from Linear Accesses and Guest-Physical Accesses". */
+#define APIC_ACCESS_OFFSET(q)           ((q) & 0xfff)   /* bits 11:0: offset in the page (linear accesses) */
+#define APIC_ACCESS_TYPE(q)             (((q) >> 12) & 0xf)     /* bits 15:12: access type */
+#define   APIC_ACCESS_LINEAR_READ       0
+#define   APIC_ACCESS_LINEAR_WRITE      1
+#define   APIC_ACCESS_LINEAR_FETCH      2
+#define   APIC_ACCESS_LINEAR_EVENT      3               /* during event delivery */
+#define   APIC_ACCESS_PHYS_EVENT        10              /* guest-physical, during event delivery */
+#define   APIC_ACCESS_PHYS_INSN         15              /* guest-physical, instruction fetch or execution */
+
 /* EXIT_REASON_EPT_VIOLATION: table "Exit Qualification for EPT
  * Violations". Bits 3-6 describe the EPT entries of the faulting address,
  * ANDed over the walk. */

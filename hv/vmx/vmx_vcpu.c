@@ -9,6 +9,7 @@
 #include "hv/linux_boot.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
+#include "hv/vmx/apic_access.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmexit_dr.h"
 #include "hv/vmx/vmexit.h"
@@ -55,6 +56,7 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 	if (vmx.preemption_timer)
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, UINT32_MAX);
 	a->procbased = vmx.procbased;
+	vmx_apic_access_init(v);
 	vmx_dr_reset(v);
 	/* Task priority: a virtual-APIC page whose TPR (offset 0x80) MOV CR8
 	 * reads and writes instead of the real one; threshold 0, so that no
@@ -546,6 +548,7 @@ void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
 {
 	if (!v->arch.vmcs)
 		return;
+	vmx_apic_access_release(v);
 	/* The frames of this VM's EPT tables and RAM go back to the pool and
 	 * its VPID may be used again: drop every TLB entry derived from them.
 	 * SDM Vol. 3, "Invalidating Cached Translation Information". */

@@ -47,6 +47,9 @@ struct vmx_vcpu {
 	 * the APIC's own TPR, which CR8-load/store exiting reaches. */
 	hpa_t vapic;
 	uint8_t tpr_threshold;          /* what VMCS_TPR_THRESHOLD holds */
+	/* The APIC-access page (hv/vmx/apic_access.c), once EPT maps it. */
+	bool apic_access_mapped;
+	gpa_t apic_access_gpa;
 	uint64_t exits[EXIT_REASON_MAX];/* VM exits by basic reason */
 };
 

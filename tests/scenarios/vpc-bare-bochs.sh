@@ -30,6 +30,7 @@ vpc_check vpc-bare-bochs-apic.log apic \
 	"${newer[@]}"
 boot mem
 vpc_check vpc-bare-bochs-mem.log mem
-vpc_cmdline vpc-bare-bochs-mem.log '' /boot/vpc-mem.elf "$VPC_MEM_WORDS" mem_command_line_from_grub
+# GRUB 2 gives a multiboot kernel the words after its path.
+vpc_cmdline vpc-bare-bochs-mem.log '' "" "$VPC_MEM_WORDS" mem_command_line_from_grub
 boot low
 vpc_check vpc-bare-bochs-low.log low

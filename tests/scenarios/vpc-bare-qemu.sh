@@ -12,6 +12,15 @@ boot() { # KERNEL [WORDS]
 	vpc_exited "$1"
 }
 
+# ends ASK LIMIT: the fault kernel, asked to end by then-ASK; its KTAP
+# passes as in its plain run, and it never goes on.
+ends() {
+	LOG=vpc-bare-qemu-fault-$1.log
+	boot_qemu "$LOG" "$2" build/fixtures/vpc-fault.elf "vpc-fault then-$1"
+	vpc_check "$LOG" "fault-$1"
+	check_no_line "$LOG" '# (woke up from HLT|went on after a triple fault)' "fault-$1:never_returns"
+}
+
 boot cpu
 vpc_check vpc-bare-qemu-cpu.log cpu \
 	"tsc_write=TCG's RDTSC ignores a WRMSR to IA32_TSC" \
@@ -32,3 +41,13 @@ vpc_check vpc-bare-qemu-mem.log mem \
 boot low
 vpc_check vpc-bare-qemu-low.log low \
 	"multiboot_info_outside_image=its multiboot loader puts the information at 0x9000-0x9fff whatever the image"
+boot fault
+vpc_check vpc-bare-qemu-fault.log fault
+# A HLT nothing can wake: the CPU stays halted until QEMU's time limit.
+ends halt 10
+check_line "$LOG" '^# HLT with interrupts off, nothing to wake it$' fault-halt:halt_reached
+check_status 124 fault-halt:still_halted_at_the_time_limit
+# A triple fault: QEMU (-no-reboot) stops with no exit code.
+ends triple-fault 30
+check_line "$LOG" '^# a triple fault: an exception with an empty IDT$' fault-triple-fault:reached
+check_status 125 fault-triple-fault:machine_shut_down

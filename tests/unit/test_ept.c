@@ -141,6 +141,28 @@ static void test_unaligned_and_overlap_refused(void **state)
 	ept_destroy(&ept);
 }
 
+/* One 4 KiB page out and in again, as the APIC-access page is; a 2 MiB
+ * leaf or an empty slot is not unmapped. */
+static void test_unmap_4k(void **state)
+{
+	struct ept ept;
+	const gpa_t apic = 0xfee00000;
+
+	assert_int_equal(ept_init(&ept, &pool, true), 0);
+	assert_int_equal(ept_map(&ept, 0, RAM_HPA, 2 * M, EPT_RWX), 0);
+	assert_int_equal(ept_unmap_4k(&ept, apic), -1);
+	assert_int_equal(ept_map(&ept, apic, RAM_HPA, 4096, EPT_READ | EPT_WRITE), 0);
+	assert_int_equal(ept_map(&ept, apic + 4096, RAM_HPA, 4096, EPT_READ), 0);
+	assert_int_equal(ept_unmap_4k(&ept, apic), 0);
+	assert_int_equal(ept_translate(&ept, apic, NULL, NULL, NULL), -1);
+	assert_int_equal(ept_translate(&ept, apic + 4096, NULL, NULL, NULL), 0); /* its neighbour stays */
+	assert_int_equal(ept_unmap_4k(&ept, apic), -1);
+	assert_int_equal(ept_unmap_4k(&ept, 4096), -1);   /* inside a 2 MiB leaf */
+	assert_int_equal(ept_translate(&ept, 4096, NULL, NULL, NULL), 0);
+	assert_int_equal(ept_map(&ept, apic, RAM_HPA, 4096, EPT_READ | EPT_WRITE), 0);
+	ept_destroy(&ept);
+}
+
 static void test_eptp_format(void **state)
 {
 	struct ept ept;
@@ -182,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_map_mixed_pages),
 		cmocka_unit_test(test_small_pages_only),
 		cmocka_unit_test(test_unaligned_and_overlap_refused),
+		cmocka_unit_test(test_unmap_4k),
 		cmocka_unit_test(test_eptp_format),
 		cmocka_unit_test(test_out_of_frames),
 	};

@@ -9,6 +9,7 @@
 
 #include "lib/fmt.h"
 #include "lib/multiboot.h"
+#include "lib/string.h"
 #include "tests/vpc/vpc.h"
 
 #define COM1            0x3f8
@@ -66,6 +67,8 @@ const char *vpc_why(const char *fmt, ...)
  * powers off on "Shutdown" written to its port 0x8900. */
 static void vpc_exit(unsigned code)
 {
+	/* The line tells QEMU's exit status 1 (code 0) from a failure of QEMU. */
+	vpc_printf("vpc: exit code %u\n", code);
 	outb(EXIT_PORT, (uint8_t)code);
 	for (const char *p = "Shutdown"; *p; p++)
 		outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*p);
@@ -109,6 +112,14 @@ static void setup_cpu(void)
 	p.limit = sizeof(idt) - 1;
 	p.base = (uint32_t)(uintptr_t)idt;
 	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void vpc_gate(unsigned vector, bool present)
+{
+	if (present)
+		idt[vector & 255] |= 1ull << 47;
+	else
+		idt[vector & 255] &= ~(1ull << 47);
 }
 
 void vpc_handle(unsigned vector, void (*fn)(struct vpc_frame *f))
@@ -185,6 +196,40 @@ void vpc_delay(uint64_t tsc)
 		pause();
 }
 
+/* Is (word) one of the words of (line)? */
+static bool has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = line; *p; p++)
+		if ((p == line || p[-1] == ' ') && strncmp(p, word, n) == 0 &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/*
+ * `then-halt`: HLT with interrupts off and nothing left to wake the CPU;
+ * `then-triple-fault`: an exception with an empty IDT, whose #GP and
+ * then #DF have no gate either. Neither returns on a PC: a line after
+ * either says the CPU went on.
+ */
+static void end_as_asked(const char *cmdline)
+{
+	struct __attribute__((packed)) { uint16_t limit; uint32_t base; } none = { 0, 0 };
+
+	if (has_word(cmdline, "then-halt")) {
+		vpc_printf("# HLT with interrupts off, nothing to wake it\n");
+		__asm__ volatile("cli; hlt");
+		vpc_printf("# woke up from HLT with interrupts off\n");
+	}
+	if (has_word(cmdline, "then-triple-fault")) {
+		vpc_printf("# a triple fault: an exception with an empty IDT\n");
+		__asm__ volatile("lidt %0; int3" : : "m"(none));
+		vpc_printf("# went on after a triple fault\n");
+	}
+}
+
 void vpc_main(uint32_t magic, uint32_t mbi)
 {
 	const struct multiboot_info *info = (const void *)(uintptr_t)mbi;
@@ -216,6 +261,8 @@ void vpc_main(uint32_t magic, uint32_t mbi)
 		}
 	}
 	vpc_printf("# %u failed\n", failed);
+	if (magic == MULTIBOOT_MAGIC && (info->flags & MULTIBOOT_INFO_CMDLINE))
+		end_as_asked((const char *)(uintptr_t)info->cmdline);
 	vpc_exit(failed ? 1 : 0);
 }
 

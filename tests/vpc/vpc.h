@@ -62,6 +62,9 @@ int vpc_xsetbv(uint32_t xcr, uint64_t val);
 /* Run (fn) in ring 3; it must fault. Returns the fault's vector. */
 int vpc_user(void (*fn)(void));
 
+/* Mark the IDT gate of (vector) present or not present. */
+void vpc_gate(unsigned vector, bool present);
+
 /* Interrupt handlers: (fn) runs for (vector) with the frame; the APIC
  * EOI is the handler's to send. */
 void vpc_handle(unsigned vector, void (*fn)(struct vpc_frame *f));
