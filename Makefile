@@ -340,11 +340,12 @@ $(BUILD)/iso-%.iso: tests/iso/%.cfg $(TEST_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES)
 
-# The small Linux kernel bare: its ISO carries the kernel and the initramfs.
-LINUX_TINY_FILES := $(BUILD)/linux-tiny/bzImage $(BUILD)/linux-initramfs.cpio
-$(BUILD)/iso-linux-tiny-bare.iso: tests/iso/linux-tiny-bare.cfg $(LINUX_TINY_FILES) tools/mkiso.sh
+# The Linux guest's ISOs carry its kernels (Debian's, and the small one
+# built from Debian's linux-source) and initramfs as well.
+LINUX_ISO_FILES := $(BUILD)/linux/vmlinuz $(BUILD)/linux-tiny/bzImage $(BUILD)/linux-initramfs.cpio
+$(BUILD)/iso-linux-%.iso: tests/iso/linux-%.cfg $(TEST_ISO_FILES) $(LINUX_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
-	$(Q)sh tools/mkiso.sh $@ $< $(LINUX_TINY_FILES)
+	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES) $(LINUX_ISO_FILES)
 
 TEST_ISOS := $(patsubst tests/iso/%.cfg,$(BUILD)/iso-%.iso,$(wildcard tests/iso/*.cfg))
 
@@ -402,8 +403,8 @@ debug: all
 	$(Q)sh tools/session.sh sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
 qemu-gdb: debug
 
-# The Linux scenarios need Debian's kernel (fetched once, then cached) and
-# the small one (built once, then cached).
+# The Linux scenarios need Debian's kernel and the small one built from its
+# source: each made once, then cached.
 test: all unit $(TEST_ISOS) $(BUILD)/baseline.iso $(BUILD)/linux/vmlinuz $(BUILD)/linux-tiny/bzImage
 	$(Q)sh tests/run.sh
 

@@ -8,8 +8,12 @@
 #include <stdint.h>
 
 /* Measure the TSC frequency against PIT channel 2 (the method every PC
- * supports). Prints one line. Call once at boot, interrupts off. */
+ * supports), and read the date and time from the RTC. Prints one line. Call once at boot, interrupts off. */
 void clock_init(void);
+
+/* The wall-clock time clock_init() read from the PC's RTC: (seconds)
+ * since 1970 UTC at TSC (tsc). */
+void clock_wall(uint64_t *seconds, uint64_t *tsc);
 
 /* TSC ticks per second. */
 uint64_t clock_tsc_hz(void);

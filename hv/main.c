@@ -140,6 +140,8 @@ static unsigned check_modules(const struct boot_info *bi)
 
 static const char *outcome(const struct vm *vm)
 {
+	if (vm->state == VM_RESET)
+		return "reset";
 	return vm->state == VM_CRASHED ? "crashed" : vm->exit_code ? "failed" : "ok";
 }
 
@@ -200,7 +202,7 @@ static unsigned run_guests(struct boot_info *bi)
 	for (unsigned i = 0; i < n; i++) {
 		if (running[i]->state == VM_CRASHED)
 			crashed++;
-		else if (running[i]->exit_code != 0)
+		else if (running[i]->exit_code != 0 || running[i]->state == VM_RESET)
 			failed++;
 		else
 			ok++;

@@ -19,9 +19,14 @@ static void console_line(void *ctx, const char *line, size_t len)
 
 void vdev_init(struct vm *vm)
 {
+	uint64_t wall, wall_tsc;
+
 	vuart_init(&vm->uart, console_line, vm);
 	vpit_init(&vm->pit);
 	vpic_init(&vm->pic);
+	clock_wall(&wall, &wall_tsc);
+	vrtc_init(&vm->rtc, wall, wall_tsc, clock_tsc_hz());
+	vkbc_init(&vm->kbc);
 	/* One vCPU, the bootstrap processor, APIC ID 0. MAXPHYADDR bounds
 	 * the base address IA32_APIC_BASE may hold (CPUID.80000008H:EAX). */
 	vlapic_init(&vm->vcpu.lapic, 0, true, clock_tsc_hz() / 1000,
@@ -29,14 +34,31 @@ void vdev_init(struct vm *vm)
 	vm->irq_check = false;
 }
 
+/* The UART's interrupt output rose: an edge on IRQ4. */
+static void uart_irq(struct vm *vm)
+{
+	if (vuart_irq_edge(&vm->uart)) {
+		vpic_raise(&vm->pic, VUART_IRQ);
+		vm->irq_check = true;
+	}
+}
+
 uint32_t vdev_in(struct vm *vm, uint16_t port, unsigned size, uint64_t now)
 {
-	if (vuart_port(port))
-		return vuart_in(&vm->uart, port);
+	if (vuart_port(port)) {
+		uint8_t v = vuart_in(&vm->uart, port);
+
+		uart_irq(vm);
+		return v;
+	}
 	if (vpit_port(port))
 		return vpit_in(&vm->pit, port, now);
 	if (vpic_port(port))
 		return vpic_in(&vm->pic, port);
+	if (vrtc_port(port))
+		return vrtc_in(&vm->rtc, port, now);
+	if (vkbc_port(port))
+		return vkbc_in(&vm->kbc, port);
 	return 0xffffffff;
 }
 
@@ -44,6 +66,7 @@ void vdev_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value, uint6
 {
 	if (vuart_port(port)) {
 		vuart_out(&vm->uart, port, (uint8_t)value);
+		uart_irq(vm);
 		if (vuart_full(&vm->uart))
 			vm_console_wait(vm);    /* off the CPU until its lines drain */
 	} else if (vpit_port(port)) {
@@ -51,6 +74,11 @@ void vdev_out(struct vm *vm, uint16_t port, unsigned size, uint32_t value, uint6
 	} else if (vpic_port(port)) {
 		vpic_out(&vm->pic, port, (uint8_t)value);
 		vm->irq_check = true;   /* an EOI or unmask may free a request */
+	} else if (vrtc_port(port)) {
+		vrtc_out(&vm->rtc, port, (uint8_t)value, now);
+	} else if (vkbc_port(port)) {
+		if (vkbc_out(&vm->kbc, port, (uint8_t)value))
+			vm_reset(vm, "keyboard controller reset line");
 	} else if (port == VDEV_EXIT_PORT) {
 		vm_exit(vm, (int)(value & 0xff));
 	}

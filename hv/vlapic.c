@@ -517,3 +517,25 @@ void vlapic_init(struct vlapic *a, uint8_t id, bool bsp, uint64_t tsc_khz, unsig
 	a->bus_per_tsc = ((uint64_t)VLAPIC_BUS_KHZ << 32) / tsc_khz;
 	a->tsc_per_bus = (tsc_khz << 32) / VLAPIC_BUS_KHZ;
 }
+
+/* The best fraction p/q of tsc_khz / VLAPIC_BUS_KHZ with p at most
+ * max_p: the last convergent of its continued fraction that fits. */
+void vlapic_cpuid_15h(uint64_t tsc_khz, uint32_t *eax, uint32_t *ebx, uint32_t *ecx)
+{
+	const uint64_t max_p = UINT32_MAX / VLAPIC_BUS_KHZ;
+	uint64_t a = tsc_khz, b = VLAPIC_BUS_KHZ;
+	uint64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0;     /* convergents n-2 and n-1 */
+
+	while (b) {
+		uint64_t c = a / b, p = c * p1 + p0, q = c * q1 + q0, r = a % b;
+
+		if (p > max_p || q > UINT32_MAX)
+			break;
+		p0 = p1, q0 = q1, p1 = p, q1 = q;
+		a = b;
+		b = r;
+	}
+	*ebx = (uint32_t)p1;
+	*eax = (uint32_t)(q1 ? q1 : 1);
+	*ecx = VLAPIC_BUS_KHZ * 1000u;
+}

@@ -143,4 +143,15 @@ bool vlapic_take_nmi(struct vlapic *a);
 uint8_t vlapic_cr8(const struct vlapic *a);
 void vlapic_set_cr8(struct vlapic *a, uint8_t cr8);
 
+/*
+ * CPUID leaf 15H for a TSC of (tsc_khz) beside this APIC: the "core
+ * crystal clock" is the timer's bus (VLAPIC_BUS_KHZ, as QEMU states it
+ * for KVM), so a kernel that derives its APIC timer period from ECX needs
+ * no calibration. EBX/EAX is TSC/crystal, the closest fraction whose
+ * numerator keeps crystal kHz * EBX within 32 bits: Linux multiplies them
+ * in 32 bits (native_calibrate_tsc), and finds the TSC's rate within
+ * 50 ppm. Fills (*eax, *ebx, *ecx).
+ */
+void vlapic_cpuid_15h(uint64_t tsc_khz, uint32_t *eax, uint32_t *ebx, uint32_t *ecx);
+
 #endif /* HV_VLAPIC_H */

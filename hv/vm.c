@@ -10,6 +10,8 @@
 #include "hv/clock.h"
 #include "hv/gmem.h"
 #include "hv/guest_cmdline.h"
+#include "hv/linux_boot.h"
+#include "hv/linux_vm.h"
 #include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
@@ -178,7 +180,8 @@ static const struct multiboot_header *find_header(const void *image, size_t len,
 							  len : MULTIBOOT_SEARCH);
 
 	if (!h) {
-		fmt_snprintf(err, n, "no multiboot header in the first 8 KiB: not a multiboot kernel");
+		fmt_snprintf(err, n, "no multiboot header in the first 8 KiB and no Linux "
+			     "boot-protocol header: not a kernel");
 		return NULL;
 	}
 	if (h->flags & MULTIBOOT_REQUIRED_FLAGS & ~MULTIBOOT_SUPPORTED) {
@@ -191,9 +194,13 @@ static const struct multiboot_header *find_header(const void *image, size_t len,
 
 int vm_check_image(const void *image, size_t len, char *err, size_t n)
 {
-	const struct multiboot_header *h = find_header(image, len, err, n);
+	const struct multiboot_header *h;
+	struct linux_setup_info lh;
 	struct elf_image elf;
 
+	if (linux_boot_is_bzimage(image, len))
+		return linux_boot_check(image, len, &lh, err, n);
+	h = find_header(image, len, err, n);
 	if (!h)
 		return -1;
 	if (h->flags & MULTIBOOT_AOUT_KLUDGE)
@@ -316,6 +323,28 @@ static int build_mbi(struct vm *vm, gpa_t base, const char *cmdline, const struc
 	return vm_copy_to_guest(vm, base, &b, sizeof(b));
 }
 
+/* A multiboot kernel, its modules and the multiboot information. */
+static int load_multiboot(struct vm *vm, uint32_t *entry, gpa_t *mbi, char *err, size_t n)
+{
+	gpa_t placed[VM_MAX_MODULES];
+
+	if (load_kernel(vm, vm->image, vm->image_len, entry, err, n) ||
+	    load_modules(vm, vm->mods, vm->nmods, placed, err, n))
+		return -1;
+	*mbi = mbi_gpa(vm);
+	if (!*mbi) {
+		fmt_snprintf(err, n, "no page of RAM left after the image at 0x%lx-0x%lx "
+			     "for the multiboot information", (unsigned long)vm->image_start,
+			     (unsigned long)vm->image_end);
+		return -1;
+	}
+	if (build_mbi(vm, *mbi, vm->cmdline, vm->mods, vm->nmods, placed)) {
+		fmt_snprintf(err, n, "the command lines do not fit in the multiboot page");
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- Lifecycle ----------------------------------------------------------- */
 
 /* `restart=`, `max-restarts=`, `backoff=`, `slice=`, `nmi=`, `break-state`,
@@ -418,7 +447,8 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	      unsigned nmods)
 {
 	char err[200] = "";
-	gpa_t placed[VM_MAX_MODULES], mbi;
+	struct linux_boot_regs boot;
+	gpa_t mbi = 0;
 	uint32_t entry = 0;
 
 	unsigned restarts = vm->restarts, streak = vm->backoff_streak; /* kept by a restart */
@@ -458,18 +488,10 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 		fmt_snprintf(err, sizeof(err), "out of host memory for its EPT root");
 		goto fail_early;
 	}
-	if (load_kernel(vm, image, image_len, &entry, err, sizeof(err)) ||
-	    load_modules(vm, mods, nmods, placed, err, sizeof(err)))
-		goto fail;
-	mbi = mbi_gpa(vm);
-	if (!mbi) {
-		fmt_snprintf(err, sizeof(err), "no page of RAM left after the image at 0x%lx-0x%lx "
-			     "for the multiboot information", (unsigned long)vm->image_start,
-			     (unsigned long)vm->image_end);
-		goto fail;
-	}
-	if (build_mbi(vm, mbi, cmdline, mods, nmods, placed)) {
-		fmt_snprintf(err, sizeof(err), "the command lines do not fit in the multiboot page");
+	if (linux_boot_is_bzimage(image, image_len)) {
+		if (linux_vm_load(vm, cmdline, &boot, err, sizeof(err)))
+			goto fail;
+	} else if (load_multiboot(vm, &entry, &mbi, err, sizeof(err))) {
 		goto fail;
 	}
 	vdev_init(vm);
@@ -478,6 +500,10 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	if (vmx_vcpu_init(&vm->vcpu, pool, ept_eptp(&vm->ept), (uint16_t)id, entry, (uint32_t)mbi)) {
 		fmt_snprintf(err, sizeof(err), "could not set up its vCPU");
 		goto fail;
+	}
+	if (vm->linux_guest) {
+		vmx_vcpu_set_boot_state(&vm->vcpu, &boot);
+		entry = (uint32_t)boot.rip;
 	}
 	vm->frames_tables = vm->ept.table_frames;
 	klog("vm %s: created: %lu MiB RAM, entry 0x%x, %u modules, command line '%s'\n",
@@ -533,7 +559,7 @@ void vm_console_wait(struct vm *vm)
 
 bool vm_wants_restart(const struct vm *vm)
 {
-	bool failed = vm->state == VM_CRASHED || vm->exit_code != 0;
+	bool failed = vm->state == VM_CRASHED || vm->state == VM_RESET || vm->exit_code != 0;
 
 	if (vm->restarts >= vm->max_restarts)
 		return false;
@@ -544,9 +570,13 @@ void vm_console_line(struct vm *vm, const char *line, size_t len)
 {
 	static const char ready[] = "ready ";
 
-	if (vm->tsc_ready || len < sizeof(ready) - 1 || memcmp(line, ready, sizeof(ready) - 1))
+	if (vm->tsc_ready)
 		return;
-	vm->tsc_ready = rdtsc();
+	if (vm->linux_guest ? !linux_vm_ready_line(vm, line, len) :
+	    len < sizeof(ready) - 1 || memcmp(line, ready, sizeof(ready) - 1))
+		return;
+	if (!vm->tsc_ready)
+		vm->tsc_ready = rdtsc();
 	if (vm->nmi_presses)
 		vm->nmi_next = vm->tsc_ready + clock_tsc_hz() / 100;
 	/* The line comes during one of this VM's exits: its VMCS is current. */
@@ -572,6 +602,14 @@ void vm_halted(struct vm *vm)
 	vm->state = VM_EXITED;
 	vm->exit_code = 0;
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "halted with interrupts off");
+}
+
+void vm_reset(struct vm *vm, const char *how)
+{
+	vconsole_stop(vm);
+	vm->tsc_stopped = rdtsc();
+	vm->state = VM_RESET;
+	fmt_snprintf(vm->reason, sizeof(vm->reason), "reset by the guest (%s)", how);
 }
 
 void vm_crash(struct vm *vm, const char *fmt, ...)

@@ -12,7 +12,9 @@
 #include "hv/types.h"
 #include "hv/vlapic.h"
 #include "hv/vpic.h"
+#include "hv/vkbc.h"
 #include "hv/vpit.h"
+#include "hv/vrtc.h"
 #include "hv/vuart.h"
 #include "hv/vmx/ept.h"
 #include "hv/vmx/vmx_vcpu.h"
@@ -36,6 +38,8 @@ enum vm_state {
 	VM_RUNNING,
 	VM_EXITED,      /* the guest asked to stop, with an exit code */
 	VM_CRASHED,     /* the guest did something mica cannot continue */
+	VM_RESET,       /* the guest reset its machine (a reboot): restarted
+			 * unless restart=never */
 };
 
 /* What happens when a VM stops (`restart=`): the classic VM failover,
@@ -94,6 +98,8 @@ struct vm {
 	bool console_listed;
 	struct vpit pit;                /* its timer, */
 	struct vpic pic;                /* and interrupt controllers (hv/vdev.c) */
+	struct vrtc rtc;                /* CMOS clock */
+	struct vkbc kbc;                /* keyboard controller: its reset line */
 	bool irq_check;                 /* the PIC or APIC changed: look for a deliverable IRQ */
 	/* Accesses to guest-physical addresses with neither RAM nor a device:
 	 * reads see all ones, writes are dropped, as on a PC's bus. */
@@ -110,6 +116,7 @@ struct vm {
 	 * stops; host_oom: a page could not be backed. */
 	uint64_t frames_ram, frames_tables, frames_ram_peak;
 	bool host_oom;
+	bool linux_guest;               /* booted with the Linux boot protocol (hv/linux_vm.c) */
 
 	/* Scheduling (hv/sched.c). */
 	struct rq_entry rq;             /* its place in its CPU's run queue */
@@ -150,7 +157,8 @@ struct vm {
 
 /*
  * Build a VM from a multiboot kernel image and its module command line
- * (keys: name=, mem=; the whole line is also the guest's command line):
+ * (keys: name=, mem=; the whole line is also the guest's command line), or
+ * from a Linux bzImage (hv/linux_vm.c: mods[0] is its initrd):
  * guest RAM and EPT, the image loaded as GRUB would, (mods[0..nmods)) copied
  * after it as the guest's own multiboot modules, a multiboot information
  * structure in guest memory, and a vCPU that starts at the image's entry in
@@ -162,8 +170,9 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	      size_t image_len, const char *cmdline, const struct vm_module *mods,
 	      unsigned nmods);
 
-/* Check that (image) is a multiboot kernel mica can load: a header in
- * its first 8 KiB asking only for what mica offers, and a valid ELF unless
+/* Check that (image) is a kernel mica can load: a Linux bzImage whose
+ * setup header mica can boot, or a multiboot kernel, a header in its
+ * first 8 KiB asking only for what mica offers, and a valid ELF unless
  * the header gives load addresses. Returns 0, or -1 with one line in (err). */
 int vm_check_image(const void *image, size_t len, char *err, size_t n);
 
@@ -207,6 +216,9 @@ void vm_exit(struct vm *vm, int code);
 
 /* Stop the VM: it halted with interrupts off, as kernels do when done. */
 void vm_halted(struct vm *vm);
+
+/* Stop the VM: the guest reset its machine; (how) says by what means. */
+void vm_reset(struct vm *vm, const char *how);
 
 /* Stop the VM: it crashed; (fmt) says why in one line. */
 void vm_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -10,10 +10,25 @@
  * waits on a slow serial line), so no byte is dropped and no VM holds up
  * another. The line status register therefore always shows an empty
  * transmitter to a running guest: the waiting happens off the CPU.
+ *
+ * Its one interrupt is "transmitter holding register empty", as a 16550
+ * raises it and QEMU's serial.c models it: pending when IER.ETBEI turns on
+ * (the transmitter is always empty), again after every byte written (sent
+ * at once), and cleared by the IIR read that reports it. Linux's 8250
+ * driver checks exactly that at startup (its UART_BUG_THRE test) and then
+ * sends its tty's bytes by that interrupt, up to a FIFO's 16 at a time.
  */
 #include "hv/vuart.h"
 #include "lib/string.h"
 #include "lib/uart.h"
+
+/* Registers' bits: the 16550 data sheet, as Linux's serial_reg.h names them. */
+#define IER_THRI        0x02    /* interrupt when the transmitter is empty */
+#define IIR_NO_INT      0x01
+#define IIR_THRI        0x02
+#define IIR_FIFOS       0xc0    /* FIFOs enabled: a 16550A */
+#define MCR_LOOP        0x10
+#define MSR_CABLE       0xb0    /* DCD, DSR, CTS: a cable is there */
 
 void vuart_init(struct vuart *u, void (*on_line)(void *ctx, const char *line, size_t len),
 		void *ctx)
@@ -89,6 +104,14 @@ void vuart_flush(struct vuart *u)
 		end_line(u);
 }
 
+bool vuart_irq_edge(struct vuart *u)
+{
+	bool level = u->thre_ip && (u->ier & IER_THRI), rose = level && !u->irq_line;
+
+	u->irq_line = level;
+	return rose;
+}
+
 int vuart_take_line(struct vuart *u, char *buf)
 {
 	int n = 0;
@@ -111,7 +134,11 @@ uint8_t vuart_in(struct vuart *u, uint16_t port)
 	case UART_IER:
 		return dlab ? u->dlm : u->ier;
 	case UART_IIR:
-		return 0x01;                    /* no interrupt pending */
+		if (u->thre_ip && (u->ier & IER_THRI)) {
+			u->thre_ip = false;     /* reading it is the acknowledgement */
+			return (u->fifo ? IIR_FIFOS : 0) | IIR_THRI;
+		}
+		return (u->fifo ? IIR_FIFOS : 0) | IIR_NO_INT;
 	case UART_LCR:
 		return u->lcr;
 	case UART_MCR:
@@ -121,7 +148,12 @@ uint8_t vuart_in(struct vuart *u, uint16_t port)
 		 * never sees: it waits off the CPU instead. */
 		return vuart_full(u) ? 0 : UART_LSR_THR_EMPTY | UART_LSR_TEMT;
 	case UART_MSR:
-		return 0xb0;                    /* DCD, DSR, CTS: a cable is there */
+		/* In loopback the modem outputs come back as its inputs:
+		 * DTR -> DSR, RTS -> CTS, OUT1 -> RI, OUT2 -> DCD. */
+		if (u->mcr & MCR_LOOP)
+			return (uint8_t)((u->mcr & UART_MCR_DTR) << 5 | (u->mcr & UART_MCR_RTS) << 3 |
+					 (u->mcr & 0x0c) << 4);
+		return MSR_CABLE;
 	default:
 		return u->scr;
 	}
@@ -133,16 +165,29 @@ void vuart_out(struct vuart *u, uint16_t port, uint8_t v)
 
 	switch (port - VUART_BASE) {
 	case UART_THR:
-		if (dlab)
+		if (dlab) {
 			u->dll = v;
-		else
+		} else {
 			put(u, (char)v);
+			/* Writing clears THRE; the byte goes at once and
+			 * THRE is back: the output falls and rises again. */
+			u->irq_line = false;
+			u->thre_ip = true;
+		}
 		break;
 	case UART_IER:
-		if (dlab)
+		if (dlab) {
 			u->dlm = v;
-		else
+		} else {
+			/* Turning ETBEI on with the transmitter empty raises
+			 * the interrupt, even after an IIR read cleared it. */
+			if ((v ^ u->ier) & IER_THRI)
+				u->thre_ip = v & IER_THRI;
 			u->ier = v & 0x0f;
+		}
+		break;
+	case UART_FCR:
+		u->fifo = v & UART_FCR_ENABLE;
 		break;
 	case UART_LCR:
 		u->lcr = v;
@@ -154,6 +199,6 @@ void vuart_out(struct vuart *u, uint16_t port, uint8_t v)
 		u->scr = v;
 		break;
 	default:
-		break;                          /* FCR, LSR, MSR: nothing to keep */
+		break;                          /* LSR, MSR: nothing to keep */
 	}
 }

@@ -14,6 +14,7 @@
 
 #define VUART_BASE 0x3f8
 #define VUART_PORTS 8
+#define VUART_IRQ 4             /* COM1's line on the PIC, as on a PC */
 #define VUART_LINE_MAX 200      /* a longer line is split, never cut */
 /* The VM's queue of complete lines, each stored as its text and a '\n':
  * room for a whole HC_CONSOLE_MAX (4096-byte) call split into 200-byte
@@ -30,6 +31,9 @@ struct vuart {
 	uint64_t head, tail;            /* bytes ever put in, and taken out */
 	unsigned lines;                 /* complete lines in the queue */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;   /* what the guest programmed */
+	bool fifo;                      /* FCR bit 0: FIFOs on (IIR bits 7:6 say so) */
+	bool thre_ip;                   /* a THRE interrupt is pending (IIR 0x02) */
+	bool irq_line;                  /* the interrupt output, as last seen */
 	uint64_t bytes;                 /* bytes received from the guest */
 };
 
@@ -65,6 +69,12 @@ uint8_t vuart_in(struct vuart *u, uint16_t port);
 /* A guest OUT of (v) to (port). The byte is always taken; check
  * vuart_full() after it. */
 void vuart_out(struct vuart *u, uint16_t port, uint8_t v);
+
+/* Whether the UART's interrupt output rose since the last call (an edge
+ * for the PIC's IRQ4): a THRE interrupt enabled by IER while the
+ * transmitter is empty, or again after each byte written. Call after
+ * each vuart_in() and vuart_out(). */
+bool vuart_irq_edge(struct vuart *u);
 
 /* Bytes the guest sent by other means (the console hypercall): takes them
  * up to the first that finds the queue full. Returns how many it took. */

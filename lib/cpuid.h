@@ -32,6 +32,8 @@
 
 /* Leaf 0DH, subleaf 1: XSAVE extensions. */
 #define CPUID_D1_EAX_XSAVES     BIT(3)
+#define CPUID_DN_ECX_ALIGN64    BIT(1)          /* leaf 0DH, sub-leaf n >= 2: compacted at 64 bytes */
+#define CPUID_6_EAX_ARAT        BIT(2)          /* the APIC timer runs in every C-state */
 
 /* Leaf 80000001H: extended features. */
 #define CPUID_EXT_FEATURES      0x80000001

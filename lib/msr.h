@@ -22,6 +22,7 @@
 #define   FEATURE_CONTROL_LOCK          BIT(0)          /* writes fault until reset */
 #define   FEATURE_CONTROL_VMXON_INSIDE_SMX  BIT(1)
 #define   FEATURE_CONTROL_VMXON_OUTSIDE_SMX BIT(2)
+#define MSR_IA32_BIOS_SIGN_ID           0x0000008b      /* microcode update signature */
 #define MSR_IA32_MTRRCAP                0x000000fe
 #define MSR_IA32_SYSENTER_CS            0x00000174
 #define MSR_IA32_MCG_CAP                0x00000179      /* bits 7:0: the bank count */

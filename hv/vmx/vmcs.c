@@ -7,6 +7,7 @@
  * ("Guest-State Area", "Host-State Area", "VM-Execution Control Fields")
  * and the Multiboot Specification, "Machine state".
  */
+#include "hv/linux_boot.h"
 #include "hv/vmx/vmcs.h"
 #include "hv/vmx/vmcs_names.h"
 #include "hv/vmx/vmx.h"
@@ -23,6 +24,7 @@
 /* Segment access rights in the VMCS format (SDM Vol. 3, "Guest
  * Non-Register State" / "Format of Access Rights"). */
 #define AR_CODE32       0xc09b  /* G, D/B, P, S, execute/read, accessed */
+#define AR_CODE64       0xa09b  /* G, L, P, S, execute/read, accessed */
 #define AR_DATA32       0xc093  /* G, D/B, P, S, read/write, accessed */
 #define AR_TSS32_BUSY   0x008b  /* P, busy 32-bit TSS */
 #define AR_UNUSABLE     0x10000
@@ -184,6 +186,40 @@ int vmcs_setup(hpa_t vmcs, uint64_t eptp, uint16_t vpid, uint32_t entry)
 	setup_host();
 	setup_guest(entry);
 	return 0;
+}
+
+/*
+ * Linux's boot entry (boot.rst, "64-bit Boot Protocol" or "32-bit Boot
+ * Protocol"): the state the plan gives, on top of setup_guest()'s. In
+ * long mode CS is a 64-bit code segment (L set, D clear) and the
+ * "IA-32e mode guest" entry control must match EFER.LMA (SDM Vol. 3,
+ * "Checks on Guest Control Registers, Debug Registers, and MSRs"). The
+ * CR0 and CR4 bits VMX fixes are forced in the real registers; the guest
+ * reads the plan's values from the read shadows.
+ */
+void vmcs_set_boot_state(const struct linux_boot_regs *r)
+{
+	const struct vmx_caps *c = &vmx.caps;
+	uint64_t entry = vmcs_read(VMCS_ENTRY_CTLS) & ~(uint64_t)VM_ENTRY_IA32E_MODE_GUEST;
+	uint32_t cs_ar = r->long_mode ? AR_CODE64 : AR_CODE32;
+
+	vmcs_write(VMCS_CR0_READ_SHADOW, r->cr0);
+	vmcs_write(VMCS_GUEST_CR0, (r->cr0 | (c->cr0_fixed0 & ~(uint64_t)(CR0_PE | CR0_PG))) &
+		   c->cr0_fixed1);
+	vmcs_write(VMCS_CR4_READ_SHADOW, r->cr4);
+	vmcs_write(VMCS_GUEST_CR4, (r->cr4 | c->cr4_fixed0) & c->cr4_fixed1);
+	vmcs_write(VMCS_GUEST_CR3, r->cr3);
+	vmcs_write(VMCS_GUEST_IA32_EFER, r->efer);
+	vmcs_write(VMCS_ENTRY_CTLS, entry | (r->long_mode ? VM_ENTRY_IA32E_MODE_GUEST : 0));
+	vmcs_write(VMCS_GUEST_RIP, r->rip);
+	vmcs_write(VMCS_GUEST_RSP, r->rsp);
+	vmcs_write(VMCS_GUEST_RFLAGS, r->rflags);
+	set_segment(SEG_CS, r->cs, 0, FLAT_LIMIT, cs_ar);
+	for (unsigned s = SEG_ES; s <= SEG_GS; s++)
+		if (s != SEG_CS)
+			set_segment(s, r->ds, 0, FLAT_LIMIT, AR_DATA32);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, r->gdt_base);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, r->gdt_limit);
 }
 
 /* The guest-state fields worth seeing when a VM stops unexpectedly. */

@@ -337,6 +337,14 @@ failed:
  */
 int vmcs_setup(hpa_t vmcs, uint64_t eptp, uint16_t vpid, uint32_t entry);
 
+struct linux_boot_regs;
+
+/* Replace the current VMCS's multiboot entry state with a Linux boot
+ * entry's (hv/linux_boot.h): control registers, EFER and the IA-32e mode
+ * entry control, flat segments from the boot GDT, RIP, RSP, RFLAGS. The
+ * general registers are the caller's (struct vcpu_regs). */
+void vmcs_set_boot_state(const struct linux_boot_regs *r);
+
 /* Print the guest-state and exit fields that explain a stop, one a line,
  * each line starting with (prefix). */
 void vmcs_dump(const char *prefix);

@@ -27,6 +27,9 @@
 #include "lib/x86.h"
 #include "lib/x86_regs.h"
 
+/* IA32_BIOS_SIGN_ID's revision (bits 63:32) of the virtual CPU's
+ * microcode: 1, as KVM reports it. */
+#define MICROCODE_REVISION      0x100000000ULL
 
 
 /* 48-bit canonical: bits 63:47 all equal. Stricter than a 57-bit CPU
@@ -61,6 +64,7 @@ static bool tsc_offsetting(void)
 
 /*
  * Features the guest must not see: VMX and MONITOR/MWAIT (not emulated),
+ * power management beyond ARAT (leaf 6),
  * instructions whose VM-execution enable mica leaves off (they would
  * raise #UD in the guest), and what the virtual CPU lacks: PDCM (no
  * IA32_PERF_CAPABILITIES), the APIC timer's TSC-deadline mode and x2APIC
@@ -69,6 +73,27 @@ static bool tsc_offsetting(void)
  * guest's CR4, not mica's; the APIC bit follows IA32_APIC_BASE.EN (SDM
  * Vol. 3, "Local APIC Status and Location").
  */
+#define XSAVE_LEGACY_AND_HEADER 576     /* the compacted format's first components */
+
+/* The size of an XSAVE area in compacted format for the components of
+ * (xcr0): SDM Vol. 1, "Compacted Form of XSAVE Area". */
+static uint32_t xsave_compacted_size(uint64_t xcr0)
+{
+	uint32_t size = XSAVE_LEGACY_AND_HEADER;
+
+	for (unsigned i = 2; i < 64; i++) {
+		struct cpuid_regs c;
+
+		if (!(xcr0 & (1ULL << i)))
+			continue;
+		c = cpuid(0xd, i);
+		if (c.ecx & CPUID_DN_ECX_ALIGN64)
+			size = (size + 63) & ~63u;
+		size += c.eax;
+	}
+	return size;
+}
+
 static __attribute__((noinline)) void hide_features(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
 						    struct cpuid_regs *c)
 {
@@ -98,9 +123,27 @@ static __attribute__((noinline)) void hide_features(struct vcpu *v, uint32_t lea
 		c->ecx &= ~(CPUID_7_ECX_WAITPKG | CPUID_7_ECX_OSPKE | (rdtscp ? 0 : CPUID_7_ECX_RDPID));
 		c->ecx |= cr4 & CR4_PKE ? CPUID_7_ECX_OSPKE : 0;
 		break;
+	case 6:
+		/* Power management: only ARAT, as KVM reports it; no APERF/
+		 * MPERF, HWP or energy-performance bias MSRs behind it. */
+		*c = (struct cpuid_regs){ CPUID_6_EAX_ARAT, 0, 0, 0 };
+		break;
 	case 0xd:
-		if (subleaf == 1)
+		/* Sub-leaf 1's EBX is the compacted size for XCR0 | IA32_XSS
+		 * (XSS is 0: no XSAVES), as KVM computes it; Bochs reports
+		 * the standard size there. */
+		if (subleaf == 1) {
 			c->eax &= ~CPUID_D1_EAX_XSAVES;
+			c->ebx = xsave_compacted_size(v->arch.xcr0);
+		}
+		break;
+	case 0x15:
+		/* The virtual CPU's clocks: the crystal is the APIC timer's
+		 * bus, TSC/crystal mica's measured TSC rate over it, so a
+		 * kernel calibrates neither against the PIT (SDM Vol. 2,
+		 * "CPUID", leaf 15H). */
+		vlapic_cpuid_15h(clock_tsc_hz() / 1000, &c->eax, &c->ebx, &c->ecx);
+		c->edx = 0;
 		break;
 	case CPUID_EXT_FEATURES:
 		if (!rdtscp)
@@ -249,6 +292,8 @@ static enum exit_action vmexit_rdmsr(struct vcpu *v)
 		val = v->mcg_status;
 	else if (msr == MSR_IA32_MTRRCAP || msr == MSR_IA32_MTRR_DEF_TYPE)
 		val = 0;        /* no MTRRs: all memory is write-back under EPT */
+	else if (msr == MSR_IA32_BIOS_SIGN_ID)
+		val = MICROCODE_REVISION;
 	else
 		return inject_gp();
 	r->rax = (uint32_t)val;
@@ -334,8 +379,9 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		if (val & ~(uint64_t)MCG_STATUS_DEFINED)
 			return inject_gp();
 		v->mcg_status = val;
-	} else if (msr == MSR_IA32_MTRR_DEF_TYPE) {
-		/* accepted and ignored */
+	} else if (msr == MSR_IA32_MTRR_DEF_TYPE || msr == MSR_IA32_BIOS_SIGN_ID) {
+		/* accepted and ignored (0 to BIOS_SIGN_ID is how a kernel
+		 * asks for the revision: it reads as always) */
 	} else {
 		return inject_gp();
 	}

@@ -124,7 +124,7 @@ void vmexit_paging_mode(struct gwalk_mode *m);
 #define CPUID_HV_FIRST          0x40000000u
 #define CPUID_HV_LAST           0x4fffffffu
 /* Leaves whose answer mica edits (vmexit.c, hide_features()). */
-#define CPUID_EDITED_LEAVES     (BIT(1) | BIT(7) | BIT(0xa) | BIT(0xd))
+#define CPUID_EDITED_LEAVES     (BIT(1) | BIT(6) | BIT(7) | BIT(0xa) | BIT(0xd) | BIT(0x15))
 
 static inline void vmexit_set_cpuid(struct vcpu_regs *r, struct cpuid_regs c)
 {

@@ -6,6 +6,7 @@
  * Host-State Area", "Checking and Loading Guest State", "VM-Entry
  * Failures During or After Loading Guest State").
  */
+#include "hv/linux_boot.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/apic_access.h"
@@ -87,6 +88,13 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 	a->regs.rbx = mbi;
 	a->xcr0 = XCR0_X87;
 	return 0;
+}
+
+void vmx_vcpu_set_boot_state(struct vcpu *v, const struct linux_boot_regs *r)
+{
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.regs.rsi = r->rsi;
+	vmcs_set_boot_state(r);         /* vmx_vcpu_init() left its VMCS current */
 }
 
 static uint64_t read_field(void *ctx, uint32_t field)

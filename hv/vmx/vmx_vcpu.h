@@ -69,6 +69,13 @@ struct vmx_vcpu {
 int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16_t vpid,
 		  uint32_t entry, uint32_t mbi);
 
+struct linux_boot_regs;
+
+/* Right after vmx_vcpu_init(): start (v) at a Linux boot entry instead
+ * (hv/linux_boot.h): its control registers, segments and RIP, RSI =
+ * boot_params, every other general register zero. */
+void vmx_vcpu_set_boot_state(struct vcpu *v, const struct linux_boot_regs *r);
+
 /* The entry checks mica ran (vmx_check_state() before an entry: the
  * first, after each change of guest state the SDM's checks cover, or every
  * entry in a MICA_DEBUG=1 build) and their TSC cost, for all vCPUs. */

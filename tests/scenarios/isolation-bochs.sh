@@ -8,8 +8,8 @@
 # not emulate there (ADD to memory) stops its VM alone, with one line.
 # State reached by plain instructions: a hostile VM writes IA32_TSC_AUX and
 # every CMOS byte in a loop while a bystander VM holds a TSC_AUX of its own
-# (read back by RDMSR and RDTSCP) and reads ports 0x70/0x71 as mica
-# answers them (all ones: no device of mica's claims them).
+# (read back by RDMSR and RDTSCP) and bytes of its own in its CMOS NVRAM
+# (each VM has its own CMOS: the hostile's writes never reach it).
 source "$(dirname "$0")/../lib.sh"
 
 LOG=isolation-bochs.log

@@ -447,6 +447,33 @@ static void test_esr_illegal_vector(void **state)
 	assert_int_equal(esr(&a), APIC_ESR_RECEIVE_ILLEGAL_VECTOR | APIC_ESR_ILLEGAL_REGISTER);
 }
 
+/* What Linux's native_calibrate_tsc computes from leaf 15H, in its own
+ * 32-bit arithmetic: the TSC within 50 ppm (a quartz crystal's own
+ * tolerance; its division truncates), and an APIC
+ * timer period (crystal kHz * 1000 / HZ) of the 1 GHz bus. */
+static unsigned linux_tsc_khz(uint32_t eax, uint32_t ebx, uint32_t ecx)
+{
+	unsigned crystal_khz = ecx / 1000;
+
+	return crystal_khz * ebx / eax;
+}
+
+static void test_cpuid_15h_as_linux_reads_it(void **state)
+{
+	static const uint64_t rates[] = { 50003, 50000, 2994123, 3500000, 1000, 4200000 };
+
+	for (unsigned i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		uint32_t eax, ebx, ecx;
+		uint64_t got, want = rates[i];
+
+		vlapic_cpuid_15h(want, &eax, &ebx, &ecx);
+		assert_int_equal(ecx, VLAPIC_BUS_KHZ * 1000u);
+		assert_true((uint64_t)(ecx / 1000) * ebx <= UINT32_MAX);
+		got = linux_tsc_khz(eax, ebx, ecx);
+		assert_true(got * 1000000 >= want * 999950 && got * 1000000 <= want * 1000050);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_masking),
 		cmocka_unit_test(test_apic_base_disable_enable),
 		cmocka_unit_test(test_esr_illegal_vector),
+		cmocka_unit_test(test_cpuid_15h_as_linux_reads_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

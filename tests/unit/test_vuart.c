@@ -141,6 +141,63 @@ static void test_backoff_doubles_to_a_second(void **state)
 	assert_int_equal(vm_backoff_ms(0, 5), 0);        /* backoff=0: none */
 }
 
+static uint8_t in(unsigned reg)
+{
+	return vuart_in(&u, (uint16_t)(VUART_BASE + reg));
+}
+
+static void out(unsigned reg, uint8_t v)
+{
+	vuart_out(&u, (uint16_t)(VUART_BASE + reg), v);
+}
+
+/* The THRE interrupt as Linux's 8250 driver probes it at startup (its
+ * UART_BUG_THRE test): enabling ETBEI raises it, the IIR read that
+ * reports it clears it, and enabling ETBEI again raises it again. */
+static void test_thre_interrupt_as_8250_probes_it(void **state)
+{
+	assert_int_equal(in(UART_IIR) & 0x0f, 0x01);    /* nothing pending */
+	assert_false(vuart_irq_edge(&u));
+	out(UART_IER, 0x02);
+	assert_true(vuart_irq_edge(&u));                /* an edge for IRQ4 */
+	assert_int_equal(in(UART_IIR) & 0x0f, 0x02);
+	assert_false(vuart_irq_edge(&u));
+	assert_int_equal(in(UART_IIR) & 0x0f, 0x01);    /* the read cleared it */
+	out(UART_IER, 0);
+	out(UART_IER, 0x02);
+	assert_int_equal(in(UART_IIR) & 0x0f, 0x02);    /* re-asserted */
+	out(UART_IER, 0);
+	assert_int_equal(in(UART_IIR) & 0x0f, 0x01);
+}
+
+/* Each byte written with ETBEI on is sent at once: THRE comes back, and
+ * the output rises again (a new edge), even if it was still high. */
+static void test_each_byte_raises_thre_again(void **state)
+{
+	out(UART_IER, 0x02);
+	assert_true(vuart_irq_edge(&u));
+	out(UART_THR, 'a');
+	assert_true(vuart_irq_edge(&u));
+	assert_int_equal(in(UART_IIR) & 0x0f, 0x02);
+	assert_false(vuart_irq_edge(&u));
+	out(UART_IER, 0);                               /* ETBEI off: no interrupt */
+	out(UART_THR, 'b');
+	assert_false(vuart_irq_edge(&u));
+	assert_int_equal(in(UART_IIR) & 0x0f, 0x01);
+}
+
+/* FIFOs on: IIR bits 7:6 say so (a 16550A), as the 8250 driver's
+ * autoconfig reads them; loopback turns the modem outputs into inputs. */
+static void test_fifo_and_loopback(void **state)
+{
+	assert_int_equal(in(UART_IIR) & 0xc0, 0);
+	out(UART_FCR, UART_FCR_ENABLE);
+	assert_int_equal(in(UART_IIR), 0xc1);
+	assert_int_equal(in(UART_MSR), 0xb0);
+	out(UART_MCR, 0x10 | UART_MCR_OUT2 | UART_MCR_RTS);
+	assert_int_equal(in(UART_MSR) & 0xf0, 0x90);    /* DCD and CTS */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +209,9 @@ int main(void)
 		cmocka_unit_test_setup(test_empty_queue_takes_a_whole_call, setup),
 		cmocka_unit_test_setup(test_full_queue_refuses_then_drains, setup),
 		cmocka_unit_test(test_backoff_doubles_to_a_second),
+		cmocka_unit_test_setup(test_thre_interrupt_as_8250_probes_it, setup),
+		cmocka_unit_test_setup(test_each_byte_raises_thre_again, setup),
+		cmocka_unit_test_setup(test_fifo_and_loopback, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

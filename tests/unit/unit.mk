@@ -109,3 +109,11 @@ UNIT_DEPS_vlapic := hv/vlapic.c lib/string.c
 # (and, given a path, on a real kernel: tests/scenarios/linux-bare-qemu.sh).
 UNIT_TESTS += linux_boot
 UNIT_DEPS_linux_boot := hv/linux_boot.c lib/fmt.c lib/string.c
+
+# hv/vrtc.c: a VM's CMOS clock, through its ports.
+UNIT_TESTS += vrtc
+UNIT_DEPS_vrtc := hv/vrtc.c lib/string.c
+
+# hv/vkbc.c: the keyboard controller's reset line.
+UNIT_TESTS += vkbc
+UNIT_DEPS_vkbc := hv/vkbc.c
