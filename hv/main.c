@@ -143,19 +143,21 @@ static const char *outcome(const struct vm *vm)
 
 /* The end-of-run summary: one row per VM. Times are TSC ticks (under
  * Bochs: instructions); ram_kib is the RAM it held (touched), at most,
- * in its last life, not its mem=. */
+ * in its last life, not its mem=; ready_tsc is create to ready in wall
+ * time, other VMs' turns included, ready_cpu the CPU work of it. */
 static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 {
-	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s\n", "vm", "outcome", "code",
-	     "restarts", "guest_tsc", "mica_tsc", "ram_kib", "ready_tsc", "recover_tsc");
+	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s %12s\n", "vm", "outcome", "code",
+	     "restarts", "guest_tsc", "mica_tsc", "ram_kib", "ready_tsc", "recover_tsc", "ready_cpu");
 	for (unsigned i = 0; i < n; i++) {
 		const struct vm *vm = vms[i];
 
-		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu\n", vm->name,
+		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu %12lu\n", vm->name,
 		     outcome(vm), vm->exit_code, vm->restarts, (unsigned long)vm->tsc_guest,
 		     (unsigned long)vm->tsc_host, (unsigned long)(vm->frames_ram_peak * (FRAME_SIZE >> 10)),
 		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready - vm->tsc_created : 0),
-		     (unsigned long)vm->tsc_recovered);
+		     (unsigned long)vm->tsc_recovered,
+		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready_cpu : 0));
 	}
 	klog("summary: %lu VM switches, %lu TSC each on average; %lu TSC idle; %lu restarts\n",
 	     (unsigned long)st->switches,
