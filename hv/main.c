@@ -311,7 +311,10 @@ static unsigned run_density(struct boot_info *bi, const struct boot_module *m, u
 /*
  * mica's `copies=N` option (make bench): instead of a run, N VMs of the
  * first module at once, and what a switch between them costs on average,
- * as "bench: vm_switch_N" (tools/bench.sh). A bad N, or fewer VMs than N
+ * as "bench: vm_switch_N" (tools/bench.sh); with what creating one cost
+ * (vm_create_each_N) and the frames each held at the peak, struct vm
+ * included (vm_frames_each_N): how they grow with N, for the chart of
+ * tools/report.sh. A bad N, or fewer VMs than N
  * created, ends the boot with one line. Returns how many did not exit
  * with 0.
  */
@@ -319,10 +322,13 @@ static unsigned run_switch_bench(struct boot_info *bi, unsigned copies)
 {
 	static struct vm *all[DENSITY_MAX];
 	struct sched_stats st = { 0, 0, 0, 0 };
+	uint64_t free_before = gmem_free_frames(), t0 = rdtsc(), create;
 	unsigned n = 0, ok;
 
+	gmem_low_water_reset();
 	while (n < copies && (all[n] = density_vm(bi, &bi->modules[0], n + 1)))
 		n++;
+	create = rdtsc() - t0;
 	if (n < copies) {
 		klog("copies=%u: only %u VMs fit (limit: host memory)\n", copies, n);
 		machine_exit(EXIT_BAD_CONFIG);
@@ -331,6 +337,9 @@ static unsigned run_switch_bench(struct boot_info *bi, unsigned copies)
 	klog("bench: vm_switch_%u %lu\n", n,
 	     (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
 	klog("bench: vm_switch_%u_switches %lu\n", n, (unsigned long)st.switches);
+	klog("bench: vm_create_each_%u %lu\n", n, (unsigned long)(create / n));
+	klog("bench: vm_frames_each_%u %lu\n", n,
+	     (unsigned long)((free_before - gmem_low_water()) / n));
 	return n - ok;
 }
 

@@ -450,6 +450,15 @@ static bool density_step(void)
 	if (last) {
 		if (last->c && !last->ready_noted)
 			return false;                   /* not ready yet */
+		if (last->c && (density_count & (density_count - 1)) == 0) {
+			/* How start and memory grow with the number of
+			 * containers (tools/report.sh): at 1, 2, 4 .. */
+			kprintf("bench: container_start_cpu_%u %lu\n", density_count,
+				(unsigned long)last->c->ready_cpu);
+			kprintf("bench: container_kib_each_%u %lu\n", density_count,
+				(unsigned long)((density_free_before - frame_pool_free_count(pool)) * 4 /
+						density_count));
+		}
 		if (last->c) {
 			struct replica *r = replica_new(s, ++density_count);
 			int err = r ? replica_start(r) : -SYS_EAGAIN;
