@@ -15,7 +15,9 @@
 #   up to its limit; and one process switch (process_switch, 2 processes).
 #
 # usage: tools/growth.sh [BENCH_DIR [OUT_DIR]]   (build/bench, build)
-# Writes OUT_DIR/growth.csv (model,n,what,value,unit) and OUT_DIR/growth.png.
+# Writes OUT_DIR/growth.csv (model,n,what,value,unit; model vm: the
+# spinning guest, vm_hello: the hello VM at the density limit, container)
+# and OUT_DIR/growth.png.
 # Exit status: 0, or 1 if a log or a figure is missing, or no chart.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -54,10 +56,10 @@ mkdir -p "$out" || exit 1
 		row vm "$n" memory "${f:+$((f * 4))}" KiB
 	done
 	n=$(fig density vm_density)
-	row vm "${n:-0}" start "$(fig density vm_create_each)" instructions
-	row vm "${n:-0}" switch "$(fig density vm_switch)" instructions
+	row vm_hello "${n:-0}" start "$(fig density vm_create_each)" instructions
+	row vm_hello "${n:-0}" switch "$(fig density vm_switch)" instructions
 	f=$(fig density vm_frames_each)
-	row vm "${n:-0}" memory "${f:+$((f * 4))}" KiB
+	row vm_hello "${n:-0}" memory "${f:+$((f * 4))}" KiB
 	limit=$(fig containers container_density)
 	for n in $(sed -n 's/^.*bench: container_start_cpu_\([0-9]*\) .*/\1/p' "$bench/containers.log"); do
 		row container "$n" start "$(fig containers "container_start_cpu_$n")" instructions
@@ -83,7 +85,7 @@ term=png
 gnuplot -e 'set terminal pngcairo' 2>/dev/null && term=pngcairo
 data=$(mktemp -d) || exit 1
 trap 'rm -rf "$data"' EXIT
-for m in vm container; do
+for m in vm vm_hello container; do
 	for w in start switch memory; do
 		awk -F, -v m=$m -v w=$w '$1 == m && $3 == w { print $2, $4 }' "$csv" | sort -n >"$data/$m-$w"
 	done
@@ -99,14 +101,17 @@ set xlabel "instances at once"
 set key top left
 set title "start: VM created (mica's work); container created and ready (CPU work)"
 set ylabel "instructions"
-plot "$data/vm-start" using 1:2 with linespoints title "VMs", \
+plot "$data/vm-start" using 1:2 with linespoints title "VMs (a spinning guest)", \
+     "$data/vm_hello-start" using 1:2 with points pointsize 2 title "hello VMs at the density limit", \
      "$data/container-start" using 1:2 with linespoints title "containers"
 set title "switch: VM switch; process switch (2 processes)"
-plot "$data/vm-switch" using 1:2 with linespoints title "VMs", \
+plot "$data/vm-switch" using 1:2 with linespoints title "VMs (a spinning guest)", \
+     "$data/vm_hello-switch" using 1:2 with points pointsize 2 title "hello VMs at the density limit", \
      "$data/container-switch" using 1:2 with points pointsize 2 title "containers"
 set title "memory each: frames at the peak; kernel memory taken"
 set ylabel "KiB"
-plot "$data/vm-memory" using 1:2 with linespoints title "VMs", \
+plot "$data/vm-memory" using 1:2 with linespoints title "VMs (a spinning guest)", \
+     "$data/vm_hello-memory" using 1:2 with points pointsize 2 title "hello VMs at the density limit", \
      "$data/container-memory" using 1:2 with linespoints title "containers"
 unset multiplot
 EOF

@@ -147,3 +147,41 @@ else
 	# gnuplot is a dependency (tools/deps.sh), not a reason to skip.
 	result FAIL report_chart "no gnuplot (apt-get install gnuplot-nox)"
 fi
+
+# The growth chart (tools/growth.sh, make report) on the bench lines of a
+# real `make bench` (tests/fixtures/growth/): a row for each count of VMs
+# and of containers, some exactly as the logs say; a log without one
+# line makes it say "missing" and fail; it draws its chart.
+GFIX=tests/fixtures/growth
+bash tools/growth.sh "$GFIX" "$W/growth" >"$W/growth.out" 2>&1
+STATUS=$?
+check_status 0 growth_exit_0
+check_no_line "$W/growth.out" 'missing' growth_no_figure_missing
+while read -r name want; do
+	check_line "$W/growth/growth.csv" "^$want$" "growth_csv_$name"
+done <<'EOF2'
+vm_switch_256 vm,256,switch,296,instructions
+vm_create_16 vm,16,start,21142,instructions
+vm_memory_2 vm,2,memory,36,KiB
+vm_density_start vm_hello,2071,start,316284,instructions
+container_start_1 container,1,start,17587,instructions
+container_start_1024 container,1024,start,44098,instructions
+container_memory_64 container,64,memory,48,KiB
+EOF2
+if [[ $(awk -F, '$1 == "container" && $3 == "start"' "$W/growth/growth.csv" | wc -l) == 11 ]]; then
+	result PASS growth_containers_1_to_1024
+else
+	result FAIL growth_containers_1_to_1024 "want 11 container start rows (1, 2, 4 .. 1024) in $W/growth/growth.csv"
+fi
+if [[ $(head -c 8 "$W/growth/growth.png" 2>/dev/null | od -An -c | tr -d ' ') == '211PNG\r\n032\n' ]]; then
+	result PASS growth_png_is_png
+else
+	result FAIL growth_png_is_png "$W/growth/growth.png is no PNG"
+fi
+mkdir -p "$W/growth-cut"
+cp "$GFIX"/*.log "$W/growth-cut/"
+sed -i '/bench: vm_switch_16 /d' "$W/growth-cut/switch-16.log"
+bash tools/growth.sh "$W/growth-cut" "$W/growth-cut" >"$W/growth-cut.out" 2>&1
+STATUS=$?
+check_status 1 growth_line_removed_exit_1
+check_line "$W/growth-cut.out" '^growth: missing: switch of vm at 16$' growth_line_removed_named
