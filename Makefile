@@ -382,9 +382,14 @@ docs: all $(DOCS_ISOS)
 
 # The experiment's figures as CSV and a chart (build/experiment.csv,
 # build/experiment.png), from the logs of the last `make run`.
-report: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso
+# With the chart of how start, switch and memory grow with the number of
+# VMs and containers (build/growth.png), from the logs of `make bench`.
+report: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(filter $(BUILD)/iso-bench-%,$(TEST_ISOS))
 	$(Q)[ -f $(BUILD)/run/experiment.log ] && [ -f $(BUILD)/run/baseline.log ] || sh tools/run.sh
 	$(Q)bash tools/report.sh
+	$(Q)for b in switch-2 switch-16 switch-256 density containers; do \
+		[ -f $(BUILD)/bench/$$b.log ] || { bash tools/bench.sh; break; }; done
+	$(Q)bash tools/growth.sh
 
 # Interactive sessions, without a time limit; ended by the kernel or by
 # Ctrl-C, both normal (tools/session.sh).
@@ -444,7 +449,7 @@ help:
 	@echo "  make test     unit tests and every boot scenario; ends with 'N passed, N failed, N skipped'"
 	@echo ""
 	@echo "Figures:"
-	@echo "  make report   the last run's figures as build/experiment.csv and build/experiment.png"
+	@echo "  make report   the last run's figures as build/experiment.csv and build/experiment.png; build/growth.png from make bench"
 	@echo "  make bench    benchmarks (instruction counts under Bochs)"
 	@echo "  make docs     every figure of README.md and docs/ from runs of this code"
 	@echo "  make fuzz     1,000 fuzzed guests, 100,000 fuzzed system calls, fuzzed parsers"

@@ -147,19 +147,21 @@ static const char *outcome(const struct vm *vm)
 
 /* The end-of-run summary: one row per VM. Times are TSC ticks (under
  * Bochs: instructions); ram_kib is the RAM it held (touched), at most,
- * in its last life, not its mem=. */
+ * in its last life, not its mem=; ready_tsc is create to ready in wall
+ * time, other VMs' turns included, ready_cpu the CPU work of it. */
 static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 {
-	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s\n", "vm", "outcome", "code",
-	     "restarts", "guest_tsc", "mica_tsc", "ram_kib", "ready_tsc", "recover_tsc");
+	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s %12s\n", "vm", "outcome", "code",
+	     "restarts", "guest_tsc", "mica_tsc", "ram_kib", "ready_tsc", "recover_tsc", "ready_cpu");
 	for (unsigned i = 0; i < n; i++) {
 		const struct vm *vm = vms[i];
 
-		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu\n", vm->name,
+		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu %12lu\n", vm->name,
 		     outcome(vm), vm->exit_code, vm->restarts, (unsigned long)vm->tsc_guest,
 		     (unsigned long)vm->tsc_host, (unsigned long)(vm->frames_ram_peak * (FRAME_SIZE >> 10)),
 		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready - vm->tsc_created : 0),
-		     (unsigned long)vm->tsc_recovered);
+		     (unsigned long)vm->tsc_recovered,
+		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready_cpu : 0));
 	}
 	klog("summary: %lu VM switches, %lu TSC each on average; %lu TSC idle; %lu restarts\n",
 	     (unsigned long)st->switches,
@@ -313,7 +315,10 @@ static unsigned run_density(struct boot_info *bi, const struct boot_module *m, u
 /*
  * mica's `copies=N` option (make bench): instead of a run, N VMs of the
  * first module at once, and what a switch between them costs on average,
- * as "bench: vm_switch_N" (tools/bench.sh). A bad N, or fewer VMs than N
+ * as "bench: vm_switch_N" (tools/bench.sh); with what creating one cost
+ * (vm_create_each_N) and the frames each held at the peak, struct vm
+ * included (vm_frames_each_N): how they grow with N, for the chart of
+ * tools/report.sh. A bad N, or fewer VMs than N
  * created, ends the boot with one line. Returns how many did not exit
  * with 0.
  */
@@ -321,10 +326,13 @@ static unsigned run_switch_bench(struct boot_info *bi, unsigned copies)
 {
 	static struct vm *all[DENSITY_MAX];
 	struct sched_stats st = { 0, 0, 0, 0 };
+	uint64_t free_before = gmem_free_frames(), t0 = rdtsc(), create;
 	unsigned n = 0, ok;
 
+	gmem_low_water_reset();
 	while (n < copies && (all[n] = density_vm(bi, &bi->modules[0], n + 1)))
 		n++;
+	create = rdtsc() - t0;
 	if (n < copies) {
 		klog("copies=%u: only %u VMs fit (limit: host memory)\n", copies, n);
 		machine_exit(EXIT_BAD_CONFIG);
@@ -333,6 +341,9 @@ static unsigned run_switch_bench(struct boot_info *bi, unsigned copies)
 	klog("bench: vm_switch_%u %lu\n", n,
 	     (unsigned long)(st.switches ? st.switch_tsc / st.switches : 0));
 	klog("bench: vm_switch_%u_switches %lu\n", n, (unsigned long)st.switches);
+	klog("bench: vm_create_each_%u %lu\n", n, (unsigned long)(create / n));
+	klog("bench: vm_frames_each_%u %lu\n", n,
+	     (unsigned long)((free_before - gmem_low_water()) / n));
 	return n - ok;
 }
 

@@ -194,6 +194,8 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 				vm->steal_clock = 0;
 		}
 
+		vm->tsc_turn_began = rdtsc();
+		vm->tsc_cpu_at_turn = vm->tsc_guest + vm->tsc_host;
 		vcpu_run(&vm->vcpu);
 		if (vm != cur && cur && vm->tsc_turn_entry) {
 			st->switches++;

@@ -506,6 +506,7 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 		entry = (uint32_t)boot.rip;
 	}
 	vm->frames_tables = vm->ept.table_frames;
+	vm->tsc_create_cpu = rdtsc() - vm->tsc_created;
 	klog("vm %s: created: %lu MiB RAM, entry 0x%x, %u modules, command line '%s'\n",
 	     vm->name, (unsigned long)(vm->mem_bytes >> 20), entry, nmods, cmdline);
 	return 0;
@@ -577,6 +578,9 @@ void vm_console_line(struct vm *vm, const char *line, size_t len)
 		return;
 	if (!vm->tsc_ready)
 		vm->tsc_ready = rdtsc();
+	/* The line comes during one of its turns (hv/sched.c). */
+	vm->tsc_ready_cpu = vm->tsc_create_cpu + vm->tsc_cpu_at_turn +
+			    (vm->tsc_ready - vm->tsc_turn_began);
 	if (vm->nmi_presses)
 		vm->nmi_next = vm->tsc_ready + clock_tsc_hz() / 100;
 	/* The line comes during one of this VM's exits: its VMCS is current. */

@@ -151,6 +151,13 @@ struct vm {
 	gpa_t steal_clock;              /* HC_STEAL_CLOCK's counter, or 0 */
 	uint64_t steal_tsc;             /* what mica last wrote there */
 	uint64_t tsc_left_cpu;          /* its last turn ended, or 0 */
+	/* Its start in CPU work, not wall time: vm_create()'s own work plus
+	 * its turns up to its "ready" line, other VMs' turns and idle time
+	 * left out (the summary's ready_cpu; ready_tsc is the wall time). */
+	uint64_t tsc_create_cpu;        /* vm_create()'s work, last life */
+	uint64_t tsc_turn_began;        /* its current turn began */
+	uint64_t tsc_cpu_at_turn;       /* tsc_guest + tsc_host then */
+	uint64_t tsc_ready_cpu;         /* create to ready, CPU work, or 0 */
 };
 
 

@@ -113,6 +113,7 @@ command -v gnuplot >/dev/null && bash tools/report.sh "$base" "$exp" build >/dev
 	chart=build/experiment.png
 echo
 echo "Rows that are not plain measurements:"
+echo "  start, CPU: the CPU work of creating and readying one instance, other VMs' turns left out"
 echo "  start latency, recovery: wall clock on the one CPU, other VMs' turns included"
 echo "  least memory, VMs: the RAM each touched of its mem=2M (backed as touched)"
 echo "  density, VMs: as many as fit in 16 MiB, each at the peak one copy alone reached"

@@ -11,6 +11,7 @@
 #include "guest/kernel/container.h"
 #include "guest/kernel/image.h"
 #include "guest/kernel/proc.h"
+#include "guest/kernel/sched.h"
 #include "guest/kernel/time.h"
 #include "lib/console.h"
 #include "lib/string.h"
@@ -183,6 +184,8 @@ void container_mark_ready(struct container *c)
 {
 	if (c->tsc_ready == 0) {
 		c->tsc_ready = rdtsc();
+		/* Called from its process's turn: that turn counts so far. */
+		c->ready_cpu = c->start_work + c->cpu_tsc + sched_turn_cpu();
 		note_event(c);
 	}
 }

@@ -50,6 +50,8 @@ struct container {
 	bool mem_noted, procs_noted, table_noted; /* each limit's line, once a container */
 
 	uint64_t tsc_created, tsc_ready, tsc_ended; /* ready: its first "ready " line */
+	uint64_t start_work;            /* CPU work of creating and starting it */
+	uint64_t ready_cpu;             /* start_work + its CPU up to ready */
 	unsigned faults, kills;         /* processes ended by a fault, by SYS_KILL */
 	unsigned limit_hits;            /* spawns or pages refused by a limit */
 

@@ -49,6 +49,7 @@ struct replica {
 	unsigned restarts;
 	int status;                             /* of its last run */
 	uint64_t first_ready_tsc;               /* spawn-to-ready of its first run */
+	uint64_t first_ready_cpu;               /* the same in CPU work (container.h) */
 	uint64_t recover_tsc;                   /* its last end to its next ready */
 	uint64_t stopped_tsc;
 	uint64_t peak_pages, cpu_tsc;           /* over all its runs */
@@ -107,6 +108,7 @@ static int replica_start(struct replica *r)
 	struct service *s = r->svc;
 	char name[CONTAINER_NAME_MAX];
 	char *argv[USER_MAX_ARGS];
+	uint64_t work = sched_cpu_clock();
 	int err;
 
 	replica_name(r, name, sizeof(name));
@@ -121,6 +123,7 @@ static int replica_start(struct replica *r)
 	for (int i = 0; i < s->argc; i++)
 		argv[i] = s->args[i];
 	err = container_start(r->c, s->args[0], s->argc, argv);
+	r->c->start_work = sched_cpu_clock() - work;
 	if (err) {
 		r->status = r->c->status;
 		r->c->owner = NULL;
@@ -225,14 +228,15 @@ static void poll_replica(struct replica *r)
 		return;
 	if (c && c->tsc_ready && !r->ready_noted) {
 		r->ready_noted = true;
-		if (r->restarts == 0)
+		if (r->restarts == 0) {
 			r->first_ready_tsc = c->tsc_ready - c->tsc_created;
-		else
+			r->first_ready_cpu = c->ready_cpu;
+		} else
 			r->recover_tsc = c->tsc_ready - r->stopped_tsc;
 		if (!c->quiet)
-			klog("container %s ready: %lu TSC after its start%s\n", c->name,
-			     (unsigned long)(c->tsc_ready - c->tsc_created),
-			     r->restarts ? " (restarted)" : "");
+			klog("container %s ready: %lu TSC after its start, CPU work %lu TSC%s\n",
+			     c->name, (unsigned long)(c->tsc_ready - c->tsc_created),
+			     (unsigned long)c->ready_cpu, r->restarts ? " (restarted)" : "");
 	}
 	if (c && c->state == CONTAINER_ENDED && c->nprocs == 0)
 		replica_ended(r);
@@ -404,8 +408,8 @@ static void print_stats(void)
  * summary uses for VMs (docs/containers.md). */
 static void print_summary(void)
 {
-	kprintf("summary: %-20s %-7s %8s %6s %9s %12s %12s %12s\n", "container", "outcome",
-		"restarts", "faults", "peak_kib", "cpu_tsc", "ready_tsc", "recover_tsc");
+	kprintf("summary: %-20s %-7s %8s %6s %9s %12s %12s %12s %12s\n", "container", "outcome",
+		"restarts", "faults", "peak_kib", "cpu_tsc", "ready_tsc", "recover_tsc", "ready_cpu");
 	for (unsigned i = 0; i < replica_top; i++) {
 		const struct replica *r = &replicas[i];
 		const struct container *c = r->c;
@@ -420,10 +424,11 @@ static void print_summary(void)
 		if (c)
 			cpu += c->cpu_tsc;
 		replica_name(r, name, sizeof(name));
-		kprintf("summary: %-20s %-7s %8u %6u %9lu %12lu %12lu %12lu\n", name,
+		kprintf("summary: %-20s %-7s %8u %6u %9lu %12lu %12lu %12lu %12lu\n", name,
 			c ? "running" : status_words(r->status), r->restarts, r->faults + (c ? c->faults : 0),
 			(unsigned long)(peak * 4), (unsigned long)cpu,
-			(unsigned long)r->first_ready_tsc, (unsigned long)r->recover_tsc);
+			(unsigned long)r->first_ready_tsc, (unsigned long)r->recover_tsc,
+			(unsigned long)r->first_ready_cpu);
 	}
 }
 
@@ -445,6 +450,15 @@ static bool density_step(void)
 	if (last) {
 		if (last->c && !last->ready_noted)
 			return false;                   /* not ready yet */
+		if (last->c && (density_count & (density_count - 1)) == 0) {
+			/* How start and memory grow with the number of
+			 * containers (tools/report.sh): at 1, 2, 4 .. */
+			kprintf("bench: container_start_cpu_%u %lu\n", density_count,
+				(unsigned long)last->c->ready_cpu);
+			kprintf("bench: container_kib_each_%u %lu\n", density_count,
+				(unsigned long)((density_free_before - frame_pool_free_count(pool)) * 4 /
+						density_count));
+		}
 		if (last->c) {
 			struct replica *r = replica_new(s, ++density_count);
 			int err = r ? replica_start(r) : -SYS_EAGAIN;

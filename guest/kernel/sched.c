@@ -31,9 +31,21 @@ static uint64_t turn_tick;              /* the tick at which current got the CPU
  * of what a process is charged, so that a container's CPU time is its own. */
 static volatile uint64_t steal_tsc __attribute__((aligned(8)));
 
+static uint64_t turn_steal;             /* steal_tsc when current got the CPU */
+
 struct proc *sched_current(void)
 {
 	return current;
+}
+
+uint64_t sched_cpu_clock(void)
+{
+	return rdtsc() - steal_tsc;
+}
+
+uint64_t sched_turn_cpu(void)
+{
+	return current ? rdtsc() - current->tsc_on_cpu - (steal_tsc - turn_steal) : 0;
 }
 
 uint64_t sched_switches(void)
@@ -185,7 +197,7 @@ static struct proc *pick(uint64_t now)
 /* Give the CPU to (p) until it comes back. */
 static void run(struct proc *p)
 {
-	uint64_t t, steal;
+	uint64_t t;
 
 	p->state = PROC_RUNNING;
 	current = p;
@@ -193,14 +205,14 @@ static void run(struct proc *p)
 	cpu_set_kernel_stack(syscall_kstack_top);
 	write_cr3((uint64_t)(uintptr_t)p->pml4);
 	__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t (*)[512])p->fpu));
-	steal = steal_tsc;
+	turn_steal = steal_tsc;
 	turn_tick = time_ticks();
 	p->tsc_on_cpu = rdtsc();
 	switches++;
 
 	swtch(&scheduler_ctx, p->ctx);
 
-	t = rdtsc() - p->tsc_on_cpu - (steal_tsc - steal);
+	t = rdtsc() - p->tsc_on_cpu - (steal_tsc - turn_steal);
 	current = NULL;
 	p->cpu_tsc += t;
 	container_charge_cpu(p->c, t);

@@ -48,6 +48,15 @@ void sched_wake(struct proc *p);
 uint64_t sched_switches(void);
 uint64_t sched_idle_tsc(void);
 
+/* A TSC clock of this VM's own CPU work: the TSC less the time other VMs
+ * had the CPU (mica's steal clock; bare, the TSC itself). The difference
+ * of two readings is work done here, the wait for other VMs left out. */
+uint64_t sched_cpu_clock(void);
+
+/* The CPU the current process has used in its turn so far (net of other
+ * VMs' turns), not yet in its cpu_tsc; 0 outside a process. */
+uint64_t sched_turn_cpu(void);
+
 /* Switch stacks (guest/kernel/entry.S): save the callee-saved registers
  * on the current stack and its pointer in (*save); continue on (load). */
 struct context;

@@ -89,14 +89,25 @@ summary() {
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.15g\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# Start latency: the median of the summaries' ready column, as computed
-# here; containers, one more process each on a running kernel, start
-# before VMs, which boot a whole kernel.
+# Start: the median of the summaries' ready columns, as computed here.
+# In CPU work (ready_cpu), a container's start is a spawn (fork and exec)
+# in a kernel that runs already, while a VM's is mica creating it (EPT,
+# VMCS, the copy of its image) and a whole kernel booting: containers
+# start for less. In wall time (ready_tsc) the order is the turns' doing:
+# the VMs are made first and the container host's containers wait for
+# every VM's turns, so wall time is no check of the design; it is at
+# least the CPU work, though.
 holds start_latency_vm_is_median_of_summary '$1 == $2' "$(v start_latency_p50 vm)" \
 	"$(summary 'mica: summary: ' ready_tsc '^vm-[1-4]$' | median)"
 holds start_latency_container_is_median_of_summary '$1 == $2' "$(v start_latency_p50 container)" \
 	"$(summary '[containers] summary: ' ready_tsc '^cpu-[1-4]$' | median)"
-holds containers_start_before_vms '$1 < $2' "$(v start_latency_p50 container)" "$(v start_latency_p50 vm)"
+holds start_cpu_vm_is_median_of_summary '$1 == $2' "$(v start_cpu_p50 vm)" \
+	"$(summary 'mica: summary: ' ready_cpu '^vm-[1-4]$' | median)"
+holds start_cpu_container_is_median_of_summary '$1 == $2' "$(v start_cpu_p50 container)" \
+	"$(summary '[containers] summary: ' ready_cpu '^cpu-[1-4]$' | median)"
+holds containers_start_before_vms '$1 > 0 && $1 < $2' "$(v start_cpu_p50 container)" "$(v start_cpu_p50 vm)"
+holds start_cpu_at_most_wall '$1 <= $2 && $3 <= $4' "$(v start_cpu_max vm)" "$(v start_latency_p50 vm)" \
+	"$(v start_cpu_max container)" "$(v start_latency_p50 container)"
 holds start_p50_at_most_max '$1 <= $2 && $3 <= $4' "$(v start_latency_p50 vm)" "$(v start_latency_max vm)" \
 	"$(v start_latency_p50 container)" "$(v start_latency_max container)"
 
@@ -117,7 +128,22 @@ objs=$(clean experiment-a.log | sed -n 's/^\[containers\] guest: container host:
 holds container_memory_is_peak_and_objects '$1 == $2 + ($3 + $4) / 1024 || sprintf("%.2f", $1 - $2) == sprintf("%.2f", ($3 + $4) / 1024)' \
 	"$(v memory_per_instance container)" \
 	"$(summary '[containers] summary: ' peak_kib '^cpu-[1-4]$' | median)" $objs
-holds containers_take_less_memory '$1 < $2 / 4' "$(v memory_per_instance container)" "$(v memory_per_instance vm)"
+# What a container holds: the container host's kernel backs a program's
+# whole image at exec (text, data and all of its .bss: the cpu app's
+# 256 KiB sieve, of which n=200000 uses 25 KiB), plus its kernel stack;
+# the rest of its peak is its page tables and user stack, 16 to 40 KiB.
+# A VM holds only the pages its kernel and app touched (mica backs guest
+# RAM as touched), so here a unikernel VM holds less than a container;
+# the container's share of its host VM's own kernel is not in its figure.
+image_kib=0
+while read -r memsz; do
+	image_kib=$((image_kib + (memsz + 4095) / 4096 * 4))
+done < <(readelf -lW build/user/cpu.elf | awk '$1 == "LOAD" { print $6 }')
+kstack_kib=$(( $(sed -n 's/^#define KSTACK_PAGES *\([0-9]*\).*/\1/p' guest/kernel/proc.h) * 4 ))
+holds container_memory_is_image_kernel_stack_and_tables '$1 - $2 - $3 >= 16 && $1 - $2 - $3 <= 40' \
+	"$(summary '[containers] summary: ' peak_kib '^cpu-[1-4]$' | median)" "$image_kib" "$kstack_kib"
+holds unikernel_vm_holds_less_than_its_container '$1 < $2 && $1 > $3 - $4' "$(v memory_per_instance vm)" \
+	"$(v memory_per_instance container)" "$(v memory_per_instance container)" "$image_kib"
 holds every_instance_ran_ok '$1 == 4 && $2 == 4 && $3 == 4 && $4 == 4' "$(v ran_ok vm)" "$(v ran_ok container)" \
 	"$(v checksum_same vm)" "$(v checksum_same container)"
 

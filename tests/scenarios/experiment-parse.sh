@@ -28,6 +28,7 @@ while IFS='|' read -r name label; do
 		result FAIL "row_$name" "no line /^$label +NUMBER/ in $W/table"
 	fi
 done <<'EOF'
+start_cpu_p50|start, create to ready, CPU: p50
 start_latency_p50|start latency, create to ready: p50
 start_latency_max|  max
 memory_per_instance|memory per instance, charged
@@ -52,29 +53,31 @@ EOF
 while read -r name want; do
 	check_line "$CSV" "^$want$" "csv_$name"
 done <<'EOF'
-null_vmcall crossing_cost,vm,226,tsc
-null_syscall crossing_cost,container,92,tsc
-vm_switch switch_cost,vm,485,tsc
-process_switch switch_cost,container,230,tsc
-vm_density density,vm,7,instances
-container_density density,container,287,instances
-vm_frames memory_per_instance,vm,2068,KiB
-container_memory memory_per_instance,container,305\.27,KiB
-vm_ready_p50 start_latency_p50,vm,6558923,tsc
-container_ready_max start_latency_max,container,7293304,tsc
-bare_cycles cpu_time,bare,5026004,tsc
-vm_cpu_p50 cpu_time,vm,5339516\.5,tsc
-vm_ratio cpu_ratio,vm,0\.941,ratio
-container_ratio cpu_ratio,container,1\.014,ratio
+null_vmcall crossing_cost,vm,136,tsc
+null_syscall crossing_cost,container,93,tsc
+vm_switch switch_cost,vm,297,tsc
+process_switch switch_cost,container,243,tsc
+vm_density density,vm,58,instances
+container_density density,container,285,instances
+vm_frames memory_per_instance,vm,280,KiB
+container_memory memory_per_instance,container,305\.28,KiB
+vm_ready_p50 start_latency_p50,vm,1596311,tsc
+container_ready_max start_latency_max,container,8388035,tsc
+vm_start_cpu_p50 start_cpu_p50,vm,199097,tsc
+container_start_cpu_max start_cpu_max,container,160548,tsc
+bare_cycles cpu_time,bare,4884744,tsc
+vm_cpu_p50 cpu_time,vm,5156893\.5,tsc
+vm_ratio cpu_ratio,vm,0\.947,ratio
+container_ratio cpu_ratio,container,0\.980,ratio
 vm_checksums checksum_same,vm,4,instances
 container_checksums checksum_same,container,4,instances
 vm_blast blast_kernel_crash,vm,1,instances
 vm_blast_of blast_kernel_crash_of,vm,6,instances
 kernel_bug_blast blast_kernel_bug,container,4,instances
 process_blast blast_process_crash,container,1,instances
-vm_recovery recovery,vm,4090607,tsc
-container_recovery recovery,container,63822,tsc
-vm_image image_size,vm,90720,bytes
+vm_recovery recovery,vm,786244,tsc
+container_recovery recovery,container,46554,tsc
+vm_image image_size,vm,111280,bytes
 container_program image_size,container,20984,bytes
 EOF
 check_line "$W/table" '^  limit +the budget +out of memory ' density_limits
@@ -86,10 +89,10 @@ else
 	result FAIL csv_header "first line of $CSV: $(head -n 1 "$CSV" 2>/dev/null)"
 fi
 rows=$(tail -n +2 "$CSV" 2>/dev/null | wc -l)
-if [[ $rows == 49 ]]; then
-	result PASS csv_49_rows
+if [[ $rows == 53 ]]; then
+	result PASS csv_53_rows
 else
-	result FAIL csv_49_rows "$rows rows in $CSV"
+	result FAIL csv_53_rows "$rows rows in $CSV"
 fi
 tail -n +2 "$CSV" >"$W/csv-rows"
 check_no_line "$W/csv-rows" '^[^,]+,[^,]+,(missing|[^,]*[^0-9.,][^,]*),[^,]+$' csv_values_are_numbers
@@ -106,7 +109,7 @@ edited() {
 # A log without the null system call's line: "missing", exit status 1.
 edited no-syscall '/\[syscall-1\] bench: null_syscall /d'
 check_status 1 line_removed_exit_1
-check_line "$W/no-syscall.table" '^crossing cost, round trip +226 +missing ' line_removed_says_missing
+check_line "$W/no-syscall.table" '^crossing cost, round trip +136 +missing ' line_removed_says_missing
 check_line "$W/no-syscall.stderr" 'missing: crossing_cost\(container\)$' line_removed_named
 check_line "$W/no-syscall.csv" '^crossing_cost,container,missing,tsc$' line_removed_csv_missing
 
@@ -119,7 +122,7 @@ check_line "$W/bad-sum.stderr" "checksum differs from bare in 1 of 4 VMs$" check
 # The container host without its steal clock: no container CPU time.
 edited no-steal "/guest: processes: CPU time net of other VMs' turns/d"
 check_status 1 no_steal_clock_exit_1
-check_line "$W/no-steal.table" '^CPU taken by the cpu app: p50 +5339516\.5 +missing ' no_steal_clock_no_cpu_time
+check_line "$W/no-steal.table" '^CPU taken by the cpu app: p50 +5156893\.5 +missing ' no_steal_clock_no_cpu_time
 
 # The report: no logs, one line; the fixture logs, a CSV and a PNG chart.
 bash tools/report.sh "$W/none/baseline.log" "$W/none/experiment.log" "$W/none" >"$W/report-none.out" 2>&1
@@ -144,3 +147,41 @@ else
 	# gnuplot is a dependency (tools/deps.sh), not a reason to skip.
 	result FAIL report_chart "no gnuplot (apt-get install gnuplot-nox)"
 fi
+
+# The growth chart (tools/growth.sh, make report) on the bench lines of a
+# real `make bench` (tests/fixtures/growth/): a row for each count of VMs
+# and of containers, some exactly as the logs say; a log without one
+# line makes it say "missing" and fail; it draws its chart.
+GFIX=tests/fixtures/growth
+bash tools/growth.sh "$GFIX" "$W/growth" >"$W/growth.out" 2>&1
+STATUS=$?
+check_status 0 growth_exit_0
+check_no_line "$W/growth.out" 'missing' growth_no_figure_missing
+while read -r name want; do
+	check_line "$W/growth/growth.csv" "^$want$" "growth_csv_$name"
+done <<'EOF2'
+vm_switch_256 vm,256,switch,296,instructions
+vm_create_16 vm,16,start,21142,instructions
+vm_memory_2 vm,2,memory,36,KiB
+vm_density_start vm_hello,2071,start,316284,instructions
+container_start_1 container,1,start,17587,instructions
+container_start_1024 container,1024,start,44098,instructions
+container_memory_64 container,64,memory,48,KiB
+EOF2
+if [[ $(awk -F, '$1 == "container" && $3 == "start"' "$W/growth/growth.csv" | wc -l) == 11 ]]; then
+	result PASS growth_containers_1_to_1024
+else
+	result FAIL growth_containers_1_to_1024 "want 11 container start rows (1, 2, 4 .. 1024) in $W/growth/growth.csv"
+fi
+if [[ $(head -c 8 "$W/growth/growth.png" 2>/dev/null | od -An -c | tr -d ' ') == '211PNG\r\n032\n' ]]; then
+	result PASS growth_png_is_png
+else
+	result FAIL growth_png_is_png "$W/growth/growth.png is no PNG"
+fi
+mkdir -p "$W/growth-cut"
+cp "$GFIX"/*.log "$W/growth-cut/"
+sed -i '/bench: vm_switch_16 /d' "$W/growth-cut/switch-16.log"
+bash tools/growth.sh "$W/growth-cut" "$W/growth-cut" >"$W/growth-cut.out" 2>&1
+STATUS=$?
+check_status 1 growth_line_removed_exit_1
+check_line "$W/growth-cut.out" '^growth: missing: switch of vm at 16$' growth_line_removed_named
