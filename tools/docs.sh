@@ -182,8 +182,8 @@ while read -r name run re; do
 	[ -n "$v" ] || v=missing
 	echo "log.$run.$name $v" >>"$figs"
 done <<'EOF'
-crash1_ready experiment ^\[containers\] guest: container crash-1 ready: (\d+) TSC after its start$
-crash1_ready_again experiment ^\[containers\] guest: container crash-1 ready: (\d+) TSC after its start \(restarted\)$
+crash1_ready experiment ^\[containers\] guest: container crash-1 ready: (\d+) TSC after its start, CPU work \d+ TSC$
+crash1_ready_again experiment ^\[containers\] guest: container crash-1 ready: (\d+) TSC after its start, CPU work \d+ TSC \(restarted\)$
 density_output experiment ^\[containers\] guest: density: their console output, (\d+) bytes
 host_frames bench-containers ^\[host\] guest: memory: .*, (\d+) frames free
 host_slots bench-containers ^\[host\] guest: processes: .*, (\d+) slots$
@@ -219,7 +219,7 @@ EOF
 if [ -n "${log[experiment]:-}" ]; then
 	clean "${log[experiment]}" | perl -ne '
 		push @{$r{ctr_cpu}}, $1 if /^\[containers\] guest: container cpu-\d exited: .* CPU (\d+) TSC$/;
-		push @{$r{web_ready}}, $1 if /^\[containers\] guest: container web-\d ready: (\d+) TSC after its start$/;
+		push @{$r{web_ready}}, $1 if /^\[containers\] guest: container web-\d ready: (\d+) TSC after its start, CPU work \d+ TSC$/;
 		push @{$r{mica_tsc}}, (split)[7] if /^mica: summary: vm-\d /;
 		push @{$r{app_cycles}}, $2 if /^(\[vm-\d\]|\[containers\] \[cpu-\d\]) result app=cpu .* cycles=(\d+)/;
 		$k = (hex($2) - hex($1)) / 1024 if !defined $k && /^\[vm-1\] guest: memory: .* kernel at 0x([0-9a-f]+)-0x([0-9a-f]+)$/;
