@@ -7,7 +7,9 @@
 #   FAIL <scenario>/<check>: <why>
 #   SKIP <scenario>/<check>: <why>     (only checks of a boot_qemu_kvm run,
 #                                       where KVM with nested VT-x is missing,
-#                                       and KTAP tests named in KTAP_SKIPS)
+#                                       KTAP tests named in KTAP_SKIPS, and
+#                                       fresh-debian-record in the run that
+#                                       measures a new record)
 #
 # Anything else that says SKIP is a FAIL: a missing tool is a missing
 # dependency, not a reason to pass.

@@ -117,9 +117,11 @@ mount -t proc proc "$root/proc" &&
 	mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev" &&
 	mount -t tmpfs -o mode=1777 shm "$root/dev/shm" || die "cannot mount /proc, /sys, /dev in $root"
 
-# in_root CMD: run CMD (sh) in the root as a fresh login would, as root.
+# in_root CMD: run CMD (sh) in the root as a fresh login would, as root;
+# MICA_MEASURING_FRESH=1 tells tests/scenarios/fresh-debian-record.sh that
+# the record it would check is the one this run replaces.
 in_root() {
-	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 MICA_MEASURING_FRESH=1 \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		/bin/sh -c "$1" </dev/null
 }

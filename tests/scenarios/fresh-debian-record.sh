@@ -12,6 +12,17 @@
 # (packages, download, the two times, the machine's cores) among them.
 source "$(dirname "$0")/../lib.sh"
 
+# The run that measures a new record (tools/fresh-debian.sh sets
+# MICA_MEASURING_FRESH=1 in its root) runs make test against the committed
+# record it is about to replace, whose package list may be the old one:
+# there this scenario is an allowed SKIP, saying so.
+if [[ -n ${MICA_MEASURING_FRESH:-} ]]; then
+	_skip_ok=1
+	result SKIP fresh_record "this make test is the run that measures a new record (tools/fresh-debian.sh)"
+	_skip_ok=0
+	exit 0
+fi
+
 record=docs/fresh-debian.log
 again="run tools/fresh-debian.sh (as root) on a machine like the README's, then make docs"
 if [ ! -r "$record" ]; then
