@@ -441,24 +441,25 @@ static void check_address_space_size(struct check *c)
 
 /* A check of the VMCS (read)(ctx) reads, with (why) empty: the fields
  * both kinds of check start from. */
-static struct check check_begin(const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
-				char *why, size_t whylen)
+static inline __attribute__((always_inline)) void
+check_begin(struct check *c, const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
+	    char *why, size_t whylen)
 {
-	struct check c = {
+	*c = (struct check){
 		.caps = caps, .read = read, .ctx = ctx, .why = why, .whylen = whylen,
 	};
-
 	if (whylen > 0)
 		why[0] = '\0';
-	c.pin = (uint32_t)rd(&c, VMCS_PIN_BASED_CTLS);
-	c.intr_info = (uint32_t)rd(&c, VMCS_ENTRY_INTR_INFO);
-	return c;
+	c->pin = (uint32_t)rd(c, VMCS_PIN_BASED_CTLS);
+	c->intr_info = (uint32_t)rd(c, VMCS_ENTRY_INTR_INFO);
 }
 
 int vmx_check_state(const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
 		    char *why, size_t whylen)
 {
-	struct check c = check_begin(caps, read, ctx, why, whylen);
+	struct check c;
+
+	check_begin(&c, caps, read, ctx, why, whylen);
 
 	c.proc = (uint32_t)rd(&c, VMCS_PRI_PROC_BASED_CTLS);
 	if (c.proc & PROCBASED_SECONDARY_CONTROLS)
@@ -491,7 +492,9 @@ int vmx_check_state(const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
 int vmx_check_event(const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
 		    char *why, size_t whylen)
 {
-	struct check c = check_begin(caps, read, ctx, why, whylen);
+	struct check c;
+
+	check_begin(&c, caps, read, ctx, why, whylen);
 
 	c.area = "controls";
 	section(&c, "VM-Entry Control Fields");

@@ -491,12 +491,11 @@ static void check_guest_pdptes(struct check *c, const struct guest *g)
  * activity state and the interruptibility state. Caller: vmx_check_event(). */
 void vmx_check_guest_event(struct check *c)
 {
-	struct guest g = {
-		.rflags = rd(c, VMCS_GUEST_RFLAGS),
-		.activity = (uint32_t)rd(c, VMCS_GUEST_ACTIVITY_STATE),
-		.intr = (uint32_t)rd(c, VMCS_GUEST_INTERRUPTIBILITY),
-	};
+	struct guest g;         /* only the fields these rules read */
 
+	g.rflags = rd(c, VMCS_GUEST_RFLAGS);
+	g.activity = (uint32_t)rd(c, VMCS_GUEST_ACTIVITY_STATE);
+	g.intr = (uint32_t)rd(c, VMCS_GUEST_INTERRUPTIBILITY);
 	g.seg[SS].ar = (uint32_t)rd(c, seg_fields[SS].ar);
 	section(c, "Checks on Guest RIP, RFLAGS, and SSP");
 	if (injecting(c, INTR_TYPE_EXT_INTR) && !(g.rflags & RFLAGS_IF))
