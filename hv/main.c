@@ -411,6 +411,9 @@ static void print_check_cost(void)
 	vmx_vcpu_check_stats(&n, &tsc);
 	klog("VM-entry state checks: %lu, %lu TSC each\n", (unsigned long)n,
 	     (unsigned long)(n ? tsc / n : 0));
+	vmx_vcpu_event_check_stats(&n, &tsc);
+	klog("VM-entry event checks: %lu, %lu TSC each\n", (unsigned long)n,
+	     (unsigned long)(n ? tsc / n : 0));
 }
 
 static const char banner[] = "\nmica " MICA_VERSION ": an x86-64 micro-hypervisor on Intel VT-x with EPT\n";

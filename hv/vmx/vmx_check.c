@@ -439,22 +439,33 @@ static void check_address_space_size(struct check *c)
 		fail(c, VMCS_HOST_RIP, v, "host RIP not canonical");
 }
 
+/* A check of the VMCS (read)(ctx) reads, with (why) empty: the fields
+ * both kinds of check start from. */
+static inline __attribute__((always_inline)) void
+check_begin(struct check *c, const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
+	    char *why, size_t whylen)
+{
+	*c = (struct check){
+		.caps = caps, .read = read, .ctx = ctx, .why = why, .whylen = whylen,
+	};
+	if (whylen > 0)
+		why[0] = '\0';
+	c->pin = (uint32_t)rd(c, VMCS_PIN_BASED_CTLS);
+	c->intr_info = (uint32_t)rd(c, VMCS_ENTRY_INTR_INFO);
+}
+
 int vmx_check_state(const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
 		    char *why, size_t whylen)
 {
-	struct check c = {
-		.caps = caps, .read = read, .ctx = ctx, .why = why, .whylen = whylen,
-	};
+	struct check c;
 
-	if (whylen > 0)
-		why[0] = '\0';
-	c.pin = (uint32_t)rd(&c, VMCS_PIN_BASED_CTLS);
+	check_begin(&c, caps, read, ctx, why, whylen);
+
 	c.proc = (uint32_t)rd(&c, VMCS_PRI_PROC_BASED_CTLS);
 	if (c.proc & PROCBASED_SECONDARY_CONTROLS)
 		c.proc2 = (uint32_t)rd(&c, VMCS_SEC_PROC_BASED_CTLS);
 	c.exit = (uint32_t)rd(&c, VMCS_EXIT_CTLS);
 	c.entry = (uint32_t)rd(&c, VMCS_ENTRY_CTLS);
-	c.intr_info = (uint32_t)rd(&c, VMCS_ENTRY_INTR_INFO);
 	c.unrestricted = c.proc2 & PROCBASED2_UNRESTRICTED_GUEST;
 	c.ia32e = c.entry & VM_ENTRY_IA32E_MODE_GUEST;
 
@@ -475,5 +486,20 @@ int vmx_check_state(const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
 
 	c.area = "guest-state";
 	vmx_check_guest_state(&c);
+	return c.failures;
+}
+
+int vmx_check_event(const struct vmx_caps *caps, vmcs_read_fn read, void *ctx,
+		    char *why, size_t whylen)
+{
+	struct check c;
+
+	check_begin(&c, caps, read, ctx, why, whylen);
+
+	c.area = "controls";
+	section(&c, "VM-Entry Control Fields");
+	check_event_injection(&c);
+	c.area = "guest-state";
+	vmx_check_guest_event(&c);
 	return c.failures;
 }

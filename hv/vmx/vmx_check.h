@@ -34,4 +34,16 @@ typedef uint64_t (*vmcs_read_fn)(void *ctx, uint32_t field);
 int vmx_check_state(const struct vmx_caps *caps, vmcs_read_fn rd, void *ctx,
 		    char *why, size_t whylen);
 
+/*
+ * The rules an event to inject takes part in, alone: the VM-entry
+ * interruption-information field and its error code and length, and the
+ * guest's RFLAGS.IF, activity and interruptibility state against it.
+ * Returns and fills (why) as vmx_check_state(). Caller: the entry path,
+ * when mica injected an event into a VMCS whose other state passed
+ * vmx_check_state() and changed since only through the guest's own
+ * instructions (which the CPU keeps valid) or the CPU's exits.
+ */
+int vmx_check_event(const struct vmx_caps *caps, vmcs_read_fn rd, void *ctx,
+		    char *why, size_t whylen);
+
 #endif /* HV_VMX_VMX_CHECK_H */

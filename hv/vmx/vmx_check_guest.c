@@ -487,6 +487,25 @@ static void check_guest_pdptes(struct check *c, const struct guest *g)
 	}
 }
 
+/* The guest-state rules an injected event takes part in: RFLAGS.IF, the
+ * activity state and the interruptibility state. Caller: vmx_check_event(). */
+void vmx_check_guest_event(struct check *c)
+{
+	struct guest g;         /* only the fields these rules read */
+
+	g.rflags = rd(c, VMCS_GUEST_RFLAGS);
+	g.activity = (uint32_t)rd(c, VMCS_GUEST_ACTIVITY_STATE);
+	g.intr = (uint32_t)rd(c, VMCS_GUEST_INTERRUPTIBILITY);
+	g.seg[SS].ar = (uint32_t)rd(c, seg_fields[SS].ar);
+	section(c, "Checks on Guest RIP, RFLAGS, and SSP");
+	if (injecting(c, INTR_TYPE_EXT_INTR) && !(g.rflags & RFLAGS_IF))
+		fail(c, VMCS_GUEST_RFLAGS, g.rflags,
+		     "RFLAGS.IF clear while injecting an external interrupt");
+	section(c, "Checks on Guest Non-Register State");
+	check_guest_activity(c, &g);
+	check_guest_interruptibility(c, &g);
+}
+
 /* The guest-state rules, in the SDM's order. Caller: vmx_check_state(). */
 void vmx_check_guest_state(struct check *c)
 {

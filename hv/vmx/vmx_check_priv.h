@@ -119,5 +119,6 @@ static inline void check_fixed(struct check *c, uint32_t field, uint64_t val,
 
 /* The guest-state rules, in hv/vmx/vmx_check_guest.c. */
 void vmx_check_guest_state(struct check *c);
+void vmx_check_guest_event(struct check *c);
 
 #endif /* HV_VMX_VMX_CHECK_PRIV_H */

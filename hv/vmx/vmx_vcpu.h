@@ -80,6 +80,9 @@ void vmx_vcpu_set_boot_state(struct vcpu *v, const struct linux_boot_regs *r);
  * first, after each change of guest state the SDM's checks cover, or every
  * entry in a MICA_DEBUG=1 build) and their TSC cost, for all vCPUs. */
 void vmx_vcpu_check_stats(uint64_t *checks, uint64_t *tsc);
+/* The same for the event-only checks (vmx_check_event() before an entry
+ * that injects an event into a VMCS whose other state passed). */
+void vmx_vcpu_event_check_stats(uint64_t *checks, uint64_t *tsc);
 
 /* Test hook (`break-state` on a module's command line): make (v)'s guest
  * state one the SDM forbids, as a faulty emulation of a mode switch could

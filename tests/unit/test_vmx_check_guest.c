@@ -304,6 +304,48 @@ static const struct mutation mutations[] = {
 
 #define NMUTATIONS (sizeof(mutations) / sizeof(mutations[0]))
 
+/* vmx_check_event(), the check before an entry that injects an event into
+ * a state checked before: it finds the rules the event takes part in, in
+ * the controls and in the guest state, and leaves the others to the whole
+ * check. */
+static void test_event_check(void **state)
+{
+	static const struct {
+		uint64_t rflags, intr, activity, info;
+		const char *rule;
+	} cases[] = {
+		{ GUEST_IF, 0, 0, INJECT(INTR_TYPE_EXT_INTR, 0x20), NULL },
+		{ RFLAGS_RESERVED1, 0, 0, INJECT(INTR_TYPE_EXT_INTR, 0x20),
+		  "RFLAGS.IF clear while injecting an external interrupt" },
+		{ GUEST_IF, INTERRUPTIBILITY_BLOCKING_BY_STI, 0, INJECT(INTR_TYPE_EXT_INTR, 0x20),
+		  "external interrupt injected while blocking by STI or MOV SS" },
+		{ GUEST_IF, 0, ACTIVITY_STATE_HLT,
+		  INJECT(INTR_TYPE_HW_EXCEPTION, VEC_GP) | VMCS_INTR_INFO_DELIVER_ERROR_CODE,
+		  "event injected that activity state 1 blocks" },
+		{ GUEST_IF, 0, 0, INJECT(INTR_TYPE_NMI, 3), "does not fit interruption type" },
+		{ GUEST_IF, 0, 0, INJECT(INTR_TYPE_HW_EXCEPTION, VEC_GP),
+		  "deliver-error-code does not match exception vector 13" },
+	};
+	struct fake_vmcs v;
+	char why[256];
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		good_state(&v);
+		/* Broken where only the whole check looks. */
+		set(&v, VMCS_VMCS_LINK_POINTER, 0);
+		set(&v, VMCS_GUEST_RFLAGS, cases[i].rflags);
+		set(&v, VMCS_GUEST_INTERRUPTIBILITY, cases[i].intr);
+		set(&v, VMCS_GUEST_ACTIVITY_STATE, cases[i].activity);
+		set(&v, VMCS_ENTRY_INTR_INFO, cases[i].info);
+		set(&v, VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0);
+		if (vmx_check_event(&caps, fake_read, &v, why, sizeof(why)) != (cases[i].rule != NULL))
+			fail_msg("case %u: %s", i, why);
+		if (cases[i].rule && !strstr(why, cases[i].rule))
+			fail_msg("case %u: \"%s\" does not name \"%s\"", i, why, cases[i].rule);
+		assert_true(check(&v, why, sizeof(why)) >= 1);
+	}
+}
+
 /* Every fail() message of hv/vmx/vmx_check_guest.c has a case above: a new
  * rule without one fails here. */
 static void test_every_guest_rule_has_a_case(void **state)
@@ -316,6 +358,7 @@ int main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_other_states_pass),
 		cmocka_unit_test(test_every_guest_rule_has_a_case),
+		cmocka_unit_test(test_event_check),
 	};
 
 	return run_vmx_tests(fixed, sizeof(fixed) / sizeof(fixed[0]), mutations, NMUTATIONS);
