@@ -7,7 +7,16 @@
  * (#GP for XSETBV of an XCR0 without x87, #UD for VMXON), so that its injection is
  * what the table is checked on. With `then-triple-fault` or `then-halt`
  * on the command line, the kernel ends by the one or the other (vpc.c).
+ *
+ * Then events whose delivery pushes its frame on a stack in a page of RAM
+ * nothing has touched yet: under a hypervisor that backs guest RAM on
+ * first touch, that delivery is cut by a VM exit (IDT-vectoring
+ * information) and must be delivered again, once, with the same vector,
+ * error code and saved EIP (SDM Vol. 3, "Information for VM Exits That
+ * Occur During Event Delivery"). Bare, the page is just RAM; the frame
+ * must be the same.
  */
+#include "lib/multiboot.h"
 #include "lib/x86_regs.h"
 #include "tests/vpc/vpc.h"
 
@@ -61,9 +70,201 @@ static const char *contributory_during_benign_delivered(void)
 	return 0;
 }
 
+#define VEC_DB          1
+#define VEC_BP          3
+#define VEC_INTN        0x40    /* INT n, a software interrupt */
+#define VEC_IPI         0x41    /* a self-IPI, an external interrupt */
+#define SEL_BAD         0x1230  /* GDT index 0x246, past the GDT's limit */
+/* EFLAGS' system bits an event leaves as they were: TF, IF, IOPL, NT, VM, AC. */
+#define EFLAGS_SYSTEM   0x67300u
+#define EFLAGS_IF       0x200u
+#define EFLAGS_TF       0x100u
+#define FRESH_PAGES     6
+
+extern char image_end[];                /* vpc.ld: the end of the image, .bss included */
+
+/* What the handler saw: how often it ran, and its frame. */
+static volatile uint32_t seen_count, seen_vector, seen_error, seen_eip, seen_cs, seen_eflags,
+	seen_frame;
+/* Where a fault's handler resumes (an INT's saved EIP is already there). */
+static volatile uint32_t resume_eip;
+/* The fresh pages: the middle of the largest RAM region past the image. */
+static uint32_t fresh_base;
+
+static void record(struct vpc_frame *f)
+{
+	seen_count++;
+	seen_vector = f->vector;
+	seen_error = f->error;
+	seen_eip = f->eip;
+	seen_cs = f->cs;
+	seen_eflags = f->eflags;
+	seen_frame = (uint32_t)(uintptr_t)&f->eip;
+	if (resume_eip)
+		f->eip = resume_eip;
+	f->eflags &= ~EFLAGS_TF;
+	if (f->vector == VEC_IPI)
+		apic_write(APIC_EOI, 0);
+}
+
+/* A page of RAM that nothing has written: page (i) of FRESH_PAGES in the
+ * middle of the largest available region of the memory map above the
+ * image (the loader puts its own data next to the image or at the ends). */
+static uint32_t fresh_page(unsigned i)
+{
+	const struct multiboot_info *mbi = (const void *)(uintptr_t)vpc_mbi;
+	uint32_t end = (uint32_t)(uintptr_t)image_end, off = 0;
+	uint64_t best = 0, best_lo = 0;
+
+	if (!fresh_base && (mbi->flags & MULTIBOOT_INFO_MEM_MAP)) {
+		while (off + sizeof(struct multiboot_mmap_entry) <= mbi->mmap_length) {
+			const struct multiboot_mmap_entry *e =
+				(const void *)(uintptr_t)(mbi->mmap_addr + off);
+			uint64_t lo = e->addr > end ? e->addr : end, hi = e->addr + e->len;
+
+			if (e->type == MULTIBOOT_MEMORY_AVAILABLE && hi > lo && hi - lo > best &&
+			    hi <= 0x100000000ull) {
+				best = hi - lo;
+				best_lo = lo;
+			}
+			off += e->size + sizeof(e->size);
+		}
+		if (best >= 4 * FRESH_PAGES * 4096)
+			fresh_base = (uint32_t)((best_lo + best / 2) & ~0xfffull);
+	}
+	return fresh_base ? fresh_base + i * 4096 : 0;
+}
+
+/* Labels of the events' instructions (the saved EIP each must push). */
+extern char rd_ud[], rd_ud_after[], rd_gp[], rd_gp_after[], rd_bp_after[], rd_intn_after[],
+	rd_hlt_after[], rd_step_after[];
+static volatile uint32_t saved_esp;
+
+/* (code) with ESP at (top), the end of a fresh page (%0); (before) runs
+ * first, on the kernel's stack. ESP comes back from saved_esp. */
+#define ON_FRESH_STACK(before, code)						\
+	__asm__ volatile("movl %%esp, saved_esp\n\t" before "movl %0, %%esp\n"	\
+			 code "\n\tmovl saved_esp, %%esp"				\
+			 : : "r"(top), "r"(SEL_BAD) : "memory")
+
+/* Run event (which) with its frame going to (top). */
+static void run_on(uint32_t top, unsigned which)
+{
+	switch (which) {
+	case VEC_UD:
+		ON_FRESH_STACK("", "rd_ud:\tud2\nrd_ud_after:");
+		break;
+	case VEC_GP:
+		ON_FRESH_STACK("", "rd_gp:\tmovw %w1, %%fs\nrd_gp_after:");
+		break;
+	case VEC_BP:
+		ON_FRESH_STACK("", "int3\nrd_bp_after:");
+		break;
+	case VEC_INTN:
+		ON_FRESH_STACK("", "int $0x40\nrd_intn_after:");
+		break;
+	case VEC_DB:
+		/* TF set by POPF traps after the next instruction, the one that
+		 * moves ESP: a trap, so no instruction would raise it again. */
+		ON_FRESH_STACK("pushfl\n\torl $0x100, (%%esp)\n\tpopfl\n\t", "rd_step_after:");
+		break;
+	case VEC_IPI:
+		/* The IPI waits in the IRR until STI; HLT's shadow lets it in
+		 * only after HLT, so the saved EIP is the next instruction. */
+		ON_FRESH_STACK("", "sti\n\thlt\nrd_hlt_after:\tcli");
+		break;
+	}
+}
+
+/* Event (vector) raised with its frame going to fresh page (page): the
+ * handler ran once, with (error) and saved EIP (eip), the frame at the
+ * top of that page, CS and EFLAGS as they were. */
+static const char *redelivered(unsigned page, unsigned vector, uint32_t error, uint32_t eip,
+			       uint32_t resume)
+{
+	uint32_t base = fresh_page(page), flags;
+
+	if (!base)
+		return "no RAM region in the memory map large enough for the fresh pages";
+	seen_count = 0;
+	seen_vector = seen_error = seen_eip = seen_frame = 0xffffffffu;
+	resume_eip = resume;
+	vpc_handle(vector, record);
+	__asm__ volatile("pushfl; popl %0" : "=r"(flags));
+	run_on(base + 4096, vector);
+	vpc_handle(vector, 0);
+	resume_eip = 0;
+	if (seen_count != 1)
+		return vpc_why("the handler of vector %u ran %u times, want once", vector, seen_count);
+	if (seen_vector != vector || seen_error != error)
+		return vpc_why("vector %u error 0x%x, want vector %u error 0x%x", seen_vector,
+			       seen_error, vector, error);
+	if (seen_eip != eip)
+		return vpc_why("saved EIP 0x%x, want 0x%x", seen_eip, eip);
+	if (seen_frame != base + 4096 - 12)
+		return vpc_why("the saved EIP at 0x%x, want 0x%x (the top of the fresh stack)",
+			       seen_frame, base + 4096 - 12);
+	/* IF was set only for the interrupt, by STI; TF for the trap. */
+	flags = (flags & EFLAGS_SYSTEM) | (vector == VEC_IPI ? EFLAGS_IF : 0) |
+		(vector == VEC_DB ? EFLAGS_TF : 0);
+	if (seen_cs != 0x08 || (seen_eflags & EFLAGS_SYSTEM) != flags)
+		return vpc_why("saved CS 0x%x EFLAGS 0x%x, want CS 0x08 and system flags 0x%x",
+			       seen_cs, seen_eflags, flags);
+	return 0;
+}
+
+static const char *ud_on_fresh_stack_delivered_once(void)
+{
+	return redelivered(0, VEC_UD, 0, (uint32_t)(uintptr_t)rd_ud,
+			   (uint32_t)(uintptr_t)rd_ud_after);
+}
+
+static const char *gp_error_code_on_fresh_stack_delivered_once(void)
+{
+	return redelivered(1, VEC_GP, SEL_BAD, (uint32_t)(uintptr_t)rd_gp,
+			   (uint32_t)(uintptr_t)rd_gp_after);
+}
+
+static const char *int3_on_fresh_stack_delivered_once(void)
+{
+	return redelivered(2, VEC_BP, 0, (uint32_t)(uintptr_t)rd_bp_after, 0);
+}
+
+static const char *int_n_on_fresh_stack_delivered_once(void)
+{
+	return redelivered(3, VEC_INTN, 0, (uint32_t)(uintptr_t)rd_intn_after, 0);
+}
+
+/* A trap raises no instruction again: lost unless delivered again. */
+static const char *single_step_on_fresh_stack_delivered_once(void)
+{
+	return redelivered(5, VEC_DB, 0, (uint32_t)(uintptr_t)rd_step_after, 0);
+}
+
+static const char *self_ipi_on_fresh_stack_delivered_once(void)
+{
+	/* The 8259As masked for good: the firmware's timer on IRQ0 would come in at
+	 * STI (as vector 8, the PIC not remapped). */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | 0xff);
+	apic_write(APIC_ICR_HIGH, 0);
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | APIC_DM_FIXED | VEC_IPI);
+	if (!apic_bit(APIC_IRR, VEC_IPI))
+		return "the self-IPI is not pending in the IRR";
+	return redelivered(4, VEC_IPI, 0, (uint32_t)(uintptr_t)rd_hlt_after, 0);
+}
+
 const struct vpc_test vpc_tests[] = {
 	{ "contributory_during_contributory_double_faults",
 	  contributory_during_contributory_double_faults },
 	{ "contributory_during_benign_delivered", contributory_during_benign_delivered },
+	{ "ud_on_fresh_stack_delivered_once", ud_on_fresh_stack_delivered_once },
+	{ "gp_error_code_on_fresh_stack_delivered_once",
+	  gp_error_code_on_fresh_stack_delivered_once },
+	{ "int3_on_fresh_stack_delivered_once", int3_on_fresh_stack_delivered_once },
+	{ "int_n_on_fresh_stack_delivered_once", int_n_on_fresh_stack_delivered_once },
+	{ "single_step_on_fresh_stack_delivered_once", single_step_on_fresh_stack_delivered_once },
+	{ "self_ipi_on_fresh_stack_delivered_once", self_ipi_on_fresh_stack_delivered_once },
 };
 const unsigned vpc_ntests = sizeof(vpc_tests) / sizeof(vpc_tests[0]);
