@@ -35,7 +35,12 @@ HOSTCC  ?= gcc
 # Freestanding kernel code: no SSE (no FPU state to save on exits), no red
 # zone (interrupts push onto the stack), no PIC (both kernels are linked low
 # and run identity-mapped).
-KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
+# The checkout's path is kept out of every binary (it would reach the
+# debug sections, so a clone elsewhere would give GRUB a longer file to
+# load and move every later instruction count): a build is the same
+# wherever it is made.
+REPRO_CFLAGS := -ffile-prefix-map=$(CURDIR)=.
+KCFLAGS := $(REPRO_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-mcmodel=small -Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
@@ -47,7 +52,7 @@ KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segme
 # absolute addresses: they are compiled position-independent, which makes every
 # address RIP-relative, and linked as plain static executables. Every input
 # section must have its place in linker/user.ld.
-UCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fpie -mcmodel=small \
+UCFLAGS := $(REPRO_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -nostdlib -fpie -mcmodel=small \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
@@ -282,7 +287,7 @@ $(BUILD)/fixtures/tiny-wrap-elf32.elf: tests/fixtures/tiny.asm | $(BUILD)/.deps-
 # check the PC they find (APIC, CPUID, MSRs, memory map) as third-party
 # kernels would, bare under QEMU and as VMs under mica. Each links the
 # library, entry.S and its own table of tests; vpc-low is linked at 0x8000.
-VPC_CFLAGS := -m32 -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
+VPC_CFLAGS := $(REPRO_CFLAGS) -m32 -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-mno-sse -mno-mmx -mno-red-zone -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
 VPC_KERNELS := cpu apic mem low fault
