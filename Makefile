@@ -433,7 +433,7 @@ test-bochs3: all unit $(TEST_ISOS)
 # scratch copy of the tree, with the tests it names; MUTANT=PATTERN picks
 # some. Minutes, not part of `make test`.
 mutate:
-	$(Q)bash tests/mutate.sh $(MUTANT)
+	$(Q)bash tests/mutate.sh '$(MUTANT)'
 
 # Fuzzing in numbers: FUZZ_GUESTS, FUZZ_SYSCALLS, FUZZ_CASES, FUZZ_SEED
 # (tools/fuzz.sh); short fixed-seed sets run in `make test`.
