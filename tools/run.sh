@@ -39,7 +39,7 @@ build/guest.elf name=vm-bench test=bench-exits mem=2M;
 build/guest.elf name=containers mem=16M containers script=tests:run/experiment.run kernel-bug;
 build/apps.cpio for=containers image=apps;
 build/tests.cpio for=containers image=tests;
-build/linux/vmlinuz name=linux mem=128M start=last console=ttyS0 acpi=off;
+build/linux/vmlinuz name=linux mem=128M start=last console=ttyS0 acpi=off nokaslr clearcpuid=158,306;
 build/linux-initramfs.cpio for=linux;
 build/guest.elf app=cpu rounds=1 mem=2M density"
 

@@ -65,7 +65,7 @@ vm_density density,vm,58,instances
 container_density density,container,285,instances
 vm_frames memory_per_instance,vm,280,KiB
 container_memory memory_per_instance,container,305\.28,KiB
-vm_ready_p50 start_latency_p50,vm,1615295\.5,tsc
+vm_ready_p50 start_latency_p50,vm,1618940\.5,tsc
 container_ready_max start_latency_max,container,8352378,tsc
 vm_start_cpu_p50 start_cpu_p50,vm,198405,tsc
 container_start_cpu_max start_cpu_max,container,161749,tsc
@@ -83,9 +83,9 @@ vm_recovery recovery,vm,785808,tsc
 container_recovery recovery,container,45510,tsc
 vm_image image_size,vm,111200,bytes
 container_program image_size,container,20984,bytes
-linux_to_init_cpu boot_os_cpu,vm,1478392916,tsc
-linux_to_init_wall boot_os_wall,vm,1478668841,tsc
-linux_ram_at_init boot_os_memory,vm,94688,KiB
+linux_to_init_cpu boot_os_cpu,vm,1498081907,tsc
+linux_to_init_wall boot_os_wall,vm,1498363399,tsc
+linux_ram_at_init boot_os_memory,vm,74436,KiB
 linux_mem boot_os_mem,vm,131072,KiB
 linux_ran_ok boot_os_ok,vm,1,instances
 EOF
