@@ -471,7 +471,7 @@ help:
 	@echo "  make qemu     the guest kernel bare in QEMU (software CPU)"
 	@echo "  make debug    the same with QEMU's gdb stub; writes .gdbinit with symbols loaded"
 	@echo "Building:"
-	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
+	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso (with Debian's kernel, fetched once)"
 	@echo "  make images   the container images build/apps.cpio and build/tests.cpio (and build/user/)"
 	@echo "  make iso      build/mica.iso only"
 	@echo "  make unit     the host unit tests only"
