@@ -336,10 +336,15 @@ $(BUILD)/baseline.iso: tools/baseline.cfg $(BUILD)/strip/guest.elf tools/mkiso.s
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ tools/baseline.cfg $(BUILD)/strip/guest.elf
 
+# The experiment (the menu's default entry, tests/iso/experiment.cfg) has
+# a Linux VM: Debian's kernel, fetched, not built (so `make run` compiles no
+# kernel), and the initramfs.
+EXPERIMENT_LINUX := $(BUILD)/linux/vmlinuz $(BUILD)/linux-initramfs.cpio
+
 iso: $(BUILD)/mica.iso
-$(BUILD)/mica.iso: tools/grub.cfg $(ISO_FILES) tools/mkiso.sh
+$(BUILD)/mica.iso: tools/grub.cfg $(ISO_FILES) $(EXPERIMENT_LINUX) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
-	$(Q)sh tools/mkiso.sh $@ tools/grub.cfg $(ISO_FILES)
+	$(Q)sh tools/mkiso.sh $@ tools/grub.cfg $(ISO_FILES) $(EXPERIMENT_LINUX)
 
 $(BUILD)/iso-%.iso: tests/iso/%.cfg $(TEST_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
@@ -351,6 +356,11 @@ LINUX_ISO_FILES := $(BUILD)/linux/vmlinuz $(BUILD)/linux-tiny/bzImage $(BUILD)/l
 $(BUILD)/iso-linux-%.iso: tests/iso/linux-%.cfg $(TEST_ISO_FILES) $(LINUX_ISO_FILES) tools/mkiso.sh
 	@[ "$(V)" = 1 ] || echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES) $(LINUX_ISO_FILES)
+
+# The experiment's ISO has a Linux VM too: Debian's kernel and the initramfs.
+$(BUILD)/iso-experiment.iso: tests/iso/experiment.cfg $(TEST_ISO_FILES) $(EXPERIMENT_LINUX) tools/mkiso.sh
+	@[ "$(V)" = 1 ] || echo "  ISO     $@"
+	$(Q)sh tools/mkiso.sh $@ $< $(TEST_ISO_FILES) $(EXPERIMENT_LINUX)
 
 TEST_ISOS := $(patsubst tests/iso/%.cfg,$(BUILD)/iso-%.iso,$(wildcard tests/iso/*.cfg))
 
@@ -466,7 +476,7 @@ help:
 	@echo "  make qemu     the guest kernel bare in QEMU (software CPU)"
 	@echo "  make debug    the same with QEMU's gdb stub; writes .gdbinit with symbols loaded"
 	@echo "Building:"
-	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso"
+	@echo "  make all      build/mica.elf, build/guest.elf, their ELF32 copies, the images, build/mica.iso (with Debian's kernel, fetched once)"
 	@echo "  make images   the container images build/apps.cpio and build/tests.cpio (and build/user/)"
 	@echo "  make iso      build/mica.iso only"
 	@echo "  make unit     the host unit tests only"
