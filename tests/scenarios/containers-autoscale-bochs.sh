@@ -32,7 +32,8 @@ awk '
 ' "$H" >"$W/events"
 ev() { awk -v k="$1" '$2 == k' "$W/events"; }
 
-# Up: a chain from 1 to 4, each over target beyond the 10% tolerance,
+# Up: a chain from 1 to 4, each over target beyond the 10% tolerance
+# (and a use per replica, against its share: at most 100% and a tick),
 # each change at least two windows after the one before (a window's
 # cooldown, then a window measured), and at least two of them: from one
 # replica at about 100% the rule asks for ceil(1 x 100 / 50) = 2 or 3.
@@ -43,6 +44,7 @@ else
 	why=$(awk 'BEGIN { want = 1 }
 		$3 != want { print "scaled " $3 "->" $4 " where the count was " want; exit }
 		$5 < 55 { print "scaled up at cpu " $5 "%, within the tolerance of 50%"; exit }
+		$5 > 120 { print "cpu " $5 "%: not per replica against its 20% share"; exit }
 		{ want = $4 }
 		END { if (want != 4 && !NR) exit; if (want != 4) print "reached " want ", not 4" }' <<<"$ups")
 	result "$([[ -z $why ]] && echo PASS || echo FAIL)" scaled_up_1_to_4_over_target "$why"
