@@ -111,8 +111,9 @@ unsigned autoscale_step(struct autoscale *a, const char *name,
 		return live;
 	}
 	/* In the cooldown nothing counts: replicas just made or stopped
-	 * would make the window say what the change did, not the load. */
-	if (now->tsc < a->cooldown_until) {
+	 * would make the window say what the change did, not the load. The
+	 * first window begins at the first look after it. */
+	if (now->tsc < a->cooldown_until || a->window_start < a->cooldown_until) {
 		new_window(a, now->tsc, now->cpu);
 		return live;
 	}
