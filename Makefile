@@ -152,7 +152,7 @@ UCRT0 := $(BUILD)/uobj/guest/user/crt0.o
 # The apps of guest/apps/, each from its own unchanged source with main from
 # guest/user/appmain.c; then the test and bench programs, one file each.
 USER_APPS  := hello cpu mem clock
-USER_TESTS := idle probe fault forkbomb memhog spin cat pids kbug bench sysfuzz neighbour flood share
+USER_TESTS := idle probe fault forkbomb memhog spin cat pids kbug bench sysfuzz neighbour flood share load
 USER_PROGS := $(patsubst %,$(BUILD)/user/%.elf,$(USER_APPS) $(USER_TESTS))
 
 $(BUILD)/uobj/%.o: %.c | $(BUILD)/.deps-ok

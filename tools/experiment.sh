@@ -10,7 +10,8 @@
 #
 # usage: tools/experiment.sh BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]
 #        (CSV_OUT defaults to build/experiment.csv; its rows are
-#        metric,model,value,unit, always in the same order)
+#        metric,model,value,unit, always in the same order; the autoscale
+#        rows last, only from a log with that phase)
 #
 # Exit status: 0 every figure found; 1 a figure missing, the cpu app's
 # checksums differ, or a log cannot be read.
@@ -293,6 +294,19 @@ put blast_process_crash_of container "$([ "$webs" -gt 0 ] && echo $((1 + webs)))
 put recovery vm "$(cell "$tmp/mica" vm-crash recover_tsc)"
 put recovery container "$(cell "$tmp/ctr" crash-1 recover_tsc)"
 
+# Balancing a skewed load, the container side: an autoscaled service under
+# load, from its start to the count its policy keeps (docs/containers.md,
+# "Autoscaling"). A log from before that phase has neither line: n/a.
+if grep -q '^\[containers\] experiment: balance a skewed load' "$L"; then
+	put autoscale_to_target container \
+		"$(num "$(after "[containers] bench: container_autoscale_to_target ")" '^\([0-9]*\)$')"
+	steady=$(after "[containers] guest: engine: autoscale auto: steady at ")
+	put autoscale_replicas container "$(num "$steady" '^\([0-9]*\) replicas.*')"
+else
+	V[autoscale_to_target container]=n/a V[autoscale_replicas container]=n/a
+	no_autoscale=1
+fi
+
 # Image size: the guest kernel module; the container's program and image.
 module=$(awk -v n="name=vm-1" 'index($0, "mica: module ") == 1 &&
 	(index($0, "'\''" n " ") || index($0, " " n " ") || index($0, " " n "'\''"))' "$L" | head -n 1)
@@ -372,6 +386,8 @@ row "  an app fails" "$(join " of " "$(g blast_kernel_crash vm)" "$(g blast_kern
 	"$(join " of " "$(g blast_process_crash container)" "$(g blast_process_crash_of container)")" \
 	"instances affected (a unikernel's app is its kernel)"
 row "recovery, crash to ready again" "$(g recovery vm)" "$(g recovery container)" "TSC, wall clock, restart=on-failure"
+row "balance a skewed load" "" "$(g autoscale_to_target container)" \
+	"TSC, wall clock: containers: an autoscaled service from its start to its count kept ($(g autoscale_replicas container) replicas)"
 row "image size" "$(g image_size vm)" "$(g image_size container)" \
 	"bytes: guest kernel module; program (image: $(g image_archive container), $(g image_archive_entries container) files)"
 row "boot a different OS: Linux to init" "$(g boot_os_cpu vm)" "cannot" "TSC of CPU work; a container runs on its host's kernel"
@@ -393,7 +409,7 @@ mkdir -p "$(dirname "$csv")" || exit 1
 	echo "metric,model,value,unit"
 	while read -r metric model unit; do
 		echo "$metric,$model,$(get "$metric" "$model"),$unit"
-	done <<'EOF'
+	done < <(cat <<'EOF'
 start_cpu_p50 vm tsc
 start_cpu_p50 container tsc
 start_cpu_max vm tsc
@@ -453,6 +469,8 @@ boot_os_memory vm KiB
 boot_os_mem vm KiB
 boot_os_ok vm instances
 EOF
+	[ -n "${no_autoscale:-}" ] || printf '%s\n' "autoscale_to_target container tsc" \
+		"autoscale_replicas container replicas")
 } >"$csv" || exit 1
 
 status=0

@@ -124,6 +124,7 @@ echo "  density, VMs: as many as fit in 16 MiB, each at the peak one copy alone 
 echo "  density, containers: made one after another until the host's memory ran out"
 echo "  bare / instance: a ratio of CPU figures, 1.000 = as fast as bare"
 echo "  blast radius: deliberate failures (a triple fault, a null pointer, the kernel bug), counted"
+echo "  balance a skewed load, containers: an autoscaled service under load, from its start to the count it keeps"
 echo "  image size: file sizes of the stripped guest kernel and program"
 echo "  a different OS: Debian's own kernel, unmodified, booted once the other VMs have stopped"
 echo

@@ -150,6 +150,21 @@ edited no-steal "/guest: processes: CPU time net of other VMs' turns/d"
 check_status 1 no_steal_clock_exit_1
 check_line "$W/no-steal.table" '^CPU taken by the cpu app: p50 +5118046 +missing ' no_steal_clock_no_cpu_time
 
+# The autoscale phase (a log from before it says n/a, above): its figure
+# in the table and two CSV rows at the end; without its bench line,
+# "missing" and exit status 1. The phase's lines, as the container host
+# prints them, appended to the fixture.
+as='$a [containers] experiment: balance a skewed load: x\
+[containers] guest: engine: autoscale auto: steady at 4 replicas, cpu 103% (target 50%), 150836456 TSC from its start to its last change\
+[containers] bench: container_autoscale_to_target 150836456'
+edited autoscale "$as"
+check_status 0 autoscale_exit_0
+check_line "$W/autoscale.table" '^balance a skewed load +150836456 .*\(4 replicas\)$' autoscale_row
+check_line "$W/autoscale.csv" '^autoscale_to_target,container,150836456,tsc$' autoscale_csv
+edited autoscale-missing "${as%\\*}"
+check_status 1 autoscale_missing_exit_1
+check_line "$W/autoscale-missing.stderr" 'missing: autoscale_to_target\(container\)$' autoscale_missing_named
+
 # The report: no logs, one line; the fixture logs, a CSV and a PNG chart.
 bash tools/report.sh "$W/none/baseline.log" "$W/none/experiment.log" "$W/none" >"$W/report-none.out" 2>&1
 STATUS=$?
