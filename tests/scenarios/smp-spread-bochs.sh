@@ -2,7 +2,8 @@
 # timeout: 480
 # VMs on every CPU, on 2 and on 4 CPUs in Bochs (tests/iso/smp-spread.cfg):
 # each new VM goes to the CPU with the fewest VMs (ties to the lowest
-# number), `cpu=1` pins one; each VM's output shows it really ran, its
+# number), `cpu=1` pins one, which restarts once and stays on its CPU;
+# each VM's output shows it really ran, its
 # stop line and its summary row name its CPU, and the boot line says
 # every CPU runs guests. Two VMs on two CPUs at once keep their own SSE
 # registers: each CPU has its own record of whose registers it holds.
@@ -26,8 +27,15 @@ for n in 2 4; do
 			check_line "$LOG" "^\\[$vm\\] result app=hello checksum=0x4340f9fc " ${vm}_ran_$n
 		fi
 		check_line "$LOG" "^mica: vm $vm: exited with code 0 \\(cpu $cpu\\)$" ${vm}_stop_line_cpu${cpu}_of_$n
-		check_line "$LOG" "^mica: summary: $vm +ok +0 +0( +[0-9]+){6} +$cpu$" ${vm}_summary_cpu${cpu}_of_$n
+		restarts=0
+		[[ $vm != pinned ]] || restarts=1
+		check_line "$LOG" "^mica: summary: $vm +ok +0 +$restarts( +[0-9]+){6} +$cpu$" \
+			${vm}_summary_cpu${cpu}_of_$n
 	done
+	# Both lives of the pinned VM ended on CPU 1.
+	lives=$(grep -acE '^mica: vm pinned: exited with code 0 \(cpu 1\)$' "$OUT/$LOG")
+	if ((lives == 2)); then result PASS restart_stays_on_cpu1_$n; else
+		result FAIL restart_stays_on_cpu1_$n "$lives of its 2 lives ended on cpu 1"; fi
 	# Every CPU ran a VM: the stop lines name n distinct CPUs.
 	cpus=$(grep -aoE '^mica: vm [a-z0-9]+: exited with code 0 \(cpu [0-9]+\)' "$OUT/$LOG" |
 		sed 's/.*(cpu \([0-9]*\))/\1/' | sort -u | wc -l)
