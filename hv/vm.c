@@ -2,8 +2,9 @@
  * vm.c - VM lifecycle: guest RAM, loading a multiboot kernel the way GRUB
  * does, the multiboot information in guest memory, the run loop, stats.
  *
- * Runs in VMX root on the boot CPU. Backend-neutral: VT-x appears only
- * through the vmx_vcpu_* calls and the EPT map. Multiboot Specification
+ * Runs in VMX root on the CPU that runs the VM (hv/sched_smp.c).
+ * Backend-neutral: VT-x appears only through the vmx_vcpu_* calls and the
+ * EPT map. Multiboot Specification
  * 0.6.96, "Boot information format" and "Machine state".
  */
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include "hv/guest_cmdline.h"
 #include "hv/linux_boot.h"
 #include "hv/linux_vm.h"
+#include "hv/sched_smp.h"
 #include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
@@ -348,7 +350,7 @@ static int load_multiboot(struct vm *vm, uint32_t *entry, gpa_t *mbi, char *err,
 /* ---- Lifecycle ----------------------------------------------------------- */
 
 /* `restart=`, `max-restarts=`, `backoff=`, `slice=`, `nmi=`, `break-state`,
- * `cpu-limit=`: how the VM is run and revived. */
+ * `cpu-limit=`, `critical`: how the VM is run and revived. */
 static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];
@@ -392,6 +394,7 @@ static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t
 	}
 	vm->slice_tsc = clock_tsc_hz() / 1000 * slice_ms;
 	vm->break_state = cmdline_get(cmdline, "break-state", NULL, 0);
+	vm->critical = cmdline_get(cmdline, "critical", NULL, 0);
 	vm->nmi_presses = 0;
 	vm->nmi_next = 0;
 	vm->nmi_pending = false;
@@ -452,8 +455,10 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	uint32_t entry = 0;
 
 	unsigned restarts = vm->restarts, streak = vm->backoff_streak; /* kept by a restart */
+	unsigned cpu = vm->cpu;         /* placed before (hv/place.c): kept too */
 
 	memset(vm, 0, sizeof(*vm));
+	vm->cpu = cpu;
 	vm->tsc_created = rdtsc();
 	vm->restarts = restarts;
 	vm->backoff_streak = streak;
@@ -562,6 +567,8 @@ bool vm_wants_restart(const struct vm *vm)
 {
 	bool failed = vm->state == VM_CRASHED || vm->state == VM_RESET || vm->exit_code != 0;
 
+	if (vm->state == VM_STOPPED)
+		return false;           /* mica ended it: it stays down */
 	if (vm->restarts >= vm->max_restarts)
 		return false;
 	return vm->restart == RESTART_ALWAYS || (vm->restart == RESTART_ON_FAILURE && failed);
@@ -626,7 +633,7 @@ void vm_crash(struct vm *vm, const char *fmt, ...)
 	fmt_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
 	va_end(ap);
 	vconsole_stop(vm);
-	klog("vm %s: crashed: %s\n", vm->name, vm->reason);
+	klog("vm %s: crashed: %s%s\n", vm->name, vm->reason, sched_cpu_note(vm));
 }
 
 void vm_report(const struct vm *vm)
@@ -640,9 +647,9 @@ void vm_report(const struct vm *vm)
 			     "%lu writes (dropped)", (unsigned long)vm->unbacked_reads,
 			     (unsigned long)vm->unbacked_writes);
 	if (vm->state != VM_CRASHED)    /* a crash was reported when it happened */
-		klog("vm %s: %s%s\n", vm->name, vm->reason, unbacked);
+		klog("vm %s: %s%s%s\n", vm->name, vm->reason, unbacked, sched_cpu_note(vm));
 	else if (unbacked[0])
-		klog("vm %s: crashed%s\n", vm->name, unbacked);
+		klog("vm %s: crashed%s%s\n", vm->name, unbacked, sched_cpu_note(vm));
 	vmx_vcpu_print_exits(&vm->vcpu);
 	/* RAM: what it held when it stopped (backed as it touched it). */
 	klog("vm %s: memory: %lu KiB RAM, %lu KiB EPT tables, 4 KiB VMCS; console %lu bytes\n",
