@@ -7,6 +7,7 @@
  * Failures During or After Loading Guest State").
  */
 #include "hv/linux_boot.h"
+#include "hv/percpu.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/apic_access.h"
@@ -18,6 +19,7 @@
 #include "hv/vmx/vmx_check.h"
 #include "hv/vmx/vmx_error.h"
 #include "hv/vmx/vmx_insn.h"
+#include "hv/vmx/vmx_move.h"
 #include "hv/vmx/vmx_nmi.h"
 #include "lib/console.h"
 #include "lib/frame.h"
@@ -48,6 +50,7 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 	}
 	memset(hpa_to_hva(a->vmcs), 0, FRAME_SIZE);
 	current_vmcs = 0;               /* the first run loads it and its CPU state */
+	a->cpu = this_cpu();            /* vmcs_setup() makes it active here */
 	if (vmcs_setup(a->vmcs, eptp, vpid, entry)) {
 		frame_free(pool, a->vmcs);
 		a->vmcs = 0;
@@ -300,6 +303,23 @@ static void switch_cpu_state(struct vcpu *v)
 	cpu_owner = v;
 }
 
+void vmx_vcpu_unload(struct vcpu *v)
+{
+	struct vmx_vcpu *a = &v->arch;
+
+	if (cpu_owner == v) {
+		a->cr2 = read_cr2();
+		for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
+			a->msrs[i] = rdmsr(vmx_guest_msrs[i]);
+		if (vmx.xsave)
+			xsetbv0(xcr0_all());    /* a->xcr0 is current: XSETBV exits */
+		save_fpu(a);
+		cpu_owner = NULL;
+	}
+	if (current_vmcs == a->vmcs)
+		current_vmcs = 0;
+}
+
 /* A fresh FPU area: the state after FNINIT and a reset MXCSR; an XSAVE
  * header with no component saved, which XRSTOR takes as "initial". */
 #define FXSAVE_FCW      0       /* offsets in the legacy region */
@@ -334,7 +354,12 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 	struct vmx_vcpu *a = &v->arch;
 
 	if (current_vmcs != a->vmcs) {
-		if (vmptrld(a->vmcs) != VM_SUCCESS) {
+		/* Its first entry on this CPU since a move: VMPTRLD and this
+		 * CPU's host state (hv/vmx/vmx_move.c). */
+		if (a->cpu != this_cpu()) {
+			if (vmx_vcpu_arrive(v))
+				return -1;
+		} else if (vmptrld(a->vmcs) != VM_SUCCESS) {
 			vm_crash(v->vm, "VMPTRLD of its VMCS at 0x%lx failed", (unsigned long)a->vmcs);
 			return -1;
 		}
