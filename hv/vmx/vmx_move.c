@@ -25,13 +25,6 @@
 #include "lib/msr.h"
 #include "lib/x86.h"
 
-/* Test hook: a build with -DMICA_MOVE_FAULT=1 skips the VMCLEAR, =2 the
- * host-state rewrite, so that tests/scenarios/smp-move-bochs.sh can be
- * seen to fail without them. 0 in every real build. */
-#ifndef MICA_MOVE_FAULT
-#define MICA_MOVE_FAULT 0
-#endif
-
 void vmx_vcpu_release(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
@@ -40,7 +33,7 @@ void vmx_vcpu_release(struct vcpu *v)
 	/* Guest state the CPU holds, not the VMCS, goes with the vCPU. */
 	vmx_vcpu_unload(v);
 	vmx_dr_release(v);
-	if (MICA_MOVE_FAULT != 1 && vmclear(a->vmcs) != VM_SUCCESS)
+	if (vmclear(a->vmcs) != VM_SUCCESS)
 		panic("vm %s: VMCLEAR of its VMCS at 0x%lx failed", v->vm->name,
 		      (unsigned long)a->vmcs);
 	a->launched = false;            /* VMCLEAR made its launch state "clear" */
@@ -57,8 +50,6 @@ static void write_host_state(void)
 {
 	struct desc_ptr gdtr, idtr;
 
-	if (MICA_MOVE_FAULT == 2)
-		return;
 	sgdt(&gdtr);
 	sidt(&idtr);
 	vmcs_write(VMCS_HOST_GDTR_BASE, gdtr.base);

@@ -73,6 +73,7 @@ void guest_move(struct boot_info *bi)
 	uint64_t checks = MOVE_DEFAULT_CHECKS, ms = MOVE_DEFAULT_MS, seed = own_seed();
 	uint64_t n = MOVE_KIB * 1024 / sizeof(uint64_t), want, every, next, last_tsc, last_ticks;
 	uint64_t sums = 0, bad_sums = 0, bad = 0;
+	uint64_t kgs = seed >> 17;      /* canonical, or WRMSR faults */
 	uint64_t pa = frame_alloc_contig(&bi->frames, MOVE_KIB * 1024 / FRAME_SIZE, FRAME_SIZE);
 	uint64_t *buf = (uint64_t *)(uintptr_t)pa;
 
@@ -90,7 +91,7 @@ void guest_move(struct boot_info *bi)
 	 * it from one CPU to the next. */
 	write_cr4(read_cr4() | CR4_OSFXSR);
 	__asm__ volatile("movq %0, %%xmm5" : : "r"(seed));
-	wrmsr(MSR_IA32_KERNEL_GS_BASE, ~seed);
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, kgs);
 	write_cr2(seed & ~0xfffULL);
 	every = time_tsc_hz() / 1000 * ms;
 	kprintf("move: %lu checks, one every %lu ms, of a %d KiB buffer (sum 0x%lx)\n",
@@ -111,7 +112,7 @@ void guest_move(struct boot_info *bi)
 		} while (tsc < next);
 		next = tsc + every;
 		ticks = time_ticks();
-		regs_ok = read_xmm5() == seed && rdmsr(MSR_IA32_KERNEL_GS_BASE) == ~seed &&
+		regs_ok = read_xmm5() == seed && rdmsr(MSR_IA32_KERNEL_GS_BASE) == kgs &&
 			  read_cr2() == (seed & ~0xfffULL);
 		bad_sums += round_bad;
 		if (round_bad || !regs_ok || ticks <= last_ticks || tsc <= last_tsc)
