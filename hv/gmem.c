@@ -10,15 +10,21 @@
  * on the spot: no VM ever sees what another left.
  *
  * Both lists are linked through their frames' first word; a zeroed frame
- * gets its link cleared when it leaves. Runs in VMX root on the boot CPU.
+ * gets its link cleared when it leaves. Runs in VMX root on every CPU
+ * that runs guests: the lists are shared, under gm.lock.
  * SDM Vol. 3, "EPT Violations".
  */
 #include "hv/gmem.h"
+#include "hv/spinlock.h"
 #include "hv/vm.h"
 #include "lib/frame.h"
 #include "lib/string.h"
 
 static struct {
+	/* Guards both lists, their counts and the low-water mark: every CPU
+	 * backs its guests' pages from them and gives frames back to them.
+	 * Taken before the frame pool's own lock, never after. */
+	struct spinlock lock;
 	struct frame_pool *pool;
 	hpa_t zeroed, dirty;            /* list heads, 0 = empty */
 	uint64_t nzeroed, ndirty;
@@ -48,19 +54,27 @@ static void zero(hpa_t pa)
 	memset(hpa_to_hva(pa), 0, FRAME_SIZE);
 }
 
-/* One frame towards the reserve; false if there is nothing to do. */
+/* One frame towards the reserve; false if there is nothing to do. The
+ * zeroing runs without the lock: the frame is on no list meanwhile. */
 static bool refill_one(void)
 {
-	hpa_t pa = pop(&gm.dirty, &gm.ndirty);
+	hpa_t pa;
 
-	if (!pa) {
-		if (gm.nzeroed >= GMEM_RESERVE || !(pa = frame_alloc(gm.pool)))
-			return false;
-	}
+	spin_lock(&gm.lock);
+	pa = pop(&gm.dirty, &gm.ndirty);
+	if (!pa && gm.nzeroed < GMEM_RESERVE)
+		pa = frame_alloc(gm.pool);
+	spin_unlock(&gm.lock);
+	if (!pa)
+		return false;
 	zero(pa);
-	if (gm.nzeroed < GMEM_RESERVE)
+	spin_lock(&gm.lock);
+	if (gm.nzeroed < GMEM_RESERVE) {
 		push(&gm.zeroed, &gm.nzeroed, pa);
-	else
+		pa = 0;
+	}
+	spin_unlock(&gm.lock);
+	if (pa)
 		frame_free(gm.pool, pa);   /* beyond the reserve: back to everyone */
 	return true;
 }
@@ -76,13 +90,18 @@ void gmem_init(struct frame_pool *pool)
 /* A zeroed frame: from the reserve, else zeroed now. 0 if none is left. */
 static hpa_t take_zeroed(void)
 {
-	hpa_t pa = pop(&gm.zeroed, &gm.nzeroed);
+	hpa_t pa;
 
+	spin_lock(&gm.lock);
+	pa = pop(&gm.zeroed, &gm.nzeroed);
+	spin_unlock(&gm.lock);
 	if (pa) {
 		*(hpa_t *)hpa_to_hva(pa) = 0;   /* its link: the frame is all zero again */
 		return pa;
 	}
+	spin_lock(&gm.lock);
 	pa = pop(&gm.dirty, &gm.ndirty);
+	spin_unlock(&gm.lock);
 	if (!pa)
 		pa = frame_alloc(gm.pool);
 	if (pa)
@@ -107,8 +126,10 @@ int gmem_back(struct vm *vm, gpa_t gpa)
 	vm->frames_tables = vm->ept.table_frames;
 	if (++vm->frames_ram > vm->frames_ram_peak)
 		vm->frames_ram_peak = vm->frames_ram;
-	if (gmem_free_frames() < gm.low_water)
-		gm.low_water = gmem_free_frames();
+	spin_lock(&gm.lock);
+	if (frame_pool_free_count(gm.pool) + gm.nzeroed + gm.ndirty < gm.low_water)
+		gm.low_water = frame_pool_free_count(gm.pool) + gm.nzeroed + gm.ndirty;
+	spin_unlock(&gm.lock);
 	return 0;
 }
 
@@ -127,7 +148,9 @@ int gmem_fault(struct vm *vm, gpa_t gpa)
 
 void gmem_release(hpa_t hpa)
 {
+	spin_lock(&gm.lock);
 	push(&gm.dirty, &gm.ndirty, hpa);
+	spin_unlock(&gm.lock);
 }
 
 bool gmem_idle(void)
@@ -155,9 +178,11 @@ uint64_t gmem_reclaim(void)
 	uint64_t n = 0;
 	hpa_t pa;
 
+	spin_lock(&gm.lock);
 	while ((pa = pop(&gm.dirty, &gm.ndirty)) || (pa = pop(&gm.zeroed, &gm.nzeroed))) {
 		frame_free(gm.pool, pa);
 		n++;
 	}
+	spin_unlock(&gm.lock);
 	return n;
 }

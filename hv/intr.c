@@ -42,6 +42,7 @@
  * and in the same mode. */
 static volatile uint32_t *xapic;        /* the xAPIC page, or NULL */
 static bool x2apic, have_lapic;
+static bool timer_taken;                /* the APIC timer is hostirq='s */
 
 /* Served on every CPU: counted with atomic adds, no lock. */
 static struct {
@@ -80,7 +81,9 @@ static bool on_host_intr(struct trap_frame *tf)
 		COUNT(legacy);
 		return true;
 	}
-	if (v == INTR_TIMER_VECTOR)
+	if (v == INTR_WAKE_VECTOR)
+		;                       /* it woke an idle CPU: that was all */
+	else if (v == INTR_TIMER_VECTOR)
 		COUNT(timer);
 	else
 		COUNT(unknown);
@@ -328,6 +331,7 @@ void intr_start_test_sources(const char *cmdline)
 			machine_exit(EXIT_BAD_CONFIG);
 		}
 		start_timer(irq_hz);
+		timer_taken = true;
 	}
 	if (nmi_hz)
 		start_nmi_source(nmi_hz);
@@ -358,6 +362,26 @@ void intr_deliver(unsigned vector)
 			 "call *%[fn]"
 			 : : [fn] "r"(fn), [ss] "i"(GDT_KDATA), [cs] "i"(GDT_KCODE)
 			 : "rax", "memory", "cc");
+}
+
+bool intr_wake_at(uint64_t tsc)
+{
+	static int deadline = -1;       /* CPUID says so, the same on every CPU */
+
+	if (deadline < 0)
+		deadline = (cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE) != 0;
+	if (!have_lapic || !deadline || timer_taken)
+		return false;
+	/* The mode first, then the deadline (the SDM's order: a deadline
+	 * written in another mode is lost). */
+	lapic_write(LAPIC_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | INTR_WAKE_VECTOR);
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc ? tsc : 1);
+	return true;
+}
+
+void intr_wake_cancel(void)
+{
+	wrmsr(MSR_IA32_TSC_DEADLINE, 0);
 }
 
 void intr_print(void)

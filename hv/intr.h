@@ -12,6 +12,7 @@
 /* Vectors mica gives the host's own interrupt sources. */
 #define INTR_PIC_BASE           0x20    /* 8259 IRQs 0-15 (all masked) */
 #define INTR_TIMER_VECTOR       0xf0    /* the local APIC timer (hostirq=) */
+#define INTR_WAKE_VECTOR        0xf2    /* the local APIC timer waking an idle CPU */
 #define INTR_SPURIOUS_VECTOR    0xff    /* the local APIC's spurious vector */
 
 /* Take the host's interrupt controllers: remap and mask the 8259 pair,
@@ -50,6 +51,18 @@ void intr_deliver(unsigned vector);
 
 /* An NMI that arrived while a guest ran (a VM exit): mica's NMI work. */
 void intr_nmi_in_guest(void);
+
+/*
+ * Arm this CPU's local APIC timer, in TSC-deadline mode, to interrupt at
+ * TSC (tsc) with INTR_WAKE_VECTOR: an idle CPU halts until then (or until
+ * an IPI). Returns false, arming nothing, where that mode is missing or
+ * the timer is taken (`hostirq=`); the caller then spins. SDM Vol. 3,
+ * "TSC-Deadline Mode".
+ */
+bool intr_wake_at(uint64_t tsc);
+
+/* Disarm what intr_wake_at() armed, before the CPU goes back to work. */
+void intr_wake_cancel(void);
 
 /* One line with what mica served: host timer ticks, spurious and unknown
  * vectors, NMIs in guests and in mica. */

@@ -11,6 +11,7 @@
 #include "hv/guest_cmdline.h"
 #include "hv/linux_boot.h"
 #include "hv/linux_vm.h"
+#include "hv/spinlock.h"
 #include "hv/vm.h"
 #include "lib/console.h"
 #include "lib/fmt.h"
@@ -27,11 +28,11 @@ static int write_guest(void *ctx, gpa_t gpa, const void *src, uint64_t len)
 	return vm_copy_to_guest(ctx, gpa, src, len);
 }
 
-int linux_vm_load(struct vm *vm, const char *module_line, struct linux_boot_regs *regs, char *err,
+static int load(struct vm *vm, const char *module_line, struct linux_boot_regs *regs, char *err,
 		  size_t n)
 {
-	/* Static: the plan is large for mica's stack; VMs are built one
-	 * after the other on the boot CPU. */
+	/* Static: the plan is large for mica's stack; one build at a time
+	 * (build_lock), as linux_boot_load()'s own tables are static too. */
 	static struct linux_boot_plan p;
 	static char line[LINUX_CMDLINE_MAX];
 	const struct linux_boot_mem mem = { vm, write_guest };
@@ -59,6 +60,22 @@ int linux_vm_load(struct vm *vm, const char *module_line, struct linux_boot_regs
 	     vm->nmods > 1 ? " (its other modules are not passed on: Linux takes one initrd)" : "",
 	     line);
 	return 0;
+}
+
+/* Serialises Linux builds: the plan, the command line and
+ * linux_boot_load()'s page tables are static buffers, and VMs restart on
+ * several CPUs at once. */
+static struct spinlock build_lock;
+
+int linux_vm_load(struct vm *vm, const char *module_line, struct linux_boot_regs *regs, char *err,
+		  size_t n)
+{
+	int r;
+
+	spin_lock(&build_lock);
+	r = load(vm, module_line, regs, err, n);
+	spin_unlock(&build_lock);
+	return r;
 }
 
 /* The kernel's line "[    1.234567] Run /init as init process"

@@ -7,7 +7,9 @@
 #include "hv/clock.h"
 #include "hv/gmem.h"
 #include "hv/intr.h"
+#include "hv/place.h"
 #include "hv/sched.h"
+#include "hv/sched_smp.h"
 #include "hv/selftest.h"
 #include "hv/smp.h"
 #include "hv/vm.h"
@@ -142,26 +144,30 @@ static const char *outcome(const struct vm *vm)
 {
 	if (vm->state == VM_RESET)
 		return "reset";
+	if (vm->state == VM_STOPPED)
+		return "stopped";
 	return vm->state == VM_CRASHED ? "crashed" : vm->exit_code ? "failed" : "ok";
 }
 
 /* The end-of-run summary: one row per VM. Times are TSC ticks (under
  * Bochs: instructions); ram_kib is the RAM it held (touched), at most,
  * in its last life, not its mem=; ready_tsc is create to ready in wall
- * time, other VMs' turns included, ready_cpu the CPU work of it. */
+ * time, other VMs' turns included, ready_cpu the CPU work of it; cpu the
+ * CPU it ran on. The counts of the last line are summed over the CPUs. */
 static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 {
-	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s %12s\n", "vm", "outcome", "code",
-	     "restarts", "guest_tsc", "mica_tsc", "ram_kib", "ready_tsc", "recover_tsc", "ready_cpu");
+	klog("summary: %-12s %-8s %4s %8s %12s %12s %8s %12s %12s %12s %3s\n", "vm", "outcome", "code",
+	     "restarts", "guest_tsc", "mica_tsc", "ram_kib", "ready_tsc", "recover_tsc", "ready_cpu",
+	     "cpu");
 	for (unsigned i = 0; i < n; i++) {
 		const struct vm *vm = vms[i];
 
-		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu %12lu\n", vm->name,
+		klog("summary: %-12s %-8s %4d %8u %12lu %12lu %8lu %12lu %12lu %12lu %3u\n", vm->name,
 		     outcome(vm), vm->exit_code, vm->restarts, (unsigned long)vm->tsc_guest,
 		     (unsigned long)vm->tsc_host, (unsigned long)(vm->frames_ram_peak * (FRAME_SIZE >> 10)),
 		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready - vm->tsc_created : 0),
 		     (unsigned long)vm->tsc_recovered,
-		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready_cpu : 0));
+		     (unsigned long)(vm->tsc_ready ? vm->tsc_ready_cpu : 0), vm->cpu);
 	}
 	klog("summary: %lu VM switches, %lu TSC each on average; %lu TSC idle; %lu restarts\n",
 	     (unsigned long)st->switches,
@@ -173,8 +179,10 @@ static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
  * not a kernel, not enough memory): a bad configuration, exit code 2. */
 static unsigned not_created;
 
-/* Create a VM per module and run them all at once, time-sliced. Returns
- * how many did not end with exit code 0, those not created among them. */
+/* Create a VM per module, each on its CPU (hv/place.c: `cpu=N`, else
+ * the least-loaded), and run them all at once, time-sliced on every CPU
+ * that runs guests. Returns how many did not end with exit code 0, those
+ * not created among them. */
 static unsigned run_guests(struct boot_info *bi)
 {
 	static struct vm *running[BOOT_MAX_MODULES];
@@ -184,7 +192,7 @@ static unsigned run_guests(struct boot_info *bi)
 	for (unsigned i = 0; i < bi->nmodules; i++) {
 		const struct boot_module *m = &bi->modules[i];
 		struct vm_module mods[VM_MAX_MODULES + 1];
-		char name[VM_NAME_MAX], target[CMDLINE_VAL_MAX];
+		char name[VM_NAME_MAX], target[CMDLINE_VAL_MAX], err[120];
 		struct vm *vm = &vms[n];
 		unsigned nmods;
 
@@ -192,15 +200,24 @@ static unsigned run_guests(struct boot_info *bi)
 			continue;
 		vm_name_of(m, id, name, sizeof(name));
 		nmods = modules_for(bi, name, mods, VM_MAX_MODULES + 1);
-		if (vm_create(vm, id++, &bi->frames, (const void *)(uintptr_t)m->start,
-			      m->end - m->start, m->cmdline, mods, nmods)) {
+		if (place_vm(m->cmdline, &vm->cpu, err, sizeof(err))) {
+			klog("vm %s: not created: %s\n", name, err);
+			id++;
 			failed++;
 			not_created++;
 			continue;
 		}
+		if (sched_smp_create(vm, id++, &bi->frames, (const void *)(uintptr_t)m->start,
+				     m->end - m->start, m->cmdline, mods, nmods)) {
+			place_unplace(vm->cpu);
+			failed++;
+			not_created++;
+			continue;
+		}
+		place_add(vm);
 		running[n++] = vm;
 	}
-	sched_run(&boot_runq, running, n, &st);
+	sched_smp_run(running, n, &st);
 	for (unsigned i = 0; i < n; i++) {
 		if (running[i]->state == VM_CRASHED)
 			crashed++;
@@ -464,6 +481,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	}
 	smp_vmx_on(&bi->frames);        /* every other CPU into VMX operation */
 	smp_report();
+	sched_smp_init();               /* guests on every CPU in VMX operation */
 	gmem_init(&bi->frames);         /* guest RAM on demand, a reserve zeroed now */
 	if (apic_off > 0 && vmx_apic_access_on()) {
 		vmx_apic_access_disable();

@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include "hv/spinlock.h"
 #include "hv/types.h"
+#include "hv/vmx/vmx_percpu.h"
 #include "lib/cpu.h"
+
+struct sched_cpu;
 
 /* What a CPU has come to; a CPU at CPU_FAILED is left out, with why[]. */
 enum cpu_state {
@@ -57,6 +60,15 @@ struct percpu {
 	uint32_t mbox_tail;             /* calls run so far (this CPU only) */
 	uint64_t ipis;                  /* call IPIs taken */
 	uint64_t nmis;                  /* NMIs taken in mica (hv/intr.c) */
+
+	/* Work longer than a call, started by one (hv/sched_smp.c: the CPU's
+	 * scheduler): ap_main() runs it outside smp_poll(), so that calls
+	 * keep coming while it runs. Set by a call, cleared by the CPU. */
+	void (*task)(void *arg);
+	void *task_arg;
+	struct vmx_percpu vmx;          /* VT-x's per-CPU state (hv/vmx/vmx_percpu.h) */
+	struct sched_cpu *sched;        /* its run queue and VMs (hv/sched_smp.h) */
+	bool sched_stops;               /* a VM of its own is to stop (set by a call) */
 };
 
 /* This CPU's structure. Valid once smp_init() (boot CPU) or ap_main()

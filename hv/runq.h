@@ -57,6 +57,14 @@ static inline bool rq_list_empty(const struct rq_list *l)
  * holds at most RUNQ_MAX: returns -1 (nothing done) if it is full. */
 int runq_sleep(struct runq *q, struct rq_entry *e, uint64_t at);
 
+/* Take (e) out of (l) wherever it is; false if it is not on (l). O(n):
+ * for a VM stopped from outside its turn, not for the common path. */
+bool rq_list_remove(struct rq_list *l, struct rq_entry *e);
+
+/* Take (e) out of (q)'s heap, wherever it is in it (O(log n)); false if
+ * it is not in the heap. */
+bool runq_remove(struct runq *q, struct rq_entry *e);
+
 /* The earliest wake time in (q)'s heap, or UINT64_MAX if it is empty. */
 static inline uint64_t runq_next_wake(const struct runq *q)
 {

@@ -11,9 +11,19 @@
  * queue (hv/runq.c): ready, in the timer heap until a TSC time, or on the
  * console list until its console queue drains; so choosing the next VM
  * costs the same with 2 VMs or 500.
+ *
+ * With guests on several CPUs, every one runs this loop on its own run
+ * queue and VMs (hv/sched_smp.c); between turns it runs the calls other
+ * CPUs sent it (a stop of one of its VMs), and when all its VMs wait it
+ * halts until the first is due, or an IPI comes, instead of spinning.
  */
+#include "hv/acpi.h"
 #include "hv/gmem.h"
+#include "hv/intr.h"
+#include "hv/percpu.h"
 #include "hv/sched.h"
+#include "hv/sched_smp.h"
+#include "hv/smp_call.h"
 #include "hv/vconsole.h"
 #include "hv/vm.h"
 #include "lib/console.h"
@@ -23,7 +33,8 @@
 #define vm_of_entry(e) ((struct vm *)((char *)(e) - offsetof(struct vm, rq)))
 
 /* A VM that stopped: report it, then let it wait out its back-off before
- * its rebuild, or retire it. */
+ * its rebuild, or retire it. A `critical` VM that failed for good stops
+ * every other VM, wherever it runs. */
 static void stopped(struct vm *vm, struct sched_stats *st)
 {
 	vm_report(vm);
@@ -32,6 +43,9 @@ static void stopped(struct vm *vm, struct sched_stats *st)
 		vm_schedule_restart(vm);
 		return;
 	}
+	if (vm->critical && vm->state != VM_STOPPED &&
+	    (vm->state != VM_EXITED || vm->exit_code != 0))
+		sched_stop_others(vm);
 	vm_destroy(vm);
 }
 
@@ -104,6 +118,35 @@ static void console_moved(struct runq *q, struct rq_list *console, uint64_t now)
 		park(q, console, vm_of_entry(e), now);
 }
 
+/*
+ * Other CPUs asked this one to stop some of its VMs (hv/sched_smp.c):
+ * each leaves the place where it waits and stops as if it had ended on
+ * its own (reported, destroyed, never restarted); one that waits out a
+ * back-off stays down. Runs between turns, so none of them is running.
+ */
+static void take_stops(struct runq *q, struct rq_list *console, struct vm **vms, unsigned n)
+{
+	this_cpu()->sched_stops = false;
+	for (unsigned i = 0; i < n; i++) {
+		struct vm *vm = vms[i];
+
+		if (!__atomic_exchange_n(&vm->stop_asked, false, __ATOMIC_ACQUIRE))
+			continue;
+		if (vm->state != VM_RUNNING && !vm->restart_at)
+			continue;               /* retired already */
+		if (!runq_remove(q, &vm->rq) && !rq_list_remove(&q->ready, &vm->rq))
+			rq_list_remove(console, &vm->rq);
+		if (vm->state != VM_RUNNING) {
+			vm->restart_at = 0;
+			klog("vm %s: not restarted: %s\n", vm->name, vm->stop_why);
+			continue;
+		}
+		sched_stop_now(vm);
+		vm_report(vm);
+		vm_destroy(vm);
+	}
+}
+
 /* The VM to run at (now): first one whose time has come (the earliest: a
  * halted VM's timer tick, the end of a back-off, a drained console queue),
  * so that a tick reaches its guest on time; else the next ready one,
@@ -121,17 +164,36 @@ static struct vm *pick(struct runq *q, uint64_t now)
  * While idle, zero a frame for guest RAM (hv/gmem.c), but only if that ends
  * before (wake), when the next VM is due: a timer tick delivered late by an
  * idle chore would run the guest's clock slow. The cost is the longest one
- * zeroing took so far.
+ * zeroing took so far on this CPU. Returns true if it zeroed one.
  */
-static void idle_zero(uint64_t wake)
+static bool idle_zero(uint64_t wake)
 {
-	static uint64_t cost;
-	uint64_t t = rdtsc();
+	static uint64_t cost[CPU_LIST_MAX];
+	uint64_t t = rdtsc(), *c = &cost[this_cpu()->index];
 
-	if (t >= wake || wake - t <= cost)
+	if (t >= wake || wake - t <= *c)
+		return false;
+	if (!gmem_idle())
+		return false;
+	if (rdtsc() - t > *c)
+		*c = rdtsc() - t;
+	return true;
+}
+
+/*
+ * Nothing to do until (wake): with guests on several CPUs, halt until
+ * then (the local APIC timer) or until an IPI, when neither the console
+ * nor a call needs this CPU; else spin once more. One CPU alone spins, as
+ * it always did.
+ */
+static void idle_halt(uint64_t wake, const struct rq_list *console)
+{
+	if (!sched_smp_halts() || console_pending() || !rq_list_empty(console) ||
+	    !intr_wake_at(wake))
 		return;
-	if (gmem_idle() && rdtsc() - t > cost)
-		cost = rdtsc() - t;
+	if (!smp_call_pending() && rdtsc() < wake)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	intr_wake_cancel();
 }
 
 void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *st)
@@ -146,9 +208,15 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 		rq_list_push(&q->ready, &vms[i]->rq);
 	}
 	for (;;) {
-		uint64_t now = rdtsc(), wake, guest_before;
-		struct vm *vm = pick(q, now);
+		uint64_t now, wake, guest_before;
+		struct vm *vm;
 
+		if (__builtin_expect(smp_call_pending(), 0))
+			smp_poll();
+		if (__builtin_expect(this_cpu()->sched_stops, 0))
+			take_stops(q, &console, vms, n);
+		now = rdtsc();
+		vm = pick(q, now);
 		if (!vm) {
 			uint64_t pumped = 0;
 
@@ -156,13 +224,14 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 				break;          /* nobody left */
 			/* Every VM waits: for a timer tick, a back-off, or its
 			 * console queue, which only the UART can drain. Idle
-			 * until the first is due or a line moves. XXX: spins;
-			 * a host timer interrupt would let the CPU sleep. */
+			 * until the first is due, a line moves or another CPU
+			 * calls. */
 			wake = runq_next_wake(q);
-			while (rdtsc() < wake && !pumped) {
+			while (rdtsc() < wake && !pumped && !smp_call_pending()) {
 				console_poll();
 				pumped = vconsole_pump();
-				idle_zero(wake);
+				if (!idle_zero(wake) && !pumped)
+					idle_halt(wake, &console);
 			}
 			left_at = rdtsc();
 			if (pumped)
@@ -196,6 +265,7 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 
 		vm->tsc_turn_began = rdtsc();
 		vm->tsc_cpu_at_turn = vm->tsc_guest + vm->tsc_host;
+		vm->cpus_ran |= 1ULL << this_cpu()->index;
 		vcpu_run(&vm->vcpu);
 		if (vm != cur && cur && vm->tsc_turn_entry) {
 			st->switches++;

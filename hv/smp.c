@@ -226,7 +226,8 @@ static void ping_call(void *arg)
 }
 
 /* A started CPU: its own tables and local APIC, then it waits for calls,
- * halted between them. Entered from hv/ap_boot.S, interrupts off. */
+ * halted between them, and runs the task a call leaves it (hv/percpu.h).
+ * Entered from hv/ap_boot.S, interrupts off. */
 void ap_main(struct percpu *c)
 {
 	wrmsr(MSR_IA32_GS_BASE, (uint64_t)(uintptr_t)c);
@@ -238,6 +239,15 @@ void ap_main(struct percpu *c)
 	set_state(c, CPU_ALIVE);
 	for (;;) {
 		smp_poll();
+		/* Work a call started (its scheduler): run here, not inside
+		 * the call, so that calls keep coming while it runs. */
+		if (c->task) {
+			void (*task)(void *) = c->task;
+
+			c->task = NULL;
+			task(c->task_arg);
+			continue;
+		}
 		/* STI's one-instruction shadow: an IPI that came after the
 		 * poll is taken after HLT begins, and ends it. */
 		if (!smp_call_pending())
@@ -468,9 +478,9 @@ void smp_report(void)
 		for (unsigned i = 0; i < ncpus; i++)
 			report_cpu(i);
 	}
-	klog("%u CPU%s found, %u in VMX operation, %u running guests%s\n", n, n == 1 ? "" : "s",
-	     vmx_cpus, vmx_cpus ? 1 : 0,
-	     vmx_cpus > 1 ? " (guests run on the boot CPU; the others wait for calls)" : "");
+	/* Every CPU in VMX operation runs guests (hv/sched_smp.c). */
+	klog("%u CPU%s found, %u in VMX operation, %u running guests\n", n, n == 1 ? "" : "s",
+	     vmx_cpus, vmx_cpus);
 }
 
 unsigned smp_cpus(void)

@@ -11,7 +11,16 @@
  * vm_console_wait()), a quiet VM's lines still go out after at most one
  * line of each other VM, mica's own lines always find room, and nobody
  * ever waits for the UART in a guest's place.
+ *
+ * With guests on several CPUs, each CPU moves the lines of its own VMs
+ * (a VM's console is served on its CPU, as its timer is): the list of VMs
+ * with lines is per CPU, and a VM's UART queue is touched by its CPU
+ * alone. What the CPUs share is mica's console queue, under its own lock
+ * (lib/console.c), and each line goes into it in one write, so lines of
+ * two CPUs never mix.
  */
+#include "hv/acpi.h"
+#include "hv/percpu.h"
 #include "hv/vconsole.h"
 #include "hv/vm.h"
 #include "lib/console.h"
@@ -24,10 +33,16 @@
 
 /* The VMs with lines queued, in the order the pump serves them: a VM is
  * on it exactly while its UART holds a complete line, so a VM rebuilt
- * (which clears struct vm) is never on it. mica has one console, for
- * every CPU. */
-static struct vm *first, *last;
-static unsigned listed;
+ * (which clears struct vm) is never on it. One list per CPU, touched by
+ * that CPU alone. */
+static struct vcon_list {
+	struct vm *first, *last;
+	unsigned listed;
+} lists[CPU_LIST_MAX];
+
+#define first (lists[this_cpu()->index].first)
+#define last (lists[this_cpu()->index].last)
+#define listed (lists[this_cpu()->index].listed)
 
 static void unlist(struct vm *vm)
 {
@@ -87,17 +102,22 @@ static int next_len(const struct vuart *u)
  * bytes of room after it and holds no more than (backlog) bytes before it. */
 static bool move_line(struct vm *vm, size_t keep, size_t backlog)
 {
-	char text[VUART_LINE_MAX];
+	char text[VM_NAME_MAX + 3 + VUART_LINE_MAX + 1];
+	size_t pre;
 	int len = next_len(&vm->uart);
 
 	if (len < 0 || console_room() < keep + line_cost(vm, len) || console_queued() > backlog)
 		return false;
-	len = vuart_take_line(&vm->uart, text);
 	/* The bytes as they are (a NUL would end a %s), between the name
-	 * and the newline. */
-	kprintf("[%s] ", vm->name);
-	console_write(text, (size_t)len);
-	console_write("\n", 1);
+	 * and the newline, in one write. */
+	pre = strlen(vm->name);
+	text[0] = '[';
+	memcpy(text + 1, vm->name, pre);
+	memcpy(text + 1 + pre, "] ", 2);
+	pre += 3;
+	len = vuart_take_line(&vm->uart, text + pre);
+	text[pre + (size_t)len] = '\n';
+	console_write(text, pre + (size_t)len + 1);
 	return true;
 }
 

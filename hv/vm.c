@@ -12,6 +12,7 @@
 #include "hv/guest_cmdline.h"
 #include "hv/linux_boot.h"
 #include "hv/linux_vm.h"
+#include "hv/sched_smp.h"
 #include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
@@ -348,7 +349,7 @@ static int load_multiboot(struct vm *vm, uint32_t *entry, gpa_t *mbi, char *err,
 /* ---- Lifecycle ----------------------------------------------------------- */
 
 /* `restart=`, `max-restarts=`, `backoff=`, `slice=`, `nmi=`, `break-state`,
- * `cpu-limit=`: how the VM is run and revived. */
+ * `cpu-limit=`, `critical`: how the VM is run and revived. */
 static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];
@@ -392,6 +393,7 @@ static int parse_lifecycle(struct vm *vm, const char *cmdline, char *err, size_t
 	}
 	vm->slice_tsc = clock_tsc_hz() / 1000 * slice_ms;
 	vm->break_state = cmdline_get(cmdline, "break-state", NULL, 0);
+	vm->critical = cmdline_get(cmdline, "critical", NULL, 0);
 	vm->nmi_presses = 0;
 	vm->nmi_next = 0;
 	vm->nmi_pending = false;
@@ -452,8 +454,10 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 	uint32_t entry = 0;
 
 	unsigned restarts = vm->restarts, streak = vm->backoff_streak; /* kept by a restart */
+	unsigned cpu = vm->cpu;         /* placed before (hv/place.c): kept too */
 
 	memset(vm, 0, sizeof(*vm));
+	vm->cpu = cpu;
 	vm->tsc_created = rdtsc();
 	vm->restarts = restarts;
 	vm->backoff_streak = streak;
@@ -562,6 +566,8 @@ bool vm_wants_restart(const struct vm *vm)
 {
 	bool failed = vm->state == VM_CRASHED || vm->state == VM_RESET || vm->exit_code != 0;
 
+	if (vm->state == VM_STOPPED)
+		return false;           /* mica ended it: it stays down */
 	if (vm->restarts >= vm->max_restarts)
 		return false;
 	return vm->restart == RESTART_ALWAYS || (vm->restart == RESTART_ON_FAILURE && failed);
@@ -626,7 +632,7 @@ void vm_crash(struct vm *vm, const char *fmt, ...)
 	fmt_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
 	va_end(ap);
 	vconsole_stop(vm);
-	klog("vm %s: crashed: %s\n", vm->name, vm->reason);
+	klog("vm %s: crashed: %s%s\n", vm->name, vm->reason, sched_cpu_note(vm));
 }
 
 void vm_report(const struct vm *vm)
@@ -640,9 +646,9 @@ void vm_report(const struct vm *vm)
 			     "%lu writes (dropped)", (unsigned long)vm->unbacked_reads,
 			     (unsigned long)vm->unbacked_writes);
 	if (vm->state != VM_CRASHED)    /* a crash was reported when it happened */
-		klog("vm %s: %s%s\n", vm->name, vm->reason, unbacked);
+		klog("vm %s: %s%s%s\n", vm->name, vm->reason, unbacked, sched_cpu_note(vm));
 	else if (unbacked[0])
-		klog("vm %s: crashed%s\n", vm->name, unbacked);
+		klog("vm %s: crashed%s%s\n", vm->name, unbacked, sched_cpu_note(vm));
 	vmx_vcpu_print_exits(&vm->vcpu);
 	/* RAM: what it held when it stopped (backed as it touched it). */
 	klog("vm %s: memory: %lu KiB RAM, %lu KiB EPT tables, 4 KiB VMCS; console %lu bytes\n",

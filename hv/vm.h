@@ -41,6 +41,7 @@ enum vm_state {
 	VM_CRASHED,     /* the guest did something mica cannot continue */
 	VM_RESET,       /* the guest reset its machine (a reboot): restarted
 			 * unless restart=never */
+	VM_STOPPED,     /* mica stopped it (a `critical` VM failed): never restarted */
 };
 
 /* What happens when a VM stops (`restart=`): the classic VM failover,
@@ -129,6 +130,15 @@ struct vm {
 	uint64_t wake_at;               /* ... for this TSC (its next device event) */
 	bool console_wait;              /* ... or for room in its console queue */
 	uint64_t tsc_turn_entry;        /* TSC of the first VM entry of its turn */
+
+	/* Its CPU (hv/place.c, hv/sched_smp.c): the one whose run queue
+	 * holds it, kept by a restart; every CPU that ran it in this life,
+	 * which must drop its translations before its frames are reused. */
+	unsigned cpu;
+	uint64_t cpus_ran;              /* bit N: CPU N ran it */
+	bool critical;                  /* `critical`: its failure stops every VM */
+	bool stop_asked;                /* another CPU asks its CPU to stop it, */
+	char stop_why[96];              /* ... for this reason */
 
 	/* Lifecycle: what a restart needs, and what outlives it. */
 	const void *image;

@@ -9,6 +9,21 @@
 
 #define BITS_PER_WORD 64
 
+/* The pool's lock (struct frame_pool): a test-and-set spin, as in
+ * hv/spinlock.h, which lib/ may not include. Interrupts stay off in mica
+ * while it is held, so a holder is never interrupted by a taker. */
+static void lock(struct frame_pool *p)
+{
+	while (__atomic_exchange_n(&p->lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&p->lock, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+
+static void unlock(struct frame_pool *p)
+{
+	__atomic_store_n(&p->lock, 0, __ATOMIC_RELEASE);
+}
+
 static bool bit_test(const struct frame_pool *p, uint64_t f)
 {
 	return (p->bitmap[f / BITS_PER_WORD] >> (f % BITS_PER_WORD)) & 1;
@@ -82,7 +97,8 @@ void frame_pool_init(struct frame_pool *p, uint64_t *bitmap, uint64_t nframes)
 	 * good, so a search never has to treat them specially. */
 	for (size_t i = 0; i < frame_bitmap_words(nframes); i++)
 		bitmap[i] = ~0ULL;
-	*p = (struct frame_pool){ .bitmap = bitmap, .nframes = nframes, .nfree = 0, .next = 0 };
+	*p = (struct frame_pool){ .bitmap = bitmap, .nframes = nframes, .nfree = 0, .next = 0,
+				  .lock = 0 };
 }
 
 void frame_pool_release(struct frame_pool *p, uint64_t pa, uint64_t len)
@@ -111,7 +127,7 @@ void frame_pool_reserve(struct frame_pool *p, uint64_t pa, uint64_t len)
 	mark_range(p, first, end, true);
 }
 
-uint64_t frame_alloc(struct frame_pool *p)
+static uint64_t alloc_one(struct frame_pool *p)
 {
 	size_t words = frame_bitmap_words(p->nframes);
 
@@ -169,7 +185,7 @@ static uint64_t last_used(const struct frame_pool *p, uint64_t start, uint64_t c
 	return UINT64_MAX;
 }
 
-uint64_t frame_alloc_contig(struct frame_pool *p, uint64_t count, uint64_t align)
+static uint64_t alloc_contig(struct frame_pool *p, uint64_t count, uint64_t align)
 {
 	if (count == 0 || count > p->nfree)
 		return 0;
@@ -215,12 +231,7 @@ static bool can_free(const struct frame_pool *p, uint64_t pa, uint64_t count)
 	return true;
 }
 
-int frame_free(struct frame_pool *p, uint64_t pa)
-{
-	return frame_free_contig(p, pa, 1);
-}
-
-int frame_free_contig(struct frame_pool *p, uint64_t pa, uint64_t count)
+static int free_contig(struct frame_pool *p, uint64_t pa, uint64_t count)
 {
 	/* Check everything before changing anything, so a bad call leaves
 	 * the pool exactly as it was. */
@@ -235,6 +246,41 @@ int frame_free_contig(struct frame_pool *p, uint64_t pa, uint64_t count)
 	 * are reused before the fresh ones further on. */
 	p->next = pa / FRAME_SIZE;
 	return 0;
+}
+
+uint64_t frame_alloc(struct frame_pool *p)
+{
+	uint64_t pa;
+
+	lock(p);
+	pa = alloc_one(p);
+	unlock(p);
+	return pa;
+}
+
+uint64_t frame_alloc_contig(struct frame_pool *p, uint64_t count, uint64_t align)
+{
+	uint64_t pa;
+
+	lock(p);
+	pa = alloc_contig(p, count, align);
+	unlock(p);
+	return pa;
+}
+
+int frame_free_contig(struct frame_pool *p, uint64_t pa, uint64_t count)
+{
+	int r;
+
+	lock(p);
+	r = free_contig(p, pa, count);
+	unlock(p);
+	return r;
+}
+
+int frame_free(struct frame_pool *p, uint64_t pa)
+{
+	return frame_free_contig(p, pa, 1);
 }
 
 uint64_t frame_pool_free_count(const struct frame_pool *p)

@@ -24,6 +24,9 @@ struct frame_pool {
 	uint64_t nframes;               /* frames the bitmap describes */
 	uint64_t nfree;                 /* clear bits, kept in step with the bitmap */
 	uint64_t next;                  /* where frame_alloc starts looking */
+	/* Serialises every change and search of the bitmap: mica's CPUs
+	 * take and give back frames at once (guest RAM, EPT tables, VMCSs). */
+	uint32_t lock;
 };
 
 /* Number of uint64_t words a bitmap for (nframes) frames needs. */

@@ -19,6 +19,7 @@
 #define   APIC_BASE_ADDR_MASK           0x000ffffffffff000
 #define MSR_IA32_FEATURE_CONTROL        0x0000003a
 #define MSR_IA32_TSC_ADJUST             0x0000003b
+#define MSR_IA32_TSC_DEADLINE           0x000006e0  /* the APIC timer's TSC-deadline mode */
 #define   FEATURE_CONTROL_LOCK          BIT(0)          /* writes fault until reset */
 #define   FEATURE_CONTROL_VMXON_INSIDE_SMX  BIT(1)
 #define   FEATURE_CONTROL_VMXON_OUTSIDE_SMX BIT(2)

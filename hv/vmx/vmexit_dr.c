@@ -20,14 +20,15 @@
  * "Instructions That Cause VM Exits Conditionally", "Exit Qualification
  * for MOV DR", "Loading Host Control Registers, Debug Registers, MSRs".
  */
+#include "hv/percpu.h"
 #include "hv/vmx/vmexit_dr.h"
 #include "hv/vmx/vmexit_priv.h"
 #include "hv/vmx/vmx_controls.h"
 #include "lib/x86.h"
 
-/* The vCPU whose DR0-DR3/DR6 the CPU holds, or NULL: mica's own (0 and
- * DR6's power-on value). */
-static struct vcpu *dr_cpu;
+/* The vCPU whose DR0-DR3/DR6 this CPU holds, or NULL: mica's own (0 and
+ * DR6's power-on value). Each CPU has its own (struct vmx_percpu). */
+#define dr_cpu (this_cpu()->vmx.dr_cpu)
 
 void vmx_dr_reset(struct vcpu *v)
 {

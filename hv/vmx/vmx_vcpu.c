@@ -8,6 +8,8 @@
  */
 #include "hv/linux_boot.h"
 #include "hv/percpu.h"
+#include "hv/smp.h"
+#include "hv/smp_call.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
 #include "hv/vmx/apic_access.h"
@@ -22,6 +24,7 @@
 #include "hv/vmx/vmx_move.h"
 #include "hv/vmx/vmx_nmi.h"
 #include "lib/console.h"
+#include "lib/fmt.h"
 #include "lib/frame.h"
 #include "lib/msr.h"
 #include "lib/multiboot.h"
@@ -34,8 +37,6 @@
 
 static int alloc_fpu(struct vmx_vcpu *a, struct frame_pool *pool);
 
-/* The VMCS the CPU works on; VMPTRLD only when another vCPU runs next. */
-static hpa_t current_vmcs;
 
 int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16_t vpid,
 		  uint32_t entry, uint32_t mbi)
@@ -49,7 +50,7 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 		return -1;
 	}
 	memset(hpa_to_hva(a->vmcs), 0, FRAME_SIZE);
-	current_vmcs = 0;               /* the first run loads it and its CPU state */
+	this_cpu()->vmx.current_vmcs = 0; /* the first run loads it and its CPU state */
 	a->cpu = this_cpu();            /* vmcs_setup() makes it active here */
 	if (vmcs_setup(a->vmcs, eptp, vpid, entry)) {
 		frame_free(pool, a->vmcs);
@@ -120,7 +121,6 @@ static int check_state(char *why, size_t n)
 #define MICA_DEBUG 0
 #endif
 
-static uint64_t checks_run, checks_tsc, event_checks_run, event_checks_tsc;
 
 /*
  * Before an entry after which the CPU's entry checks could fail: the first
@@ -135,9 +135,10 @@ static __attribute__((noinline)) int recheck(struct vcpu *v)
 	char why[200];
 	uint64_t t0 = rdtsc();
 	int bad = check_state(why, sizeof(why));
+	struct vmx_percpu *c = &this_cpu()->vmx;
 
-	checks_tsc += rdtsc() - t0;
-	checks_run++;
+	c->checks_tsc += rdtsc() - t0;
+	c->checks_run++;
 	v->arch.recheck = false;
 	if (bad) {
 		vm_crash(v->vm, "refusing VM entry: %s", why);
@@ -154,9 +155,10 @@ static __attribute__((noinline)) int check_event(struct vcpu *v)
 	char why[200];
 	uint64_t t0 = rdtsc();
 	int bad = vmx_check_event(&vmx.caps, read_field, NULL, why, sizeof(why));
+	struct vmx_percpu *c = &this_cpu()->vmx;
 
-	event_checks_tsc += rdtsc() - t0;
-	event_checks_run++;
+	c->event_checks_tsc += rdtsc() - t0;
+	c->event_checks_run++;
 	if (bad) {
 		vm_crash(v->vm, "refusing VM entry: %s", why);
 		return -1;
@@ -164,16 +166,23 @@ static __attribute__((noinline)) int check_event(struct vcpu *v)
 	return 0;
 }
 
+/* Summed over every CPU, once the run is over. */
 void vmx_vcpu_check_stats(uint64_t *checks, uint64_t *tsc)
 {
-	*checks = checks_run;
-	*tsc = checks_tsc;
+	*checks = *tsc = 0;
+	for (unsigned i = 0; i < smp_cpus(); i++) {
+		*checks += smp_cpu(i)->vmx.checks_run;
+		*tsc += smp_cpu(i)->vmx.checks_tsc;
+	}
 }
 
 void vmx_vcpu_event_check_stats(uint64_t *checks, uint64_t *tsc)
 {
-	*checks = event_checks_run;
-	*tsc = event_checks_tsc;
+	*checks = *tsc = 0;
+	for (unsigned i = 0; i < smp_cpus(); i++) {
+		*checks += smp_cpu(i)->vmx.event_checks_run;
+		*tsc += smp_cpu(i)->vmx.event_checks_tsc;
+	}
 }
 
 void vmx_vcpu_break_state(struct vcpu *v)
@@ -221,10 +230,9 @@ static __attribute__((noinline)) void entry_failed(struct vcpu *v, uint32_t reas
  * MSRs the guest owns outright (SYSCALL's, SWAPGS's). The vCPU that ran
  * last leaves it in the CPU; switching vCPUs saves its values and loads
  * the next one's. SDM Vol. 3, "VMX Support for Address Translation",
- * and "Guest-State Area" for what the VMCS does not hold.
+ * and "Guest-State Area" for what the VMCS does not hold. Each CPU has
+ * its owner (struct vmx_percpu's cpu_owner).
  */
-static struct vcpu *cpu_owner;
-
 const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS] = {
 	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE,
 	MSR_IA32_TSC_AUX,       /* RDTSCP's ECX: each VM's own, as KVM keeps it */
@@ -277,47 +285,49 @@ static void load_fpu(struct vmx_vcpu *a)
 		__asm__ volatile("fxrstor64 %0" : : "m"(*(char (*)[512])area));
 }
 
-static void switch_cpu_state(struct vcpu *v)
+/* The guest state the CPU holds for (o) into (o): CR2, the MSRs it owns,
+ * its FPU/SSE/AVX registers (XCR0 must enable every component). */
+static void save_cpu_state(struct vmx_vcpu *o)
+{
+	o->cr2 = read_cr2();
+	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
+		o->msrs[i] = rdmsr(vmx_guest_msrs[i]);
+	save_fpu(o);
+}
+
+static void switch_cpu_state(struct vmx_percpu *c, struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
+	struct vcpu *cpu_owner = c->cpu_owner;
 
 	if (cpu_owner == v)
 		return;
 	vmx_dr_switch(v);
 	if (vmx.xsave)
 		xsetbv0(xcr0_all());
-	if (cpu_owner) {
-		struct vmx_vcpu *o = &cpu_owner->arch;
-
-		o->cr2 = read_cr2();
-		for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
-			o->msrs[i] = rdmsr(vmx_guest_msrs[i]);
-		save_fpu(o);
-	}
+	if (cpu_owner)
+		save_cpu_state(&cpu_owner->arch);
 	write_cr2(a->cr2);
 	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
 		wrmsr(vmx_guest_msrs[i], a->msrs[i]);
 	load_fpu(a);
 	if (vmx.xsave)
 		xsetbv0(a->xcr0);
-	cpu_owner = v;
+	c->cpu_owner = v;
 }
 
 void vmx_vcpu_unload(struct vcpu *v)
 {
-	struct vmx_vcpu *a = &v->arch;
+	struct vmx_percpu *c = &this_cpu()->vmx;
 
-	if (cpu_owner == v) {
-		a->cr2 = read_cr2();
-		for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
-			a->msrs[i] = rdmsr(vmx_guest_msrs[i]);
+	if (c->cpu_owner == v) {
 		if (vmx.xsave)
-			xsetbv0(xcr0_all());    /* a->xcr0 is current: XSETBV exits */
-		save_fpu(a);
-		cpu_owner = NULL;
+			xsetbv0(xcr0_all());    /* its own XCR0 is in v->arch: XSETBV exits */
+		save_cpu_state(&v->arch);
+		c->cpu_owner = NULL;
 	}
-	if (current_vmcs == a->vmcs)
-		current_vmcs = 0;
+	if (c->current_vmcs == v->arch.vmcs)
+		c->current_vmcs = 0;
 }
 
 /* A fresh FPU area: the state after FNINIT and a reset MXCSR; an XSAVE
@@ -352,8 +362,9 @@ static int alloc_fpu(struct vmx_vcpu *a, struct frame_pool *pool)
 static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
+	struct vmx_percpu *c = &this_cpu()->vmx;
 
-	if (current_vmcs != a->vmcs) {
+	if (c->current_vmcs != a->vmcs) {
 		/* Its first entry on this CPU since a move: VMPTRLD and this
 		 * CPU's host state (hv/vmx/vmx_move.c). */
 		if (a->cpu != this_cpu()) {
@@ -363,8 +374,8 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 			vm_crash(v->vm, "VMPTRLD of its VMCS at 0x%lx failed", (unsigned long)a->vmcs);
 			return -1;
 		}
-		switch_cpu_state(v);
-		current_vmcs = a->vmcs;
+		switch_cpu_state(c, v);
+		c->current_vmcs = a->vmcs;
 	}
 	return 0;
 }
@@ -546,13 +557,14 @@ void vmx_vcpu_run(struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
 	struct vm *vm = v->vm;
+	struct vmx_percpu *c = &this_cpu()->vmx;
 	uint32_t reason, idt;
 	uint64_t now;
 	int r;
 
 	vm->tsc_turn_entry = 0;
 	do {
-		if (__builtin_expect(current_vmcs != a->vmcs || !a->launched, 0) &&
+		if (__builtin_expect(c->current_vmcs != a->vmcs || !a->launched, 0) &&
 		    prepare_entry(v))
 			return;
 		now = deliver_events(v);
@@ -595,42 +607,72 @@ void vmx_vcpu_run(struct vcpu *v)
 		 * between turns: a turn can last a whole slice. */
 		if (console_pending())
 			console_poll();
-	} while (vm->state == VM_RUNNING && !vm->halted && a->exit_tsc < vm->slice_end);
+		/* A call from another CPU (a stop, say) ends the turn: the
+		 * scheduler runs it between turns. */
+	} while (vm->state == VM_RUNNING && !vm->halted && a->exit_tsc < vm->slice_end &&
+		 !smp_call_pending());
 }
 
 void vmx_vcpu_print_exits(const struct vcpu *v)
 {
 	const struct vmx_vcpu *a = &v->arch;
 	uint64_t total = 0;
+	char line[1024];
+	size_t n;
 
 	for (unsigned i = 0; i < EXIT_REASON_MAX; i++)
 		total += a->exits[i];
-	kprintf("mica: vm %s: %lu exits:", v->vm->name, (unsigned long)total);
-	for (unsigned i = 0; i < EXIT_REASON_MAX; i++)
+	/* One write: the lines of VMs stopping on other CPUs never mix in. */
+	n = (size_t)fmt_snprintf(line, sizeof(line), "mica: vm %s: %lu exits:", v->vm->name,
+				 (unsigned long)total);
+	for (unsigned i = 0; i < EXIT_REASON_MAX && n < sizeof(line); i++)
 		if (a->exits[i])
-			kprintf(" %s %lu", vmexit_name(i), (unsigned long)a->exits[i]);
-	kprintf("\n");
+			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, " %s %lu",
+						  vmexit_name(i), (unsigned long)a->exits[i]);
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	console_write(line, n);
 }
 
-void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
+/* Drop every TLB entry derived from the EPT of (*eptp), and every VPID's
+ * (VPIDs are reused with the VM ids), on this CPU. SDM Vol. 3,
+ * "Invalidating Cached Translation Information". */
+static void flush_translations(void *eptp)
 {
-	if (!v->arch.vmcs)
-		return;
-	vmx_apic_access_release(v);
-	/* The frames of this VM's EPT tables and RAM go back to the pool and
-	 * its VPID may be used again: drop every TLB entry derived from them.
-	 * SDM Vol. 3, "Invalidating Cached Translation Information". */
 	if (vmx_caps_invept_single(&vmx.caps))
-		invept(INVEPT_SINGLE_CONTEXT, v->arch.eptp);
+		invept(INVEPT_SINGLE_CONTEXT, *(uint64_t *)eptp);
 	else
 		invept(INVEPT_ALL_CONTEXT, 0);
 	if (vmx.vpid && (vmx.caps.ept_vpid_cap & VMX_VPID_INVVPID_ALL_CONTEXT))
 		invvpid(INVVPID_ALL_CONTEXT, 0, 0);
+}
+
+void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool)
+{
+	struct percpu *me = this_cpu();
+	struct vmx_percpu *c = &me->vmx;
+	uint64_t eptp = v->arch.eptp;
+
+	if (!v->arch.vmcs)
+		return;
+	vmx_apic_access_release(v);
+	/* The frames of this VM's EPT tables and RAM go back to the pool and
+	 * its VPID may be used again: every CPU that ran it may still cache
+	 * translations from them (struct vm's cpus_ran), so each drops them
+	 * before the frames can be reused; a CPU that does not answer would
+	 * let a guest reach another's memory: mica stops. */
+	flush_translations(&eptp);
+	for (unsigned i = 0; i < smp_cpus(); i++)
+		if (i != me->index && (v->vm->cpus_ran >> i & 1) &&
+		    smp_call(smp_cpu(i), flush_translations, &eptp, true))
+			panic("vm %s: cpu %u did not drop its translations within %u ms",
+			      v->vm->name, i, SMP_CALL_TIMEOUT_MS);
 	vmclear(v->arch.vmcs);
-	if (current_vmcs == v->arch.vmcs)
-		current_vmcs = 0;
-	if (cpu_owner == v)
-		cpu_owner = NULL;
+	if (c->current_vmcs == v->arch.vmcs)
+		c->current_vmcs = 0;
+	if (c->cpu_owner == v)
+		c->cpu_owner = NULL;
 	vmx_dr_forget(v);
 	if (v->arch.vapic)
 		frame_free(pool, v->arch.vapic);

@@ -6,7 +6,8 @@
 # reports, a first cross-CPU call run (sent by IPI to its mailbox), then
 # VMXON on its own region (a second call); an NMI the boot CPU sends it
 # is taken through its own IDT and counted. The boot CPU prints the
-# records; the VM runs on the boot CPU, as the boot line says.
+# records; every CPU in VMX operation runs guests, as the boot line says
+# (the one VM goes to the boot CPU, the least loaded).
 source "$(dirname "$0")/../lib.sh"
 
 for n in 2 4; do
@@ -19,8 +20,7 @@ for n in 2 4; do
 		check_line "$LOG" "^mica: cpu $i: APIC ID $i \\(its local APIC says $i\\), in VMX operation \\(VMPTRST: no current VMCS\\), alive [1-9][0-9]* TSC after the SIPI, 2 call IPIs \\(the first answered in [1-9][0-9]* TSC\\), 1 NMIs$" \
 			cpu${i}_of_${n}_in_vmx
 	done
-	check_line "$LOG" "^mica: $n CPUs found, $n in VMX operation, 1 running guests \\(guests run on the boot CPU; the others wait for calls\\)$" \
-		boot_line_$n
+	check_line "$LOG" "^mica: $n CPUs found, $n in VMX operation, $n running guests$" boot_line_$n
 	check_line "$LOG" '^\[hello\] result app=hello checksum=0x4340f9fc ' vm_runs_$n
 	check_no_line "$LOG" 'left out|panic|unhandled' no_cpu_left_out_$n
 	check_status 0 exit_code_0_$n

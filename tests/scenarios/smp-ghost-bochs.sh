@@ -14,6 +14,6 @@ check_line "$LOG" '^mica: cpu 1: APIC ID 1 \(its local APIC says 1\), in VMX ope
 check_line "$LOG" '^mica: cpu 2: APIC ID 2: left out: VMXON failed \(VMfailInvalid\): .*, region 0x[0-9a-f]*008$' \
 	failed_vmxon_left_out
 check_line "$LOG" '^mica: cpu 3: APIC ID 7: left out: no answer to INIT-SIPI-SIPI within 1000 ms$' ghost_left_out
-check_line "$LOG" '^mica: 4 CPUs found, 2 in VMX operation, 1 running guests ' boot_line
+check_line "$LOG" '^mica: 4 CPUs found, 2 in VMX operation, 2 running guests$' boot_line
 check_line "$LOG" '^\[hello\] result app=hello checksum=0x4340f9fc ' vm_runs
 check_status 0 exit_code_0

@@ -66,7 +66,26 @@ static void heap_full_says_so(void **state)
 	assert_int_equal(runq_next_wake(&q), 1);
 }
 
-/* Random sleeps and pops against a linear scan: the model the old
+static void list_remove_anywhere(void **state)
+{
+	struct rq_entry e[4];
+
+	(void)state;
+	runq_init(&q);
+	for (int i = 0; i < 4; i++)
+		rq_list_push(&q.ready, &e[i]);
+	assert_true(rq_list_remove(&q.ready, &e[3]));   /* the tail */
+	assert_true(rq_list_remove(&q.ready, &e[0]));   /* the head */
+	assert_false(rq_list_remove(&q.ready, &e[0]));  /* not on it any more */
+	rq_list_push(&q.ready, &e[3]);                  /* the tail moved right */
+	assert_true(rq_list_remove(&q.ready, &e[2]));   /* the middle */
+	assert_ptr_equal(rq_list_pop(&q.ready), &e[1]);
+	assert_ptr_equal(rq_list_pop(&q.ready), &e[3]);
+	assert_true(rq_list_empty(&q.ready));
+	assert_null(q.ready.tail);
+}
+
+/* Random sleeps, removals and pops against a linear scan: the model the old
  * scheduler was. */
 static void heap_agrees_with_a_scan(void **state)
 {
@@ -87,6 +106,12 @@ static void heap_agrees_with_a_scan(void **state)
 			order[i] = arrivals++;
 			assert_int_equal(runq_sleep(&q, &e[i], when[i]), 0);
 			in[i] = 1;
+		} else if (rand() % 4 == 0) {
+			/* A VM stopped from another CPU leaves the heap from
+			 * wherever it is; one not in it is refused. */
+			assert_int_equal(runq_remove(&q, &e[i]), in[i]);
+			assert_int_equal(e[i].slot, 0);
+			in[i] = 0;
 		} else {
 			int best = -1;
 			struct rq_entry *got;
@@ -114,6 +139,7 @@ int main(void)
 		cmocka_unit_test(fifo_is_round_robin),
 		cmocka_unit_test(heap_waits_for_its_time),
 		cmocka_unit_test(heap_full_says_so),
+		cmocka_unit_test(list_remove_anywhere),
 		cmocka_unit_test(heap_agrees_with_a_scan),
 	};
 
