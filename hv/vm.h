@@ -174,6 +174,7 @@ struct vm {
 	unsigned moves;
 	uint64_t moved_at;              /* TSC of its last move, or 0 */
 	uint64_t move_tsc;              /* the backend's work for them: release, arrival */
+	unsigned move_to;               /* asked to move to CPU move_to - 1, or 0 (atomic) */
 };
 
 
