@@ -2,10 +2,11 @@
  * move.c - `test=move`: a VM that proves it keeps its state while mica
  * moves it between CPUs. It fills a buffer of its RAM with a pattern of
  * its own, then checksums it over and over, CPU-bound (so that it counts
- * as load and is worth moving), and at each check compares the sums, its
- * timer ticks, its TSC and the registers the CPU rather than the VMCS
- * holds (an SSE register, IA32_KERNEL_GS_BASE, CR2): a move that lost any
- * of them shows as a bad line. Bare, it runs the same and must pass too.
+ * as load and is worth moving), checking and changing after each sum the
+ * registers the CPU rather than the VMCS holds (an SSE register,
+ * IA32_KERNEL_GS_BASE, CR2); each check line says whether its sums, its
+ * timer ticks, its TSC and those registers held: a move that lost any of
+ * them shows as a bad line. Bare, it runs the same and must pass too.
  *
  * Runs in the guest kernel, ring 0, interrupts on (the ticks are counted).
  */
@@ -60,20 +61,30 @@ static bool uint_key(const char *cmdline, const char *key, uint64_t max, uint64_
 	return true;
 }
 
-static uint64_t read_xmm5(void)
+/* State the CPU holds for the guest, not the VMCS (an SSE register, an
+ * MSR the guest owns, CR2): mica must carry it from one CPU to the next.
+ * It changes after every sum, so that a copy saved before the guest's
+ * last turn, restored after a move, shows. */
+static void set_regs(uint64_t v)
 {
-	uint64_t v;
+	__asm__ volatile("movq %0, %%xmm5" : : "r"(v));
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, v >> 17);        /* canonical, or WRMSR faults */
+	write_cr2(v);
+}
 
-	__asm__ volatile("movq %%xmm5, %0" : "=r"(v));
-	return v;
+static bool regs_hold(uint64_t v)
+{
+	uint64_t x;
+
+	__asm__ volatile("movq %%xmm5, %0" : "=r"(x));
+	return x == v && rdmsr(MSR_IA32_KERNEL_GS_BASE) == v >> 17 && read_cr2() == v;
 }
 
 void guest_move(struct boot_info *bi)
 {
 	uint64_t checks = MOVE_DEFAULT_CHECKS, ms = MOVE_DEFAULT_MS, seed = own_seed();
 	uint64_t n = MOVE_KIB * 1024 / sizeof(uint64_t), want, every, next, last_tsc, last_ticks;
-	uint64_t sums = 0, bad_sums = 0, bad = 0;
-	uint64_t kgs = seed >> 17;      /* canonical, or WRMSR faults */
+	uint64_t sums = 0, bad_sums = 0, bad = 0, lost = 0;
 	uint64_t pa = frame_alloc_contig(&bi->frames, MOVE_KIB * 1024 / FRAME_SIZE, FRAME_SIZE);
 	uint64_t *buf = (uint64_t *)(uintptr_t)pa;
 
@@ -87,12 +98,8 @@ void guest_move(struct boot_info *bi)
 	for (uint64_t i = 0; i < n; i++)
 		buf[i] = (seed + i) * 0x9e3779b97f4a7c15ULL;
 	want = checksum(buf, n);
-	/* State the CPU holds for the guest, not the VMCS: mica must carry
-	 * it from one CPU to the next. */
 	write_cr4(read_cr4() | CR4_OSFXSR);
-	__asm__ volatile("movq %0, %%xmm5" : : "r"(seed));
-	wrmsr(MSR_IA32_KERNEL_GS_BASE, kgs);
-	write_cr2(seed & ~0xfffULL);
+	set_regs(seed);
 	every = time_tsc_hz() / 1000 * ms;
 	kprintf("move: %lu checks, one every %lu ms, of a %d KiB buffer (sum 0x%lx)\n",
 		(unsigned long)checks, (unsigned long)ms, MOVE_KIB, (unsigned long)want);
@@ -100,33 +107,35 @@ void guest_move(struct boot_info *bi)
 	last_ticks = time_ticks();
 	next = last_tsc + every;
 	for (uint64_t c = 1; c <= checks; c++) {
-		uint64_t round_bad = 0, tsc, ticks;
-		bool regs_ok;
+		uint64_t round_bad = 0, round_lost = 0, tsc, ticks;
+		bool ok;
 
-		/* CPU-bound until the check: sum after sum. */
+		/* CPU-bound until the check: sum after sum, the registers
+		 * checked and changed after each. */
 		do {
-			sums++;
 			if (checksum(buf, n) != want)
 				round_bad++;
+			if (!regs_hold(seed + sums))
+				round_lost++;
+			sums++;
+			set_regs(seed + sums);
 			tsc = rdtsc();
 		} while (tsc < next);
 		next = tsc + every;
 		ticks = time_ticks();
-		regs_ok = read_xmm5() == seed && rdmsr(MSR_IA32_KERNEL_GS_BASE) == kgs &&
-			  read_cr2() == (seed & ~0xfffULL);
 		bad_sums += round_bad;
-		if (round_bad || !regs_ok || ticks <= last_ticks || tsc <= last_tsc)
-			bad++;
+		lost += round_lost;
+		ok = !round_bad && !round_lost && ticks > last_ticks && tsc > last_tsc;
+		bad += !ok;
 		kprintf("move: check %lu: %s: %lu bad sums, ticks %lu (+%lu), tsc +%lu, "
-			"registers %s\n", (unsigned long)c,
-			round_bad || !regs_ok || ticks <= last_ticks || tsc <= last_tsc ? "BAD" : "ok",
-			(unsigned long)round_bad, (unsigned long)ticks,
-			(unsigned long)(ticks - last_ticks), (unsigned long)(tsc - last_tsc),
-			regs_ok ? "kept" : "LOST");
+			"registers %s\n", (unsigned long)c, ok ? "ok" : "BAD", (unsigned long)round_bad,
+			(unsigned long)ticks, (unsigned long)(ticks - last_ticks),
+			(unsigned long)(tsc - last_tsc), round_lost ? "LOST" : "kept");
 		last_tsc = tsc;
 		last_ticks = ticks;
 	}
-	kprintf("move: %lu checks, %lu bad; %lu sums, %lu wrong\n", (unsigned long)checks,
-		(unsigned long)bad, (unsigned long)sums, (unsigned long)bad_sums);
+	kprintf("move: %lu checks, %lu bad; %lu sums, %lu wrong; registers lost %lu times\n",
+		(unsigned long)checks, (unsigned long)bad, (unsigned long)sums,
+		(unsigned long)bad_sums, (unsigned long)lost);
 	machine_exit(bad ? EXIT_TEST_FAILED : EXIT_OK);
 }
