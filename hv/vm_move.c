@@ -104,6 +104,9 @@ static void give_call(void *arg)
 	if (vm->cpu != this_cpu()->index || vm->state != VM_RUNNING || vm->halted ||
 	    !sched_give_up(vm)) {
 		__atomic_store_n(&vm->move_to, 0, __ATOMIC_RELEASE);
+		/* A stop that came while the request was out waited for it. */
+		if (__atomic_load_n(&vm->stop_asked, __ATOMIC_ACQUIRE))
+			this_cpu()->sched_stops = true;
 		return;
 	}
 	vcpu_release(&vm->vcpu);
