@@ -127,6 +127,19 @@ static void console_moved(struct runq *q, struct rq_list *console, uint64_t now)
 		park(q, console, vm_of_entry(e), now);
 }
 
+/* The VMs this CPU may hold, of the (n) in (vms) it started with: those,
+ * or with moves (hv/vm_move.c) every VM of the run; the caller looks for
+ * its own by vm->cpu. */
+static unsigned held_count(unsigned n)
+{
+	return vm_move_on() ? place_count() : n;
+}
+
+static struct vm *held_at(struct vm **vms, unsigned i)
+{
+	return vm_move_on() ? place_at(i) : vms[i];
+}
+
 /*
  * Other CPUs asked this one to stop some of its VMs (hv/sched_smp.c):
  * each leaves the place where it waits and stops as if it had ended on
@@ -135,15 +148,13 @@ static void console_moved(struct runq *q, struct rq_list *console, uint64_t now)
  */
 static void take_stops(struct runq *q, struct rq_list *console, struct vm **vms, unsigned n)
 {
-	/* With moves, this CPU's VMs are those of the run whose CPU it is
-	 * and that are not on their way here (hv/vm_move.c). */
-	bool moves = vm_move_on();
 	unsigned me = this_cpu()->index;
 
 	this_cpu()->sched_stops = false;
-	for (unsigned i = 0; i < (moves ? place_count() : n); i++) {
-		struct vm *vm = moves ? place_at(i) : vms[i];
+	for (unsigned i = 0; i < held_count(n); i++) {
+		struct vm *vm = held_at(vms, i);
 
+		/* Not one on its way here: it is stopped once it arrived. */
 		if (vm->cpu != me || __atomic_load_n(&vm->move_to, __ATOMIC_ACQUIRE) ||
 		    !__atomic_exchange_n(&vm->stop_asked, false, __ATOMIC_ACQUIRE))
 			continue;
@@ -322,5 +333,12 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 			console_moved(q, &console, rdtsc());
 		left_at = rdtsc();
 	}
-	vconsole_drain(vms, n);         /* what the UART could not take yet */
+	/* What the UART could not take yet, of the VMs this CPU holds: with
+	 * moves, not those it started with. */
+	for (unsigned i = 0; i < held_count(n); i++) {
+		struct vm *vm = held_at(vms, i);
+
+		if (vm->cpu == this_cpu()->index)
+			vconsole_drain(&vm, 1);
+	}
 }

@@ -24,6 +24,7 @@
 #include "hv/sched.h"
 #include "hv/smp.h"
 #include "hv/smp_call.h"
+#include "hv/vconsole.h"
 #include "hv/vm.h"
 #include "hv/vm_move.h"
 #include "lib/cmdline.h"
@@ -88,6 +89,8 @@ static void take_call(void *arg)
 	struct vm *vm = arg;
 
 	sched_take(vm);
+	if (vconsole_pending(vm))
+		vconsole_queued(vm);    /* its lines are this CPU's to move now */
 	__atomic_store_n(&vm->move_to, 0, __ATOMIC_RELEASE);
 	if (__atomic_load_n(&vm->stop_asked, __ATOMIC_ACQUIRE))
 		this_cpu()->sched_stops = true;
@@ -109,6 +112,7 @@ static void give_call(void *arg)
 			this_cpu()->sched_stops = true;
 		return;
 	}
+	vconsole_leave(vm);
 	vcpu_release(&vm->vcpu);
 	vm->moves++;
 	vm->moved_at = rdtsc();
