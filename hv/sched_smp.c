@@ -184,6 +184,7 @@ void sched_smp_run(struct vm **vms, unsigned n, struct sched_stats *st)
 		if (!smp_call_pending() && !console_pending() && !all_done())
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
 	}
+	vm_move_start(0, 1);            /* no balancing after the run (density runs) */
 	for (unsigned i = 0; i < smp_cpus(); i++) {
 		st->switches += scpu[i].st.switches;
 		st->switch_tsc += scpu[i].st.switch_tsc;
