@@ -335,7 +335,7 @@ int linux_boot_load(const void *image, const char *cmdline, const void *initrd,
 		    char *err, size_t n)
 {
 	/* Static, not on the hypervisor's small stack: one load at a time
-	 * (VMs are built on the boot CPU, one after the other). */
+	 * (hv/linux_vm.c's build_lock; the unit tests build one by one). */
 	static uint64_t pt[LINUX_PT_PAGES][512];
 	static uint8_t zp[LINUX_BP_SIZE];
 	uint64_t gdt[GDT_ENTRIES] = { 0, 0, p->regs.long_mode ? GDT_CODE64 : GDT_CODE32, GDT_DATA };

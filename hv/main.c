@@ -484,6 +484,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	smp_vmx_on(&bi->frames);        /* every other CPU into VMX operation */
 	smp_report();
 	sched_smp_init();               /* guests on every CPU in VMX operation */
+	frame_pool_share(&bi->frames);  /* ... which take frames at once: locked */
 	gmem_init(&bi->frames);         /* guest RAM on demand, a reserve zeroed now */
 	if (apic_off > 0 && vmx_apic_access_on()) {
 		vmx_apic_access_disable();

@@ -2,8 +2,9 @@
  * vm.c - VM lifecycle: guest RAM, loading a multiboot kernel the way GRUB
  * does, the multiboot information in guest memory, the run loop, stats.
  *
- * Runs in VMX root on the boot CPU. Backend-neutral: VT-x appears only
- * through the vmx_vcpu_* calls and the EPT map. Multiboot Specification
+ * Runs in VMX root on the CPU that runs the VM (hv/sched_smp.c).
+ * Backend-neutral: VT-x appears only through the vmx_vcpu_* calls and the
+ * EPT map. Multiboot Specification
  * 0.6.96, "Boot information format" and "Machine state".
  */
 #include <stdarg.h>

@@ -9,11 +9,14 @@
 
 #define BITS_PER_WORD 64
 
-/* The pool's lock (struct frame_pool): a test-and-set spin, as in
- * hv/spinlock.h, which lib/ may not include. Interrupts stay off in mica
- * while it is held, so a holder is never interrupted by a taker. */
+/* The pool's lock (struct frame_pool), once it is shared: a
+ * test-and-set spin, as in hv/spinlock.h, which lib/ may not include.
+ * Interrupts stay off in mica while it is held, so a holder is never
+ * interrupted by a taker. */
 static void lock(struct frame_pool *p)
 {
+	if (!p->shared)
+		return;
 	while (__atomic_exchange_n(&p->lock, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&p->lock, __ATOMIC_RELAXED))
 			__builtin_ia32_pause();
@@ -21,7 +24,13 @@ static void lock(struct frame_pool *p)
 
 static void unlock(struct frame_pool *p)
 {
-	__atomic_store_n(&p->lock, 0, __ATOMIC_RELEASE);
+	if (p->shared)
+		__atomic_store_n(&p->lock, 0, __ATOMIC_RELEASE);
+}
+
+void frame_pool_share(struct frame_pool *p)
+{
+	p->shared = true;
 }
 
 static bool bit_test(const struct frame_pool *p, uint64_t f)
@@ -98,7 +107,7 @@ void frame_pool_init(struct frame_pool *p, uint64_t *bitmap, uint64_t nframes)
 	for (size_t i = 0; i < frame_bitmap_words(nframes); i++)
 		bitmap[i] = ~0ULL;
 	*p = (struct frame_pool){ .bitmap = bitmap, .nframes = nframes, .nfree = 0, .next = 0,
-				  .lock = 0 };
+				  .lock = 0, .shared = false };
 }
 
 void frame_pool_release(struct frame_pool *p, uint64_t pa, uint64_t len)

@@ -24,10 +24,17 @@ struct frame_pool {
 	uint64_t nframes;               /* frames the bitmap describes */
 	uint64_t nfree;                 /* clear bits, kept in step with the bitmap */
 	uint64_t next;                  /* where frame_alloc starts looking */
-	/* Serialises every change and search of the bitmap: mica's CPUs
-	 * take and give back frames at once (guest RAM, EPT tables, VMCSs). */
+	/* Serialises every change and search of the bitmap once the pool is
+	 * shared (frame_pool_share): mica's CPUs take and give back frames at
+	 * once (guest RAM, EPT tables, VMCSs). A pool of one CPU (the guest
+	 * kernel's) takes no lock. */
 	uint32_t lock;
+	bool shared;
 };
+
+/* From now on several CPUs use (p): every allocation and free takes its
+ * lock. Call before a second CPU does. */
+void frame_pool_share(struct frame_pool *p);
 
 /* Number of uint64_t words a bitmap for (nframes) frames needs. */
 size_t frame_bitmap_words(uint64_t nframes);

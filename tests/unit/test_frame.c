@@ -427,7 +427,9 @@ static void test_random_alloc_free(void **state)
 	make_pool(N);
 	frame_pool_release(&pool, 0, N * FRAME_SIZE);
 	frame_pool_reserve(&pool, 0, 10 * FRAME_SIZE);
+	frame_pool_share(&pool);        /* as mica's: every call takes the lock */
 	for (int step = 0; step < 20000; step++) {
+		assert_int_equal(pool.lock, 0); /* and gave it back, failures too */
 		seed = seed * 1664525 + 1013904223;
 		uint64_t f = (seed >> 8) % N;
 
