@@ -13,6 +13,7 @@
 #include "hv/selftest.h"
 #include "hv/smp.h"
 #include "hv/vm.h"
+#include "hv/vm_move.h"
 #include "hv/vmx/apic_access.h"
 #include "hv/vmx/vmx.h"
 #include "lib/boot_info.h"
@@ -202,6 +203,7 @@ static void summary(struct vm **vms, unsigned n, const struct sched_stats *st)
 	     (unsigned long)st->switches,
 	     (unsigned long)(st->switches ? st->switch_tsc / st->switches : 0),
 	     (unsigned long)st->idle_tsc, (unsigned long)st->restarts);
+	vm_move_summary(vms, n);        /* the run's length and its moves */
 }
 
 /* VMs whose module could not be made into a VM (a bad key such as mem=9G,

@@ -1,8 +1,9 @@
 /*
  * place.c - placement of new VMs on the CPUs that run guests: pinned by
- * `cpu=N`, else to the least-loaded CPU (fewest VMs; ties to the lowest
- * CPU number), and the table of the run's VMs. A restart keeps its VM's
- * CPU (hv/vm.c keeps vm->cpu across a rebuild).
+ * `cpu=N`, started by `start-cpu=N` (then free to move), else to the
+ * least-loaded CPU (fewest VMs; ties to the lowest CPU number), and the
+ * table of the run's VMs. A restart keeps its VM's CPU (hv/vm.c keeps
+ * vm->cpu across a rebuild).
  *
  * Runs in VMX root: placement on the boot CPU while it creates the VMs;
  * the table is read by any CPU that stops every VM (hv/sched_smp.c).
@@ -40,22 +41,23 @@ void place_reset(void)
 	spin_unlock(&table_lock);
 }
 
-/* `cpu=N` on (cmdline): 1 with N in (*cpu), 0 without it, -1 after one
- * line in (err) if N is no CPU that runs guests. */
-static int pinned(const char *cmdline, unsigned *cpu, char *err, size_t n)
+/* `cpu=N` (or `start-cpu=N`, as (key)) on (cmdline): 1 with N in (*cpu),
+ * 0 without it, -1 after one line in (err) if N is no CPU that runs
+ * guests. */
+static int pinned(const char *cmdline, const char *key, unsigned *cpu, char *err, size_t n)
 {
 	char val[CMDLINE_VAL_MAX];
 	uint64_t v;
 
-	if (!cmdline_get(cmdline, "cpu", val, sizeof(val)))
+	if (!cmdline_get(cmdline, key, val, sizeof(val)))
 		return 0;
 	if (cmdline_parse_uint(val, &v) || v >= smp_cpus()) {
-		fmt_snprintf(err, n, "cpu=%s: give a CPU from 0 to %u (this machine has %u)", val,
-			     smp_cpus() - 1, smp_cpus());
+		fmt_snprintf(err, n, "%s=%s: give a CPU from 0 to %u (this machine has %u)", key,
+			     val, smp_cpus() - 1, smp_cpus());
 		return -1;
 	}
 	if (!runs_guests((unsigned)v)) {
-		fmt_snprintf(err, n, "cpu=%s: CPU %u runs no guests (see its boot line)", val,
+		fmt_snprintf(err, n, "%s=%s: CPU %u runs no guests (see its boot line)", key, val,
 			     (unsigned)v);
 		return -1;
 	}
@@ -65,8 +67,12 @@ static int pinned(const char *cmdline, unsigned *cpu, char *err, size_t n)
 
 int place_vm(const char *cmdline, unsigned *cpu, char *err, size_t n)
 {
-	int pin = pinned(cmdline, cpu, err, n);
+	/* `start-cpu=N`: starts there like a pinned VM, but the balancer
+	 * may move it (hv/vm_move.c): a skewed start, to be evened out. */
+	int pin = pinned(cmdline, "cpu", cpu, err, n);
 
+	if (!pin)
+		pin = pinned(cmdline, "start-cpu", cpu, err, n);
 	if (pin < 0)
 		return -1;
 	spin_lock(&table_lock);

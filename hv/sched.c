@@ -21,16 +21,25 @@
 #include "hv/gmem.h"
 #include "hv/intr.h"
 #include "hv/percpu.h"
+#include "hv/place.h"
 #include "hv/sched.h"
 #include "hv/sched_smp.h"
 #include "hv/smp_call.h"
 #include "hv/vconsole.h"
 #include "hv/vm.h"
+#include "hv/vm_move.h"
 #include "lib/console.h"
 #include "lib/fmt.h"
 #include "lib/x86.h"
 
 #define vm_of_entry(e) ((struct vm *)((char *)(e) - offsetof(struct vm, rq)))
+
+/* (vm) is gone for good: its memory back, and one VM fewer in the run. */
+static void retire(struct vm *vm)
+{
+	vm_destroy(vm);
+	vm_move_retired(vm);
+}
 
 /* A VM that stopped: report it, then let it wait out its back-off before
  * its rebuild, or retire it. A `critical` VM that failed for good stops
@@ -46,7 +55,7 @@ static void stopped(struct vm *vm, struct sched_stats *st)
 	if (vm->critical && vm->state != VM_STOPPED &&
 	    (vm->state != VM_EXITED || vm->exit_code != 0))
 		sched_stop_others(vm);
-	vm_destroy(vm);
+	retire(vm);
 }
 
 /* Its back-off is over (and its last lines are out): rebuild the VM, on
@@ -118,6 +127,19 @@ static void console_moved(struct runq *q, struct rq_list *console, uint64_t now)
 		park(q, console, vm_of_entry(e), now);
 }
 
+/* The VMs this CPU may hold, of the (n) in (vms) it started with: those,
+ * or with moves (hv/vm_move.c) every VM of the run; the caller looks for
+ * its own by vm->cpu. */
+static unsigned held_count(unsigned n)
+{
+	return vm_move_on() ? place_count() : n;
+}
+
+static struct vm *held_at(struct vm **vms, unsigned i)
+{
+	return vm_move_on() ? place_at(i) : vms[i];
+}
+
 /*
  * Other CPUs asked this one to stop some of its VMs (hv/sched_smp.c):
  * each leaves the place where it waits and stops as if it had ended on
@@ -126,11 +148,15 @@ static void console_moved(struct runq *q, struct rq_list *console, uint64_t now)
  */
 static void take_stops(struct runq *q, struct rq_list *console, struct vm **vms, unsigned n)
 {
-	this_cpu()->sched_stops = false;
-	for (unsigned i = 0; i < n; i++) {
-		struct vm *vm = vms[i];
+	unsigned me = this_cpu()->index;
 
-		if (!__atomic_exchange_n(&vm->stop_asked, false, __ATOMIC_ACQUIRE))
+	this_cpu()->sched_stops = false;
+	for (unsigned i = 0; i < held_count(n); i++) {
+		struct vm *vm = held_at(vms, i);
+
+		/* Not one on its way here: it is stopped once it arrived. */
+		if (vm->cpu != me || __atomic_load_n(&vm->move_to, __ATOMIC_ACQUIRE) ||
+		    !__atomic_exchange_n(&vm->stop_asked, false, __ATOMIC_ACQUIRE))
 			continue;
 		if (vm->state != VM_RUNNING && !vm->restart_at)
 			continue;               /* retired already */
@@ -139,11 +165,12 @@ static void take_stops(struct runq *q, struct rq_list *console, struct vm **vms,
 		if (vm->state != VM_RUNNING) {
 			vm->restart_at = 0;
 			klog("vm %s: not restarted: %s\n", vm->name, vm->stop_why);
+			vm_move_retired(vm);
 			continue;
 		}
 		sched_stop_now(vm);
 		vm_report(vm);
-		vm_destroy(vm);
+		retire(vm);
 	}
 }
 
@@ -196,6 +223,16 @@ static void idle_halt(uint64_t wake, const struct rq_list *console)
 	intr_wake_cancel();
 }
 
+bool sched_give_up(struct vm *vm)
+{
+	return rq_list_remove(&this_cpu()->sched->runq.ready, &vm->rq);
+}
+
+void sched_take(struct vm *vm)
+{
+	rq_list_push(&this_cpu()->sched->runq.ready, &vm->rq);
+}
+
 void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *st)
 {
 	struct rq_list console = { NULL, NULL };
@@ -216,17 +253,23 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 		if (__builtin_expect(this_cpu()->sched_stops, 0))
 			take_stops(q, &console, vms, n);
 		now = rdtsc();
+		if (this_cpu()->index == 0)
+			vm_move_balance(now);   /* does nothing on one CPU */
 		vm = pick(q, now);
 		if (!vm) {
 			uint64_t pumped = 0;
 
-			if (!q->nheap && rq_list_empty(&console))
-				break;          /* nobody left */
+			/* Nobody left; with moves, only once the whole run is
+			 * over: until then a VM may come here. */
+			if (!q->nheap && rq_list_empty(&console) && !vm_move_run_live())
+				break;
 			/* Every VM waits: for a timer tick, a back-off, or its
 			 * console queue, which only the UART can drain. Idle
 			 * until the first is due, a line moves or another CPU
 			 * calls. */
 			wake = runq_next_wake(q);
+			if (this_cpu()->index == 0 && vm_move_next_look() < wake)
+				wake = vm_move_next_look();
 			while (rdtsc() < wake && !pumped && !smp_call_pending()) {
 				console_poll();
 				pumped = vconsole_pump();
@@ -241,7 +284,7 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 		}
 		if (vm->state != VM_RUNNING) {
 			if (!revive(vm)) {
-				vm_destroy(vm);
+				retire(vm);
 				continue;
 			}
 			left_at = rdtsc();      /* a rebuild is not switch time */
@@ -290,5 +333,12 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 			console_moved(q, &console, rdtsc());
 		left_at = rdtsc();
 	}
-	vconsole_drain(vms, n);         /* what the UART could not take yet */
+	/* What the UART could not take yet, of the VMs this CPU holds: with
+	 * moves, not those it started with. */
+	for (unsigned i = 0; i < held_count(n); i++) {
+		struct vm *vm = held_at(vms, i);
+
+		if (vm->cpu == this_cpu()->index)
+			vconsole_drain(&vm, 1);
+	}
 }

@@ -5,6 +5,7 @@
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct runq;
@@ -26,5 +27,11 @@ struct sched_stats {
  * none is left.
  */
 void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *st);
+
+/* Moves (hv/vm_move.c), on this CPU between two turns: take (vm) off
+ * its ready list (false if it is not there: halted, stopped or waiting
+ * for its console), or put (vm), which another CPU released, on it. */
+bool sched_give_up(struct vm *vm);
+void sched_take(struct vm *vm);
 
 #endif /* HV_SCHED_H */

@@ -20,6 +20,7 @@
 #include "hv/smp_call.h"
 #include "hv/vconsole.h"
 #include "hv/vm.h"
+#include "hv/vm_move.h"
 #include "lib/console.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -162,6 +163,12 @@ void sched_smp_run(struct vm **vms, unsigned n, struct sched_stats *st)
 		s->vms[s->n++] = vms[i];
 		s->done = false;
 	}
+	/* With moves (hv/vm_move.c), every CPU that runs guests runs its
+	 * loop, VMs of its own or not, until the run is over. */
+	vm_move_start(n, guest_cpus);
+	for (unsigned i = 0; i < smp_cpus() && n && vm_move_on(); i++)
+		if (__atomic_load_n(&smp_cpu(i)->state, __ATOMIC_ACQUIRE) == CPU_VMX)
+			scpu[i].done = false;
 	/* The others first, each to its own loop; then the boot CPU's. */
 	for (unsigned i = 1; i < smp_cpus(); i++)
 		if (!scpu[i].done && smp_call(smp_cpu(i), start_call, &scpu[i], true))
@@ -177,6 +184,7 @@ void sched_smp_run(struct vm **vms, unsigned n, struct sched_stats *st)
 		if (!smp_call_pending() && !console_pending() && !all_done())
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
 	}
+	vm_move_start(0, 1);            /* no balancing after the run (density runs) */
 	for (unsigned i = 0; i < smp_cpus(); i++) {
 		st->switches += scpu[i].st.switches;
 		st->switch_tsc += scpu[i].st.switch_tsc;

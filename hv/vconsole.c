@@ -162,6 +162,11 @@ void vconsole_stop(struct vm *vm)
 		unlist(vm);
 }
 
+void vconsole_leave(struct vm *vm)
+{
+	unlist(vm);
+}
+
 void vconsole_drain(struct vm **vms, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {

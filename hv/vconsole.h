@@ -53,4 +53,8 @@ void vconsole_drain(struct vm **vms, unsigned n);
 /* True if (vm) has lines that have not reached mica's console. */
 bool vconsole_pending(const struct vm *vm);
 
+/* (vm) moves to another CPU (hv/vm_move.c): off this CPU's list; the
+ * new CPU lists it again (vconsole_queued()) if it has lines queued. */
+void vconsole_leave(struct vm *vm);
+
 #endif /* HV_VCONSOLE_H */

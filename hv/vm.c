@@ -17,6 +17,7 @@
 #include "hv/vconsole.h"
 #include "hv/vdev.h"
 #include "hv/vm.h"
+#include "hv/vm_move.h"
 #include "hv/vmx/vmx.h"
 #include "lib/cmdline.h"
 #include "lib/console.h"
@@ -655,6 +656,7 @@ void vm_report(const struct vm *vm)
 	klog("vm %s: memory: %lu KiB RAM, %lu KiB EPT tables, 4 KiB VMCS; console %lu bytes\n",
 	     vm->name, (unsigned long)(vm->frames_ram * 4), (unsigned long)(vm->frames_tables * 4),
 	     (unsigned long)vm->uart.bytes);
+	vm_move_report(vm);             /* with guests on several CPUs */
 }
 
 void vm_destroy(struct vm *vm)

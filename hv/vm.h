@@ -17,6 +17,7 @@
 #include "hv/vrtc.h"
 #include "hv/vuart.h"
 #include "hv/vmx/ept.h"
+#include "hv/vmx/vmx_move.h"
 #include "hv/vmx/vmx_vcpu.h"
 
 struct frame_pool;
@@ -168,6 +169,12 @@ struct vm {
 	uint64_t tsc_turn_began;        /* its current turn began */
 	uint64_t tsc_cpu_at_turn;       /* tsc_guest + tsc_host then */
 	uint64_t tsc_ready_cpu;         /* create to ready, CPU work, or 0 */
+
+	/* Moves between CPUs (hv/vm_move.c), in this life. */
+	unsigned moves;
+	uint64_t moved_at;              /* TSC of its last move, or 0 */
+	uint64_t move_tsc;              /* the backend's work for them: release, arrival */
+	unsigned move_to;               /* asked to move to CPU move_to - 1, or 0 (atomic) */
 };
 
 
@@ -198,6 +205,13 @@ int vm_check_image(const void *image, size_t len, char *err, size_t n);
 static inline void vcpu_run(struct vcpu *v)
 {
 	vmx_vcpu_run(v);
+}
+
+/* The CPU that ran (v) last gives it up, between its turns: after this
+ * its next turn may be on any CPU (hv/vm_move.c). */
+static inline void vcpu_release(struct vcpu *v)
+{
+	vmx_vcpu_release(v);
 }
 
 /* True if the VM's policy wants it restarted now that it stopped. */

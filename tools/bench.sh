@@ -41,6 +41,8 @@ for iso in build/iso-bench-*.iso; do
 		 sed -n 's/^\(\[[^]]*\] \)\{0,1\}result app=cpu .*cycles=\([0-9]*\).*/cpu_app_'"$name"' \2/p' "$log"
 		 # mica's own VM-entry checks: how many ran, and their cost each.
 		 sed -n 's/^mica: VM-entry state checks: \([0-9]*\), \([0-9]*\) TSC each.*/vmx_state_checks_'"$name"' \1\nvmx_state_check_'"$name"' \2/p' "$log"
+		 # VMs on several CPUs: the run's length, the moves and their cost.
+		 sed -n 's/^mica: summary: [0-9]* VMs on [0-9]* CPUs\{0,1\} took \([0-9]*\) TSC; \([0-9]*\) moves between CPUs, \([0-9]*\) TSC each$/run_tsc_'"$name"' \1\nmoves_'"$name"' \2\nmove_tsc_'"$name"' \3/p' "$log"
 		 # A lone VM's create-to-ready time: the ready column of mica's summary.
 		 awk -v n="$name" '$2 == "summary:" && $3 == "bench" { print "vm_create_to_ready_" n, $10 }' "$log")
 	if [ $found = 0 ]; then
@@ -75,6 +77,19 @@ done
 	"${value[container_autoscale_to_target]}" "instructions; an autoscaled service under load, from its start to the count it keeps"
 [ -n "${value[container_density]:-}" ] &&
 	row container_density "${value[container_density]}" "minimal containers (bin/idle) ready at once in a 64 MiB container host"
+# Moves between CPUs, and 4 CPU-bound VMs on 1, 2 and 4 CPUs (Bochs runs
+# its CPUs in turn: the TSC counts each CPU's instructions, so N CPUs may
+# do N times the work in the same ticks).
+[ -n "${value[move_tsc_move]:-}" ] && row vm_move "${value[move_tsc_move]}" \
+	"TSC each, release and arrival; ${value[moves_move]:-?} moves of 4 VMs started on CPU 0 of 2"
+for n in 1 2 4; do
+	[ -n "${value[run_tsc_scale-$n]:-}" ] || continue
+	speedup=
+	[ -n "${value[run_tsc_scale-1]:-}" ] && speedup=$(awk -v a="${value[run_tsc_scale-1]}" \
+		-v b="${value[run_tsc_scale-$n]}" 'BEGIN { printf "; %.2fx the throughput on 1 CPU", a / b }')
+	row "cpu_vms_4_on_${n}_cpus" "${value[run_tsc_scale-$n]}" \
+		"TSC for 4 cpu app VMs, first created to last stopped; ${value[moves_scale-$n]:-?} moves$speedup"
+done
 if [ -n "${value[cpu_app_cpu-bare]:-}" ] && [ -n "${value[cpu_app_cpu-vm]:-}" ]; then
 	row "cpu_app_bare_over_vm" "$(awk -v b="${value[cpu_app_cpu-bare]}" -v v="${value[cpu_app_cpu-vm]}" \
 		'BEGIN { printf "%.4f", b / v }')" "(1.0 = no overhead)"

@@ -30,7 +30,7 @@ const char kernel_name[] = "guest";
  * are not among them: mica keeps them, as a boot loader keeps its own.
  */
 const char *const guest_kernel_keys[] = {
-	"selftest", "test", "app", "hz", "seed", "lines", "watch", "via", "ms", "until",
+	"selftest", "test", "app", "hz", "seed", "lines", "watch", "via", "ms", "until", "checks",
 	"expect-name", "expect-nmi", "console",                 /* the kernel's */
 	"containers", "script", "replicas", "image", "kernel-bug", /* container host's */
 	NULL
@@ -88,6 +88,8 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 		guest_test_crash_loop(cmdline);
 	else if (strcmp(name, "share") == 0)
 		guest_share(bi);
+	else if (strcmp(name, "move") == 0)
+		guest_move(bi);
 	else if (strcmp(name, "fuzz") == 0)
 		guest_fuzz(bi);
 	else if (strcmp(name, "flood") == 0)
@@ -104,7 +106,7 @@ static unsigned run_test(const char *name, struct boot_info *bi)
 	} else {
 		klog("test=%s: no such test (known: vmx, ept-violation, triple-fault, halt, "
 		     "exception, crash-once, crash-loop, probe, scan, fpu, nmi, hostile, bystander, regs, "
-		     "regs-first, regs-hostile, bench-exits, exit-storm, fuzz, flood, share)\n", name);
+		     "regs-first, regs-hostile, bench-exits, exit-storm, fuzz, flood, share, move)\n", name);
 		return NO_SUCH_TEST;
 	}
 	return 1;

@@ -83,6 +83,14 @@ void vmx_dr_forget(struct vcpu *v)
 	dr_cpu = NULL;
 }
 
+void vmx_dr_release(struct vcpu *v)
+{
+	if (dr_cpu != v)
+		return;
+	save(&v->arch);
+	vmx_dr_forget(v);
+}
+
 /* From now on (v)'s DR0-DR3/DR6 are in the CPU and its MOV DRs run
  * without exits. (v) is the CPU's vCPU, so dr_cpu is (v) or mica. */
 static void go_live(struct vcpu *v)

@@ -19,4 +19,8 @@ void vmx_dr_switch(struct vcpu *next);
 /* (v) goes away: if its values are in the CPU, mica's come back. */
 void vmx_dr_forget(struct vcpu *v);
 
+/* (v) leaves this CPU for another: if its values are in the CPU, they go
+ * back into (v) and mica's come back. */
+void vmx_dr_release(struct vcpu *v);
+
 #endif /* HV_VMX_VMEXIT_DR_H */

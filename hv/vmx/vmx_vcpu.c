@@ -21,6 +21,7 @@
 #include "hv/vmx/vmx_check.h"
 #include "hv/vmx/vmx_error.h"
 #include "hv/vmx/vmx_insn.h"
+#include "hv/vmx/vmx_move.h"
 #include "hv/vmx/vmx_nmi.h"
 #include "lib/console.h"
 #include "lib/fmt.h"
@@ -50,6 +51,7 @@ int vmx_vcpu_init(struct vcpu *v, struct frame_pool *pool, uint64_t eptp, uint16
 	}
 	memset(hpa_to_hva(a->vmcs), 0, FRAME_SIZE);
 	this_cpu()->vmx.current_vmcs = 0; /* the first run loads it and its CPU state */
+	a->cpu = this_cpu();            /* vmcs_setup() makes it active here */
 	if (vmcs_setup(a->vmcs, eptp, vpid, entry)) {
 		frame_free(pool, a->vmcs);
 		a->vmcs = 0;
@@ -283,6 +285,16 @@ static void load_fpu(struct vmx_vcpu *a)
 		__asm__ volatile("fxrstor64 %0" : : "m"(*(char (*)[512])area));
 }
 
+/* The guest state the CPU holds for (o) into (o): CR2, the MSRs it owns,
+ * its FPU/SSE/AVX registers (XCR0 must enable every component). */
+static void save_cpu_state(struct vmx_vcpu *o)
+{
+	o->cr2 = read_cr2();
+	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
+		o->msrs[i] = rdmsr(vmx_guest_msrs[i]);
+	save_fpu(o);
+}
+
 static void switch_cpu_state(struct vmx_percpu *c, struct vcpu *v)
 {
 	struct vmx_vcpu *a = &v->arch;
@@ -293,14 +305,8 @@ static void switch_cpu_state(struct vmx_percpu *c, struct vcpu *v)
 	vmx_dr_switch(v);
 	if (vmx.xsave)
 		xsetbv0(xcr0_all());
-	if (cpu_owner) {
-		struct vmx_vcpu *o = &cpu_owner->arch;
-
-		o->cr2 = read_cr2();
-		for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
-			o->msrs[i] = rdmsr(vmx_guest_msrs[i]);
-		save_fpu(o);
-	}
+	if (cpu_owner)
+		save_cpu_state(&cpu_owner->arch);
 	write_cr2(a->cr2);
 	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
 		wrmsr(vmx_guest_msrs[i], a->msrs[i]);
@@ -308,6 +314,20 @@ static void switch_cpu_state(struct vmx_percpu *c, struct vcpu *v)
 	if (vmx.xsave)
 		xsetbv0(a->xcr0);
 	c->cpu_owner = v;
+}
+
+void vmx_vcpu_unload(struct vcpu *v)
+{
+	struct vmx_percpu *c = &this_cpu()->vmx;
+
+	if (c->cpu_owner == v) {
+		if (vmx.xsave)
+			xsetbv0(xcr0_all());    /* its own XCR0 is in v->arch: XSETBV exits */
+		save_cpu_state(&v->arch);
+		c->cpu_owner = NULL;
+	}
+	if (c->current_vmcs == v->arch.vmcs)
+		c->current_vmcs = 0;
 }
 
 /* A fresh FPU area: the state after FNINIT and a reset MXCSR; an XSAVE
@@ -345,7 +365,12 @@ static __attribute__((noinline)) int prepare_entry(struct vcpu *v)
 	struct vmx_percpu *c = &this_cpu()->vmx;
 
 	if (c->current_vmcs != a->vmcs) {
-		if (vmptrld(a->vmcs) != VM_SUCCESS) {
+		/* Its first entry on this CPU since a move: VMPTRLD and this
+		 * CPU's host state (hv/vmx/vmx_move.c). */
+		if (a->cpu != this_cpu()) {
+			if (vmx_vcpu_arrive(v))
+				return -1;
+		} else if (vmptrld(a->vmcs) != VM_SUCCESS) {
 			vm_crash(v->vm, "VMPTRLD of its VMCS at 0x%lx failed", (unsigned long)a->vmcs);
 			return -1;
 		}

@@ -14,6 +14,7 @@
 
 struct vcpu;
 struct frame_pool;
+struct percpu;
 
 /* MSRs a guest owns outright while it runs (mica uses none of them): the
  * first vmx_guest_msr_count() of vmx_guest_msrs; the last, IA32_TSC_AUX,
@@ -30,6 +31,8 @@ struct vmx_vcpu {
 	unsigned fpu_frames;
 	uint64_t msrs[VMX_GUEST_MSRS];  /* likewise, in vmx_guest_msrs order */
 	hpa_t vmcs;
+	struct percpu *cpu;             /* the CPU its VMCS is active on, or NULL once
+					 * released for a move (hv/vmx/vmx_move.c) */
 	uint64_t eptp;                  /* for INVEPT when the VM goes */
 	bool window;                    /* interrupt-window exiting is on */
 	bool nmi_window;                /* NMI-window exiting is on */
@@ -113,6 +116,12 @@ void vmx_vcpu_tpr_push(struct vcpu *v);
 /* Write (v)'s primary processor-based controls after changing
  * v->arch.procbased. (v)'s VMCS must be current. */
 void vmx_vcpu_write_procbased(struct vcpu *v);
+
+/* This CPU lets go of (v), before it goes to another CPU: the guest
+ * state the CPU holds for it (CR2, its MSRs, FPU/SSE/AVX) saved into (v),
+ * and its VMCS no longer this CPU's current one. Debug registers:
+ * vmx_dr_release(). */
+void vmx_vcpu_unload(struct vcpu *v);
 
 /* VMCLEAR the VMCS and give its frame back. */
 void vmx_vcpu_destroy(struct vcpu *v, struct frame_pool *pool);

@@ -83,6 +83,10 @@ void guest_flood(struct boot_info *bi) __attribute__((noreturn));
 /* CPU share meter (tests/guest/share.c): `ms=N` of TSC time in a tight
  * RDTSC loop, then "share: NN.N% ..." and exit 0. */
 void guest_share(struct boot_info *bi) __attribute__((noreturn));
+/* State across moves between CPUs (tests/guest/move.c): `checks=N ms=M`,
+ * a buffer checksummed CPU-bound, a line per check of its sums, ticks,
+ * TSC and CPU-held registers; exits 0 if every check was right. */
+void guest_move(struct boot_info *bi) __attribute__((noreturn));
 /* Benchmark: TSC cost of a CPUID exit and of a null hypercall round trip,
  * printed as "bench: NAME VALUE" lines. */
 void guest_bench_exits(void);

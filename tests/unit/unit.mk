@@ -50,6 +50,8 @@ UNIT_TESTS += rip
 UNIT_DEPS_rip :=
 UNIT_TESTS += runq
 UNIT_DEPS_runq := hv/runq.c
+UNIT_TESTS += balance
+UNIT_DEPS_balance := hv/balance.c
 
 # hv/vmx/: mica's VMCS check against a fake VMCS, and the VMX name tables.
 # tests/unit/vmx_fake.c: the fake VMCS and the state that passes, shared
