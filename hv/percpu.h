@@ -77,7 +77,9 @@ static inline struct percpu *this_cpu(void)
 {
 	struct percpu *p;
 
-	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	/* Not volatile: a CPU's GS base never changes once set, so the
+	 * compiler may reuse one load within a function. */
+	__asm__("mov %%gs:0, %0" : "=r"(p));
 	return p;
 }
 

@@ -238,6 +238,10 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 	struct rq_list console = { NULL, NULL };
 	struct vm *cur = NULL;
 	uint64_t left_at = 0;
+	struct percpu *me = this_cpu();
+	/* The balancer looks from the boot CPU only, when guests run on
+	 * several (hv/vm_move.c decides that before any loop starts). */
+	const bool balances = me->index == 0 && vm_move_on();
 
 	runq_init(q);
 	for (unsigned i = 0; i < n; i++) {
@@ -250,11 +254,11 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 
 		if (__builtin_expect(smp_call_pending(), 0))
 			smp_poll();
-		if (__builtin_expect(this_cpu()->sched_stops, 0))
+		if (__builtin_expect(me->sched_stops, 0))
 			take_stops(q, &console, vms, n);
 		now = rdtsc();
-		if (this_cpu()->index == 0)
-			vm_move_balance(now);   /* does nothing on one CPU */
+		if (balances)
+			vm_move_balance(now);
 		vm = pick(q, now);
 		if (!vm) {
 			uint64_t pumped = 0;
@@ -268,7 +272,7 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 			 * until the first is due, a line moves or another CPU
 			 * calls. */
 			wake = runq_next_wake(q);
-			if (this_cpu()->index == 0 && vm_move_next_look() < wake)
+			if (balances && vm_move_next_look() < wake)
 				wake = vm_move_next_look();
 			while (rdtsc() < wake && !pumped && !smp_call_pending()) {
 				console_poll();
@@ -308,7 +312,6 @@ void sched_run(struct runq *q, struct vm **vms, unsigned n, struct sched_stats *
 
 		vm->tsc_turn_began = rdtsc();
 		vm->tsc_cpu_at_turn = vm->tsc_guest + vm->tsc_host;
-		vm->cpus_ran |= 1ULL << this_cpu()->index;
 		vcpu_run(&vm->vcpu);
 		if (vm != cur && cur && vm->tsc_turn_entry) {
 			st->switches++;

@@ -34,13 +34,6 @@ static uint64_t timeout_tsc(void)
 	return clock_tsc_hz() / 1000 * SMP_CALL_TIMEOUT_MS;
 }
 
-bool smp_call_pending(void)
-{
-	struct percpu *me = this_cpu();
-
-	return me->mbox_tail != __atomic_load_n(&me->mbox_head, __ATOMIC_ACQUIRE);
-}
-
 unsigned smp_poll(void)
 {
 	struct percpu *me = this_cpu();

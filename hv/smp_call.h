@@ -11,6 +11,7 @@
 #define HV_SMP_CALL_H
 
 #include <stdbool.h>
+#include "hv/percpu.h"
 
 struct percpu;
 
@@ -35,7 +36,13 @@ int smp_call(struct percpu *cpu, void (*fn)(void *arg), void *arg, bool wait);
  * how many ran. */
 unsigned smp_poll(void);
 
-/* Is a call waiting in this CPU's mailbox? */
-bool smp_call_pending(void);
+/* Is a call waiting in this CPU's mailbox? Inline: the scheduler asks
+ * between every two turns. */
+static inline bool smp_call_pending(void)
+{
+	struct percpu *me = this_cpu();
+
+	return me->mbox_tail != __atomic_load_n(&me->mbox_head, __ATOMIC_ACQUIRE);
+}
 
 #endif /* HV_SMP_CALL_H */

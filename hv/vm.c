@@ -460,6 +460,7 @@ int vm_create(struct vm *vm, unsigned id, struct frame_pool *pool, const void *i
 
 	memset(vm, 0, sizeof(*vm));
 	vm->cpu = cpu;
+	vm->cpus_ran = 1ULL << cpu;     /* it runs there; a move adds its next CPU */
 	vm->tsc_created = rdtsc();
 	vm->restarts = restarts;
 	vm->backoff_streak = streak;

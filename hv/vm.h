@@ -135,7 +135,7 @@ struct vm {
 	 * holds it, kept by a restart; every CPU that ran it in this life,
 	 * which must drop its translations before its frames are reused. */
 	unsigned cpu;
-	uint64_t cpus_ran;              /* bit N: CPU N ran it */
+	uint64_t cpus_ran;              /* bit N: CPU N ran it (set when made or moved there) */
 	bool critical;                  /* `critical`: its failure stops every VM */
 	bool stop_asked;                /* another CPU asks its CPU to stop it, */
 	char stop_why[96];              /* ... for this reason */

@@ -119,6 +119,7 @@ static void give_call(void *arg)
 	/* From here a stop goes to the new CPU, which leaves the VM alone
 	 * until it arrived (move_to still set): on its way it is live, on no
 	 * run queue, its VMCS active nowhere. */
+	vm->cpus_ran |= 1ULL << to;     /* before it can run there */
 	__atomic_store_n(&vm->cpu, to, __ATOMIC_RELEASE);
 	if (smp_call(smp_cpu(to), take_call, vm, false))
 		panic("vm %s: cpu %u took no call within %u ms", vm->name, to, SMP_CALL_TIMEOUT_MS);
