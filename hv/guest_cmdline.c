@@ -8,11 +8,11 @@
 #include "lib/cmdline.h"
 #include "lib/string.h"
 
-/* The keys hv/vm.c (name, mem, lifecycle), hv/main.c (for, density) and
- * hv/place.c (cpu, start-cpu) read from a module's line. */
+/* The keys hv/vm.c (name, mem, lifecycle), hv/main.c (for, density,
+ * start) and hv/place.c (cpu, start-cpu) read from a module's line. */
 const char *const mica_module_keys[] = {
 	"name", "mem", "restart", "max-restarts", "backoff", "slice", "break-state",
-	"nmi", "cpu-limit", "critical", "for", "density", "cpu", "start-cpu", NULL
+	"nmi", "cpu-limit", "critical", "for", "density", "start", "cpu", "start-cpu", NULL
 };
 
 static bool is_blank(char c)

@@ -58,6 +58,30 @@ static bool is_density_module(const struct boot_module *m)
 	return cmdline_get(m->cmdline, "density", NULL, 0);
 }
 
+/* A module with `start=last`: its VM is made, and runs, only once every
+ * VM without it has stopped for good, so that the two groups never share
+ * the CPU (the experiment's Linux VM, whose long boot would otherwise
+ * take turns inside the container host's timed loops). `start=first` is
+ * the default; check_modules() refuses any other value. */
+static bool starts_last(const struct boot_module *m)
+{
+	char val[CMDLINE_VAL_MAX];
+
+	return cmdline_get(m->cmdline, "start", val, sizeof(val)) && strcmp(val, "last") == 0;
+}
+
+/* How many VM modules have `start=last`. */
+static unsigned n_last(const struct boot_info *bi)
+{
+	char target[CMDLINE_VAL_MAX];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < bi->nmodules; i++)
+		n += !is_data_module(&bi->modules[i], target, sizeof(target)) &&
+		     !is_density_module(&bi->modules[i]) && starts_last(&bi->modules[i]);
+	return n;
+}
+
 /* The name a VM module asks for, as vm_create() will choose it. */
 static void vm_name_of(const struct boot_module *m, unsigned id, char *name, size_t n)
 {
@@ -132,6 +156,11 @@ static unsigned check_modules(const struct boot_info *bi)
 			}
 			continue;
 		}
+		if (cmdline_get(m->cmdline, "start", target, sizeof(target)) &&
+		    strcmp(target, "first") != 0 && strcmp(target, "last") != 0) {
+			klog("module %u ('%s'): start=%s: give first or last\n", i, m->cmdline, target);
+			problems++;
+		}
 		if (vm_check_image((const void *)(uintptr_t)m->start, m->end - m->start, err,
 				   sizeof(err))) {
 			klog("module %u ('%s'): %s\n", i, m->cmdline, err);
@@ -183,43 +212,52 @@ static unsigned not_created;
 
 /* Create a VM per module, each on its CPU (hv/place.c: `cpu=N`, else
  * the least-loaded), and run them all at once, time-sliced on every CPU
- * that runs guests. Returns how many did not end with exit code 0, those
- * not created among them. */
+ * that runs guests; those with `start=last` after the others, together.
+ * Returns how many did not end with exit code 0, those not created among
+ * them. */
 static unsigned run_guests(struct boot_info *bi)
 {
 	static struct vm *running[BOOT_MAX_MODULES];
-	unsigned failed = 0, crashed = 0, ok = 0, n = 0, id = 1;
+	unsigned failed = 0, crashed = 0, ok = 0, n = 0;
 	struct sched_stats st = { 0, 0, 0, 0 };
 
-	for (unsigned i = 0; i < bi->nmodules; i++) {
-		const struct boot_module *m = &bi->modules[i];
-		struct vm_module mods[VM_MAX_MODULES + 1];
-		char name[VM_NAME_MAX], target[CMDLINE_VAL_MAX], err[120];
-		struct vm *vm = &vms[n];
-		unsigned nmods;
+	for (unsigned last = 0; last <= 1; last++) {
+		unsigned first = n, id = 1, k;
 
-		if (is_data_module(m, target, sizeof(target)) || is_density_module(m))
-			continue;
-		vm_name_of(m, id, name, sizeof(name));
-		nmods = modules_for(bi, name, mods, VM_MAX_MODULES + 1);
-		if (place_vm(m->cmdline, &vm->cpu, err, sizeof(err))) {
-			klog("vm %s: not created: %s\n", name, err);
-			id++;
-			failed++;
-			not_created++;
-			continue;
+		if (last && (k = n_last(bi)))
+			klog("start=last: the other VMs have stopped; starting those with start=last: %u\n", k);
+		for (unsigned i = 0; i < bi->nmodules; i++) {
+			const struct boot_module *m = &bi->modules[i];
+			struct vm_module mods[VM_MAX_MODULES + 1];
+			char name[VM_NAME_MAX], target[CMDLINE_VAL_MAX], err[120];
+			struct vm *vm = &vms[n];
+			unsigned nmods, vid;
+
+			if (is_data_module(m, target, sizeof(target)) || is_density_module(m))
+				continue;
+			vid = id++;     /* in module order, whichever group it is in */
+			if (starts_last(m) != last)
+				continue;
+			vm_name_of(m, vid, name, sizeof(name));
+			nmods = modules_for(bi, name, mods, VM_MAX_MODULES + 1);
+			if (place_vm(m->cmdline, &vm->cpu, err, sizeof(err))) {
+				klog("vm %s: not created: %s\n", name, err);
+				failed++;
+				not_created++;
+				continue;
+			}
+			if (sched_smp_create(vm, vid, &bi->frames, (const void *)(uintptr_t)m->start,
+					     m->end - m->start, m->cmdline, mods, nmods)) {
+				place_unplace(vm->cpu);
+				failed++;
+				not_created++;
+				continue;
+			}
+			place_add(vm);
+			running[n++] = vm;
 		}
-		if (sched_smp_create(vm, id++, &bi->frames, (const void *)(uintptr_t)m->start,
-				     m->end - m->start, m->cmdline, mods, nmods)) {
-			place_unplace(vm->cpu);
-			failed++;
-			not_created++;
-			continue;
-		}
-		place_add(vm);
-		running[n++] = vm;
+		sched_smp_run(running + first, n - first, &st);
 	}
-	sched_smp_run(running, n, &st);
 	for (unsigned i = 0; i < n; i++) {
 		if (running[i]->state == VM_CRASHED)
 			crashed++;

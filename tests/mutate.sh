@@ -11,13 +11,13 @@
 #   catch: the tests that must catch it: unit:NAME (build/unit/test_NAME)
 #          and scenario:PATTERN (tests/run.sh PATTERN), any number
 #
-# The working tree is copied (tracked and untracked files, not build/) to
-# a scratch directory, built, and every named test run once there without
-# any fault: a test that fails already cannot catch anything, and is left
-# out (the line "baseline: TEST fails without any fault"). Then for each
-# mutant (those whose file name matches PATTERN, an extended regular
-# expression such as '05|18'): apply it, build, run its
-# tests until one fails, take it out again. One line each:
+# The working tree is copied (tracked and untracked files, not build/
+# but for the Linux kernels) to a scratch directory, built, and every
+# named test run once there without any fault: a test that fails already
+# cannot catch anything, and is left out (the line "baseline: TEST fails
+# without any fault"). Then for each mutant (those whose file name matches
+# PATTERN, an extended regular expression such as '05|18'): apply it,
+# build, run its tests until one fails, take it out again. One line each:
 #
 #   caught   NN-NAME by TEST
 #   survived NN-NAME (TESTS passed with the fault in)
@@ -59,10 +59,28 @@ else
 fi
 trap 'exit 130' INT TERM HUP
 
-# The tree as it is now, committed or not.
+# The tree as it is now, committed or not: a symbolic link copied as a
+# link (the Linux initramfs's /init is one: followed, it is a dangling
+# target and the copy has no /init), a file deleted but not committed left
+# out.
 git ls-files -z --cached --others --exclude-standard | grep -zv '^build/' |
-	xargs -0 cp --parents -t "$scratch" 2>/dev/null
+	while IFS= read -r -d '' f; do
+		if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
+	done | xargs -0 cp -P --parents -t "$scratch" ||
+	die "could not copy the tree to $scratch"
 [ -f "$scratch/Makefile" ] || die "could not copy the tree to $scratch"
+# The Linux kernels the Linux scenarios boot are Debian's, downloaded or
+# built from Debian's source (tools/linux-kernel.sh, tools/linux-tiny.sh):
+# no mutant changes them, so the tree's are used rather than a download
+# and a kernel build in the scratch copy (linux-tiny's key comes along:
+# a kernel stale in the tree is built again there too).
+for f in linux/vmlinuz linux/config linux/version \
+	linux-tiny/bzImage linux-tiny/config linux-tiny/version linux-tiny/key; do
+	[ -f "build/$f" ] || continue
+	if ! mkdir -p "$scratch/build/${f%/*}" || ! cp -p "build/$f" "$scratch/build/$f"; then
+		die "could not copy build/$f to $scratch"
+	fi
+done
 
 # build: the kernels, the unit tests and the ISOs the named scenarios boot.
 isos_of() { # SCENARIO-PATTERN...

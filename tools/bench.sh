@@ -73,6 +73,8 @@ done
 for metric in null_syscall process_switch; do
 	[ -n "${value[$metric]:-}" ] && row "$metric" "${value[$metric]}" instructions
 done
+[ -n "${value[container_autoscale_to_target]:-}" ] && row container_autoscale_to_target \
+	"${value[container_autoscale_to_target]}" "instructions; an autoscaled service under load, from its start to the count it keeps"
 [ -n "${value[container_density]:-}" ] &&
 	row container_density "${value[container_density]}" "minimal containers (bin/idle) ready at once in a 64 MiB container host"
 # Moves between CPUs, and 4 CPU-bound VMs on 1, 2 and 4 CPUs (Bochs runs

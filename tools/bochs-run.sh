@@ -30,7 +30,9 @@
 # Bochs runs with no window: its "term" display draws the VGA screen on a
 # pseudo-terminal made by script(1), and that drawing is thrown away. One CPU
 # (unless --cpus) and "clock: sync=none", so RDTSC counts the instructions
-# executed.
+# executed; the CMOS clock starts at 2026-01-01 00:00:00 ("time0"), not at
+# the host's time, so that a guest that reads the date (Linux seeds its
+# random numbers with it) runs the same instructions on every boot.
 #
 # The exit code is the value the kernel wrote to port 0xf4 (Bochs logs it),
 # else the one in the kernel's last "<who>: exit code N" line.
@@ -146,7 +148,7 @@ port_e9_hack: enabled=1
 display_library: term
 mouse: enabled=0
 speaker: enabled=0
-clock: sync=none
+clock: sync=none, time0=1767225600
 log: $tmp/bochs.log
 panic: action=fatal
 error: action=report

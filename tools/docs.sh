@@ -156,7 +156,7 @@ if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
 	# The rows README.md shows, in the table's order.
 	{
 		echo '```'
-		grep -E '^(claim |start latency, create to ready: p50|memory per instance|density in |crossing cost|switch cost |  bare / instance|blast radius|recovery|image size)' "$tmp/table"
+		grep -E '^(claim |start latency, create to ready: p50|memory per instance|density in |crossing cost|switch cost |  bare / instance|blast radius|recovery|image size|boot a different OS)' "$tmp/table"
 		echo '...'
 		echo '```'
 	} >"$tmp/blocks/run-excerpt"

@@ -3,14 +3,15 @@
 # beside containers on one machine (docs/experiments.md). Reads the serial
 # log of the bare baseline boot and that of mica's boot (tests/iso/
 # experiment.cfg: K=4 VMs of the cpu app beside a container host VM running
-# 4 containers of it), prints one row per claim of the VM-versus-container
-# literature, VMs and containers side by side, and writes every figure as
-# CSV. Each cell comes from a line of a log; a figure not found prints
+# 4 containers of it, then a VM of Debian's Linux kernel), prints one row
+# per claim of the VM-versus-container literature, VMs and containers side
+# by side, and writes every figure as CSV. Each cell comes from a line of a log; a figure not found prints
 # "missing". Under Bochs RDTSC counts instructions: "TSC" means instructions.
 #
 # usage: tools/experiment.sh BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]
 #        (CSV_OUT defaults to build/experiment.csv; its rows are
-#        metric,model,value,unit, always in the same order)
+#        metric,model,value,unit, always in the same order; the autoscale
+#        rows last, only from a log with that phase)
 #
 # Exit status: 0 every figure found; 1 a figure missing, the cpu app's
 # checksums differ, or a log cannot be read.
@@ -22,6 +23,7 @@ if [ $# -lt 2 ] || [ $# -gt 3 ]; then
 fi
 csv=${3:-$root/build/experiment.csv}
 K=4     # VMs and containers of the cpu app (tests/iso/experiment.cfg)
+OS=linux        # the VM of another OS, Linux (tests/iso/experiment.cfg)
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -265,9 +267,11 @@ put checksum_same container "$([ -n "$sum" ] && same "[containers] " "${cpus[@]}
 
 # Blast radius. A guest kernel crashes: vm-crash, plus any other VM (not the
 # container host, whose end is the kernel bug's doing) that is not "ok".
+# The Linux VM is not counted: it starts once the others have stopped
+# (start=last), so no failure of theirs could reach it.
 crash=$(after "mica: vm vm-crash: crashed: ")
-others=$(awk '$1 != "vm-crash" && $1 != "containers" && $2 != "outcome=ok"' "$tmp/mica" | wc -l)
-of=$(awk '$1 != "containers"' "$tmp/mica" | wc -l)
+others=$(awk -v os="$OS" '$1 != "vm-crash" && $1 != "containers" && $1 != os && $2 != "outcome=ok"' "$tmp/mica" | wc -l)
+of=$(awk -v os="$OS" '$1 != "containers" && $1 != os' "$tmp/mica" | wc -l)
 put blast_kernel_crash vm "$([ -n "$crash" ] && [ -s "$tmp/mica" ] && echo $((1 + others)))"
 put blast_kernel_crash_of vm "$([ -s "$tmp/mica" ] && echo "$of")"
 # The shared kernel's bug: every container running in it, if its VM ended.
@@ -290,6 +294,19 @@ put blast_process_crash_of container "$([ "$webs" -gt 0 ] && echo $((1 + webs)))
 put recovery vm "$(cell "$tmp/mica" vm-crash recover_tsc)"
 put recovery container "$(cell "$tmp/ctr" crash-1 recover_tsc)"
 
+# Balancing a skewed load, the container side: an autoscaled service under
+# load, from its start to the count its policy keeps (docs/containers.md,
+# "Autoscaling"). A log from before that phase has neither line: n/a.
+if grep -q '^\[containers\] experiment: balance a skewed load' "$L"; then
+	put autoscale_to_target container \
+		"$(num "$(after "[containers] bench: container_autoscale_to_target ")" '^\([0-9]*\)$')"
+	steady=$(after "[containers] guest: engine: autoscale auto: steady at ")
+	put autoscale_replicas container "$(num "$steady" '^\([0-9]*\) replicas.*')"
+else
+	V[autoscale_to_target container]=n/a V[autoscale_replicas container]=n/a
+	no_autoscale=1
+fi
+
 # Image size: the guest kernel module; the container's program and image.
 module=$(awk -v n="name=vm-1" 'index($0, "mica: module ") == 1 &&
 	(index($0, "'\''" n " ") || index($0, " " n " ") || index($0, " " n "'\''"))' "$L" | head -n 1)
@@ -299,6 +316,27 @@ put image_size container "$(num "$eng" '^[0-9]* x [^ ]* (\([0-9]*\) bytes).*')"
 archive=$(after "[containers] guest: image apps: ")
 put image_archive container "$(num "$archive" '.*, \([0-9]*\) bytes$')"
 put image_archive_entries container "$(num "$archive" '^\([0-9]*\) entries,.*')"
+
+# Boot a different OS: Debian's Linux kernel as a VM, from its creation to
+# the kernel starting init, measured as the other starts are (its summary
+# row's ready_cpu and ready_tsc: mica takes "Run /init as init process" for
+# its ready line), and the RAM it had touched by then. It counts as booted
+# only if its init printed its line under the VM's name and the VM then
+# ended with exit code 0. A container cannot do this: it runs on its host's
+# kernel.
+put boot_os_cpu vm "$(cell "$tmp/mica" "$OS" ready_cpu | grep -v '^0$')"
+put boot_os_wall vm "$(cell "$tmp/mica" "$OS" ready_tsc | grep -v '^0$')"
+os_init=$(after "mica: vm $OS: Linux starts init ")
+put boot_os_memory vm "$(num "$os_init" '.*; guest RAM touched: \([0-9]*\) KiB of .*')"
+put boot_os_mem vm "$(num "$os_init" '.* KiB of \([0-9]*\) KiB$')"
+os_release=$(after "[$OS] linux-init: hello from Linux " | sed -n 's/^\([^ ]*\) pid=1 .*/\1/p')
+os_ok=
+if [ -s "$tmp/mica" ]; then
+	os_ok=0
+	[ -n "$os_release" ] && grep -qxF "mica: vm $OS: exited with code 0" "$L" &&
+		[ "$(cell "$tmp/mica" "$OS" outcome) $(cell "$tmp/mica" "$OS" code)" = "ok 0" ] && os_ok=1
+fi
+put boot_os_ok vm "$os_ok"
 
 # ---- The table ----
 
@@ -348,14 +386,21 @@ row "  an app fails" "$(join " of " "$(g blast_kernel_crash vm)" "$(g blast_kern
 	"$(join " of " "$(g blast_process_crash container)" "$(g blast_process_crash_of container)")" \
 	"instances affected (a unikernel's app is its kernel)"
 row "recovery, crash to ready again" "$(g recovery vm)" "$(g recovery container)" "TSC, wall clock, restart=on-failure"
+row "balance a skewed load" "" "$(g autoscale_to_target container)" \
+	"TSC, wall clock: containers: an autoscaled service from its start to its count kept ($(g autoscale_replicas container) replicas)"
 row "image size" "$(g image_size vm)" "$(g image_size container)" \
 	"bytes: guest kernel module; program (image: $(g image_archive container), $(g image_archive_entries container) files)"
+row "boot a different OS: Linux to init" "$(g boot_os_cpu vm)" "cannot" "TSC of CPU work; a container runs on its host's kernel"
+row "  wall clock" "$(g boot_os_wall vm)" "cannot" "TSC, wall clock (it runs after the others: start=last)"
+row "  memory" "$(g boot_os_memory vm)" "cannot" "KiB: RAM touched by init, of its $(g boot_os_mem vm)"
+row "  init ran, VM ended ok" "$(join " of " "$(g boot_os_ok vm)" 1)" "cannot" "VMs: init's line under its name, exit code 0"
 echo
 echo "kernel objects: $(g kernel_objects_process container) bytes a process, $(g kernel_objects_container container) a container"
 echo "a kernel fails: vm-crash, $(g blast_kernel_crash_of vm) VMs besides the container host: ${crash:-missing}"
 echo "  containers running at the kernel bug: $(g blast_kernel_bug_of container); the host VM: ${host_out:-missing}, code ${host_code:-missing}"
 echo "an app fails: crash-1 beside web-1..; $(g blast_process_crash_of container) containers"
 echo "density: VMs: ${vm_limit:-missing}; containers: ${ctr_limit:-missing}"
+echo "a different OS: $OS, Linux ${os_release:-missing}, with the experiment's initramfs"
 
 # ---- The CSV ----
 
@@ -364,7 +409,7 @@ mkdir -p "$(dirname "$csv")" || exit 1
 	echo "metric,model,value,unit"
 	while read -r metric model unit; do
 		echo "$metric,$model,$(get "$metric" "$model"),$unit"
-	done <<'EOF'
+	done < <(cat <<'EOF'
 start_cpu_p50 vm tsc
 start_cpu_p50 container tsc
 start_cpu_max vm tsc
@@ -418,12 +463,23 @@ image_size vm bytes
 image_size container bytes
 image_archive container bytes
 image_archive_entries container files
+boot_os_cpu vm tsc
+boot_os_wall vm tsc
+boot_os_memory vm KiB
+boot_os_mem vm KiB
+boot_os_ok vm instances
 EOF
+	[ -n "${no_autoscale:-}" ] || printf '%s\n' "autoscale_to_target container tsc" \
+		"autoscale_replicas container replicas")
 } >"$csv" || exit 1
 
 status=0
 if [ -n "$missing" ]; then
 	echo "experiment: missing:$missing" >&2
+	status=1
+fi
+if [ "$(get boot_os_ok vm)" = 0 ]; then
+	echo "experiment: the $OS VM did not reach init and end with exit code 0" >&2
 	status=1
 fi
 for m in vm:VMs container:containers; do

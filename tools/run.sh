@@ -8,7 +8,8 @@
 #      experiment.cfg, the default entry of tools/grub.cfg without its menu's
 #      wait, so that its figures are those of the tests and docs): four
 #      unikernel VMs of the cpu app beside a container host running four
-#      containers of it, and the rest of the measurements -> build/run/experiment.log
+#      containers of it, and the rest of the measurements; then, once they
+#      have stopped, Debian's Linux kernel as a VM -> build/run/experiment.log
 #   3. tools/experiment.sh turns the two logs into the table on the terminal
 #      and build/experiment.csv (`make report` adds the chart)
 #
@@ -38,11 +39,14 @@ build/guest.elf name=vm-bench test=bench-exits mem=2M;
 build/guest.elf name=containers mem=16M containers script=tests:run/experiment.run kernel-bug;
 build/apps.cpio for=containers image=apps;
 build/tests.cpio for=containers image=tests;
+build/linux/vmlinuz name=linux mem=128M start=last console=ttyS0 acpi=off nokaslr clearcpuid=158,306;
+build/linux-initramfs.cpio for=linux;
 build/guest.elf app=cpu rounds=1 mem=2M density"
 
 # The milestones worth a line on the terminal while a boot runs.
-MILESTONES='^(mica: vm [^:]*: (created|exited|crashed|restarted)|mica: bench: vm_density |'\
-'\[containers\] (experiment:|guest: (density:|kernel-bug:|panic:))|(\[[^]]*\] ){0,2}result app=)'
+MILESTONES='^(mica: vm [^:]*: (created|exited|crashed|restarted|Linux starts init)|mica: (start=last:|bench: vm_density) |'\
+'\[containers\] (experiment:|guest: (density:|kernel-bug:|panic:))|(\[[^]]*\] ){0,2}result app=|'\
+'\[linux\] (linux-init:|(\[ *[0-9.]+\] )?Linux version ))'
 
 # Run "$@" (a launcher writing LOG) and show LOG's milestones meanwhile.
 # Returns the launcher's status.
@@ -120,7 +124,9 @@ echo "  density, VMs: as many as fit in 16 MiB, each at the peak one copy alone 
 echo "  density, containers: made one after another until the host's memory ran out"
 echo "  bare / instance: a ratio of CPU figures, 1.000 = as fast as bare"
 echo "  blast radius: deliberate failures (a triple fault, a null pointer, the kernel bug), counted"
+echo "  balance a skewed load, containers: an autoscaled service under load, from its start to the count it keeps"
 echo "  image size: file sizes of the stripped guest kernel and program"
+echo "  a different OS: Debian's own kernel, unmodified, booted once the other VMs have stopped"
 echo
 echo "Outputs:"
 echo "  build/experiment.csv       every figure, metric,model,value,unit"

@@ -10,12 +10,13 @@
  *
  *   run name=N image=I [replicas=R] [restart=never|on-failure|always]
  *       [max-restarts=M] [backoff=MS] [mem=SIZE] [procs=P] [cpu=PCT] [hostname=H]
- *       -- PROGRAM [ARGS...]
+ *       [autoscale=MIN-MAX target=PCT] -- PROGRAM [ARGS...]
  *   scale N R          stop N          ps          stats       summary
- *   wait [N]           wait-ready [N]  sleep MS    echo TEXT...
+ *   wait [N]           wait-ready [N]  wait-replicas N R       sleep MS    echo TEXT...
  *   density name=N image=I [mem=SIZE] -- PROGRAM [ARGS...]
  */
 #include "guest/include/sysabi.h"
+#include "guest/kernel/autoscale.h"
 #include "guest/kernel/container.h"
 #include "guest/kernel/engine.h"
 #include "guest/kernel/hv.h"
@@ -75,8 +76,9 @@ static unsigned watch_words;
 static int exit_code = EXIT_OK;
 
 /* The command holding the script, if any. */
-static enum { HOLD_NONE, HOLD_WAIT, HOLD_WAIT_READY, HOLD_SLEEP, HOLD_DENSITY } hold;
+static enum { HOLD_NONE, HOLD_WAIT, HOLD_WAIT_READY, HOLD_REPLICAS, HOLD_SLEEP, HOLD_DENSITY } hold;
 static struct service *hold_svc;                /* NULL: every service */
+static unsigned hold_replicas;                  /* HOLD_REPLICAS: the count awaited */
 static uint64_t hold_until_tick;
 static unsigned density_count;
 static uint64_t density_quiet_bytes;            /* what its containers printed */
@@ -354,20 +356,61 @@ static bool settled(const struct service *s)
 }
 
 /* Has every live replica of (s) (NULL: every service) printed its ready
- * line in its current run? */
-static bool all_ready(const struct service *s)
+ * line in its current run, and (gone) every one scaled down ended? */
+static bool all_ready(const struct service *s, bool gone)
 {
 	for (unsigned i = 0; i < replica_top; i++) {
 		const struct replica *r = &replicas[i];
 
-		if (r->svc && (s == NULL || r->svc == s) && !r->ended && !r->removing &&
-		    !(r->c && r->ready_noted))
+		if (r->svc && (s == NULL || r->svc == s) && !r->ended &&
+		    (r->removing ? gone && r->c : !(r->c && r->ready_noted)))
 			return false;
 	}
 	return true;
 }
 
+/* ---- Autoscaling (autoscale.c decides) ---- */
+
+/* The CPU time every replica of (s) has used, ever. */
+static uint64_t service_cpu(const struct service *s)
+{
+	uint64_t cpu = 0;
+
+	for (unsigned i = 0; i < replica_top; i++)
+		if (replicas[i].svc == s)
+			cpu += replicas[i].cpu_tsc + (replicas[i].c ? replicas[i].c->cpu_tsc : 0);
+	return cpu;
+}
+
+/* A look at each autoscaled service that runs (a stopped one, 0
+ * replicas wanted, stays stopped): its count changed as its policy says. */
+static void autoscale_services(void)
+{
+	for (unsigned i = 0; i < MAX_SERVICES; i++) {
+		struct service *s = &services[i];
+		struct autoscale_sample now;
+		unsigned want;
+
+		if (!s->used || s->autoscale.max == 0 || s->replicas == 0)
+			continue;
+		now = (struct autoscale_sample){ rdtsc(), time_ns() / 1000000, service_cpu(s),
+			time_tsc_hz(), service_live(s), s->limits.cpu_pct ? s->limits.cpu_pct : 100 };
+		want = autoscale_step(&s->autoscale, s->name, &now);
+		if (want != now.live)
+			service_scale(s, want);
+	}
+}
+
 /* ---- Reports ---- */
+
+/* A row for each autoscaled service (autoscale_print). */
+static void print_services(const char *prefix)
+{
+	for (unsigned i = 0; i < MAX_SERVICES; i++)
+		if (services[i].used && services[i].autoscale.max)
+			autoscale_print(&services[i].autoscale, prefix, services[i].name,
+					service_live(&services[i]));
+}
 
 static void print_ps(void)
 {
@@ -384,6 +427,7 @@ static void print_ps(void)
 			states[p->state], p->parent ? p->parent->pid : 0,
 			(unsigned long)(p->pages * 4), (unsigned long)p->cpu_tsc, p->name);
 	}
+	print_services("ps");
 }
 
 static void print_stats(void)
@@ -399,6 +443,7 @@ static void print_stats(void)
 			(unsigned long)(c->pages * 4), (unsigned long)(c->peak_pages * 4),
 			(unsigned long)c->cpu_tsc, c->faults, c->kills, c->limit_hits);
 	}
+	print_services("stats");
 	kprintf("stats: kernel: %lu KiB free, %lu switches, %lu system calls, idle %lu TSC\n",
 		(unsigned long)(frame_pool_free_count(pool) * 4), (unsigned long)sched_switches(),
 		(unsigned long)syscall_count(), (unsigned long)sched_idle_tsc());
@@ -567,6 +612,10 @@ static void cmd_run(char *rest, bool density)
 		hold = HOLD_DENSITY;
 		hold_svc = s;
 	}
+	if (s->autoscale.max)
+		klog("engine: autoscale %s: %u to %u replicas, target cpu %u%% of cpu=%u%% each\n",
+		     s->name, s->autoscale.min, s->autoscale.max, s->autoscale.target_pct,
+		     s->limits.cpu_pct ? s->limits.cpu_pct : 100);
 	service_scale(s, density ? 1 : s->replicas);
 }
 
@@ -602,12 +651,19 @@ static void run_line(char *line)
 		cmd_run(rest, false);
 	} else if (strcmp(cmd, "density") == 0) {
 		cmd_run(rest, true);
-	} else if (strcmp(cmd, "scale") == 0) {
+	} else if (strcmp(cmd, "scale") == 0 || strcmp(cmd, "wait-replicas") == 0) {
 		if ((s = named(&rest, false, &all)) == NULL)
 			return;
 		w = script_word(&rest);
 		if (w == NULL || cmdline_parse_uint(w, &n) || n > proc_slots) {
-			script_error(w ? w : "(nothing)", "scale takes a count of replicas");
+			script_error(w ? w : "(nothing)", cmd[0] == 's' ? "scale takes a count of "
+				     "replicas" : "wait-replicas takes a count of replicas");
+			return;
+		}
+		if (cmd[0] == 'w') {
+			hold = HOLD_REPLICAS;
+			hold_svc = s;
+			hold_replicas = (unsigned)n;
 			return;
 		}
 		klog("engine: scale %s from %u to %u\n", s->name, service_live(s), (unsigned)n);
@@ -641,7 +697,7 @@ static void run_line(char *line)
 		kprintf("%s\n", rest);
 	} else {
 		script_error(cmd, "unknown command (known: run, scale, stop, wait, "
-			     "wait-ready, sleep, ps, stats, summary, echo, density)");
+			     "wait-ready, wait-replicas, sleep, ps, stats, summary, echo, density)");
 	}
 }
 
@@ -654,7 +710,9 @@ static bool hold_done(void)
 	case HOLD_WAIT:
 		return settled(hold_svc);
 	case HOLD_WAIT_READY:
-		return all_ready(hold_svc);
+		return all_ready(hold_svc, false);
+	case HOLD_REPLICAS:
+		return service_live(hold_svc) == hold_replicas && all_ready(hold_svc, true);
 	case HOLD_SLEEP:
 		return time_ticks() >= hold_until_tick;
 	case HOLD_DENSITY:
@@ -667,6 +725,7 @@ static bool hold_done(void)
  * script lines as need no waiting. */
 static void engine_poll(void)
 {
+	autoscale_services();
 	poll_replicas();
 	while (hold_done()) {
 		char line[SCRIPT_LINE_MAX];

@@ -3,9 +3,10 @@
  * host: it reads a script (a file of an image, `script=IMAGE:PATH`, or
  * the one line the command line makes, `app=NAME replicas=N ...`), runs
  * services of replicated containers with limits and restart policies,
- * keeps replicas at their count, scales them, and prints ps, stats and a
- * summary. The script language is in docs/containers.md; its text and
- * parser are guest/kernel/script.c.
+ * keeps replicas at their count, scales them (by script, or to their CPU
+ * use: autoscale.c), and prints ps, stats and a summary. The script
+ * language is in docs/containers.md; its text and parser are
+ * guest/kernel/script.c.
  */
 #ifndef GUEST_KERNEL_ENGINE_H
 #define GUEST_KERNEL_ENGINE_H

@@ -76,9 +76,38 @@ char *script_word(char **s)
 	return w;
 }
 
+/* `autoscale=` and `target=` go together; the first count (replicas=,
+ * or MIN) lies within MIN..MAX. Returns 0, or -1 after script_report(). */
+static int check_autoscale(struct service *s, bool replicas_given)
+{
+	struct autoscale *a = &s->autoscale;
+	char why[80];
+
+	if (a->max == 0 && a->target_pct == 0)
+		return 0;
+	if (a->max == 0) {
+		script_report("target=", "only with autoscale=MIN-MAX");
+		return -1;
+	}
+	if (a->target_pct == 0) {
+		script_report("autoscale=", "needs target=PCT, the CPU use to aim at");
+		return -1;
+	}
+	if (!replicas_given) {
+		s->replicas = a->min;
+	} else if (s->replicas < a->min || s->replicas > a->max) {
+		fmt_snprintf(why, sizeof(why), "%u is outside autoscale=%u-%u", s->replicas,
+			     a->min, a->max);
+		script_report("replicas=", why);
+		return -1;
+	}
+	return 0;
+}
+
 int script_parse_service(char **rest, struct service *s, bool density,
 			 bool (*exists)(const char *name))
 {
+	bool replicas_given = false;
 	char *w;
 
 	memset(s, 0, sizeof(*s));
@@ -112,6 +141,7 @@ int script_parse_service(char **rest, struct service *s, bool density,
 		} else if (strcmp(w, "replicas") == 0 && !density && !cmdline_parse_uint(val, &n) &&
 			   n >= 1 && n <= proc_slots) {
 			s->replicas = (unsigned)n;
+			replicas_given = true;
 		} else if (strcmp(w, "restart") == 0 && !density) {
 			unsigned k;
 
@@ -138,13 +168,27 @@ int script_parse_service(char **rest, struct service *s, bool density,
 			s->limits.cpu_pct = (unsigned)n;
 		} else if (strcmp(w, "hostname") == 0 && strlen(val) < CONTAINER_NAME_MAX) {
 			strlcpy(s->hostname, val, sizeof(s->hostname));
+		} else if ((strcmp(w, "autoscale") == 0 || strcmp(w, "target") == 0) && !density) {
+			char why[96];
+			int bad = w[0] == 'a' ?
+				autoscale_parse_range(&s->autoscale, val, proc_slots, why, sizeof(why)) :
+				autoscale_parse_target(&s->autoscale, val, why, sizeof(why));
+
+			if (bad) {
+				val[-1] = '=';
+				script_report(w, why);
+				return -1;
+			}
 		} else {
 			val[-1] = '=';
 			script_report(w, "unknown option or bad value (known: name, image, "
-				     "replicas, restart, max-restarts, backoff, mem, procs, cpu, hostname)");
+				     "replicas, restart, max-restarts, backoff, mem, procs, cpu, hostname, "
+				     "autoscale, target)");
 			return -1;
 		}
 	}
+	if (check_autoscale(s, replicas_given))
+		return -1;
 	if (s->name[0] == '\0') {
 		script_report("name=", "missing (1 to 23 characters)");
 		return -1;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "guest/include/sysabi.h"
+#include "guest/kernel/autoscale.h"
 #include "guest/kernel/container.h"
 
 #define SERVICE_NAME_MAX        24      /* leaves room for "-NNNN" in a container name */
@@ -42,6 +43,7 @@ struct service {
 	unsigned replicas;                              /* wanted */
 	unsigned backoff_ms;                            /* before the first restart */
 	bool density;                                   /* made by `density` */
+	struct autoscale autoscale;                     /* max 0: not autoscaled */
 };
 
 /* `script=IMAGE:PATH` or `script=PATH` (the first image that has it)

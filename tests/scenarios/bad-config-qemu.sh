@@ -1,7 +1,8 @@
 #!/bin/bash
 # Bad input gets one clear line naming the problem, and nothing crashes:
 # an unknown option on mica's or the guest's command line, no modules (the
-# built-in default set then runs), a module that is not a kernel. (No usable RAM above 1 MiB cannot be made
+# built-in default set then runs), a module that is not a kernel, a bad
+# start=. (No usable RAM above 1 MiB cannot be made
 # in QEMU: tests/unit/test_memmap.c covers it.)
 source "$(dirname "$0")/../lib.sh"
 
@@ -32,3 +33,10 @@ check_line "$LOG-test.log" '^guest: test=nosuch: no such test \(known: ' guest_u
 check_status 2 guest_unknown_test_exit_2
 # QEMU puts the image's path first on the command line: not shown.
 check_line "$LOG-test.log" "^guest: command line: 'test=nosuch'$" command_line_without_the_path
+
+# start= takes first or last: anything else is named before the missing
+# VT-x, and its code wins.
+boot_qemu "$LOG-start.log" 60 build/mica32.elf "" build/guest32.elf "name=later start=soon"
+check_line "$LOG-start.log" "^mica: module 0 \('(\S+ )?name=later start=soon'\): start=soon: give first or last$" bad_start_named
+check_no_line "$LOG-start.log" 'panic|exception' bad_start_no_crash
+check_status 2 bad_start_exit_2

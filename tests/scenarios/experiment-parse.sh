@@ -47,6 +47,10 @@ blast_kernel|blast radius: a kernel fails
 blast_app|  an app fails
 recovery|recovery, crash to ready again
 image_size|image size
+boot_os|boot a different OS: Linux to init
+boot_os_wall|  wall clock
+boot_os_memory|  memory
+boot_os_ok|  init ran, VM ended ok
 EOF
 
 # Figures exactly as the fixture logs have them (or as they follow from them).
@@ -54,31 +58,36 @@ while read -r name want; do
 	check_line "$CSV" "^$want$" "csv_$name"
 done <<'EOF'
 null_vmcall crossing_cost,vm,136,tsc
-null_syscall crossing_cost,container,93,tsc
+null_syscall crossing_cost,container,92,tsc
 vm_switch switch_cost,vm,297,tsc
-process_switch switch_cost,container,243,tsc
+process_switch switch_cost,container,236,tsc
 vm_density density,vm,58,instances
 container_density density,container,285,instances
 vm_frames memory_per_instance,vm,280,KiB
 container_memory memory_per_instance,container,305\.28,KiB
-vm_ready_p50 start_latency_p50,vm,1596311,tsc
-container_ready_max start_latency_max,container,8388035,tsc
-vm_start_cpu_p50 start_cpu_p50,vm,199097,tsc
-container_start_cpu_max start_cpu_max,container,160548,tsc
+vm_ready_p50 start_latency_p50,vm,1618940\.5,tsc
+container_ready_max start_latency_max,container,8352378,tsc
+vm_start_cpu_p50 start_cpu_p50,vm,198405,tsc
+container_start_cpu_max start_cpu_max,container,161749,tsc
 bare_cycles cpu_time,bare,4884744,tsc
-vm_cpu_p50 cpu_time,vm,5156893\.5,tsc
-vm_ratio cpu_ratio,vm,0\.947,ratio
-container_ratio cpu_ratio,container,0\.980,ratio
+vm_cpu_p50 cpu_time,vm,5118046,tsc
+vm_ratio cpu_ratio,vm,0\.954,ratio
+container_ratio cpu_ratio,container,0\.985,ratio
 vm_checksums checksum_same,vm,4,instances
 container_checksums checksum_same,container,4,instances
 vm_blast blast_kernel_crash,vm,1,instances
 vm_blast_of blast_kernel_crash_of,vm,6,instances
 kernel_bug_blast blast_kernel_bug,container,4,instances
 process_blast blast_process_crash,container,1,instances
-vm_recovery recovery,vm,786244,tsc
-container_recovery recovery,container,46554,tsc
-vm_image image_size,vm,111280,bytes
+vm_recovery recovery,vm,785808,tsc
+container_recovery recovery,container,45510,tsc
+vm_image image_size,vm,111200,bytes
 container_program image_size,container,20984,bytes
+linux_to_init_cpu boot_os_cpu,vm,1498081907,tsc
+linux_to_init_wall boot_os_wall,vm,1498363399,tsc
+linux_ram_at_init boot_os_memory,vm,74436,KiB
+linux_mem boot_os_mem,vm,131072,KiB
+linux_ran_ok boot_os_ok,vm,1,instances
 EOF
 check_line "$W/table" '^  limit +the budget +out of memory ' density_limits
 
@@ -89,10 +98,10 @@ else
 	result FAIL csv_header "first line of $CSV: $(head -n 1 "$CSV" 2>/dev/null)"
 fi
 rows=$(tail -n +2 "$CSV" 2>/dev/null | wc -l)
-if [[ $rows == 53 ]]; then
-	result PASS csv_53_rows
+if [[ $rows == 58 ]]; then
+	result PASS csv_58_rows
 else
-	result FAIL csv_53_rows "$rows rows in $CSV"
+	result FAIL csv_58_rows "$rows rows in $CSV"
 fi
 tail -n +2 "$CSV" >"$W/csv-rows"
 check_no_line "$W/csv-rows" '^[^,]+,[^,]+,(missing|[^,]*[^0-9.,][^,]*),[^,]+$' csv_values_are_numbers
@@ -119,10 +128,42 @@ check_status 1 checksum_differs_exit_1
 check_line "$W/bad-sum.table" '^  checksum as bare, 0x87cd2bce +3 of 4 +4 of 4 ' checksum_differs_3_of_4
 check_line "$W/bad-sum.stderr" "checksum differs from bare in 1 of 4 VMs$" checksum_differs_said
 
+# The Linux VM's row: a container cannot; a log whose Linux VM never ran
+# init (its init's line gone) or did not end with exit code 0 says so, and
+# exit status 1.
+check_line "$W/table" '^boot a different OS: Linux to init +[0-9]+ +cannot +TSC of CPU work' boot_os_container_cannot
+check_line "$W/table" '^  init ran, VM ended ok +1 of 1 +cannot ' boot_os_ran_ok
+edited no-init '/^\[linux\] linux-init: hello from Linux /d'
+check_status 1 no_linux_init_exit_1
+check_line "$W/no-init.table" '^  init ran, VM ended ok +0 of 1 +cannot ' no_linux_init_0_of_1
+check_line "$W/no-init.stderr" 'the linux VM did not reach init and end with exit code 0$' no_linux_init_said
+edited linux-failed 's/^mica: vm linux: exited with code 0$/mica: vm linux: exited with code 1/'
+check_status 1 linux_exit_1_exit_1
+check_line "$W/linux-failed.table" '^  init ran, VM ended ok +0 of 1 ' linux_exit_1_0_of_1
+edited no-linux '/^mica: vm linux: Linux starts init /d; /^mica: summary: linux /d'
+check_status 1 no_linux_boot_exit_1
+check_line "$W/no-linux.table" '^boot a different OS: Linux to init +missing +cannot ' no_linux_boot_missing
+check_line "$W/no-linux.stderr" 'missing: .*boot_os_cpu\(vm\) boot_os_wall\(vm\) boot_os_memory\(vm\)' no_linux_boot_named
+
 # The container host without its steal clock: no container CPU time.
 edited no-steal "/guest: processes: CPU time net of other VMs' turns/d"
 check_status 1 no_steal_clock_exit_1
-check_line "$W/no-steal.table" '^CPU taken by the cpu app: p50 +5156893\.5 +missing ' no_steal_clock_no_cpu_time
+check_line "$W/no-steal.table" '^CPU taken by the cpu app: p50 +5118046 +missing ' no_steal_clock_no_cpu_time
+
+# The autoscale phase (a log from before it says n/a, above): its figure
+# in the table and two CSV rows at the end; without its bench line,
+# "missing" and exit status 1. The phase's lines, as the container host
+# prints them, appended to the fixture.
+as='$a [containers] experiment: balance a skewed load: x\
+[containers] guest: engine: autoscale auto: steady at 4 replicas, cpu 103% (target 50%), 150836456 TSC from its start to its last change\
+[containers] bench: container_autoscale_to_target 150836456'
+edited autoscale "$as"
+check_status 0 autoscale_exit_0
+check_line "$W/autoscale.table" '^balance a skewed load +150836456 .*\(4 replicas\)$' autoscale_row
+check_line "$W/autoscale.csv" '^autoscale_to_target,container,150836456,tsc$' autoscale_csv
+edited autoscale-missing "${as%\\*}"
+check_status 1 autoscale_missing_exit_1
+check_line "$W/autoscale-missing.stderr" 'missing: autoscale_to_target\(container\)$' autoscale_missing_named
 
 # The report: no logs, one line; the fixture logs, a CSV and a PNG chart.
 bash tools/report.sh "$W/none/baseline.log" "$W/none/experiment.log" "$W/none" >"$W/report-none.out" 2>&1

@@ -38,7 +38,7 @@ static void test_image_name_then_user_words(void **state)
 static void test_every_mica_key_dropped(void **state)
 {
 	assert_string_equal(gc("/b/k name=a mem=8M restart=always max-restarts=3 backoff=10 "
-			       "slice=5 break-state nmi=2 cpu-limit=100 for=web density keep"),
+			       "slice=5 break-state nmi=2 cpu-limit=100 for=web density start=last keep"),
 			    "/b/k keep");
 	/* the table is what is dropped: each key alone */
 	for (unsigned i = 0; mica_module_keys[i]; i++) {

@@ -119,3 +119,7 @@ UNIT_DEPS_vrtc := hv/vrtc.c lib/string.c
 # hv/vkbc.c: the keyboard controller's reset line.
 UNIT_TESTS += vkbc
 UNIT_DEPS_vkbc := hv/vkbc.c
+# guest/kernel/autoscale.c, a service's scaling policy; klog and kprintf
+# are the test's own.
+UNIT_TESTS += autoscale
+UNIT_DEPS_autoscale := guest/kernel/autoscale.c lib/cmdline.c lib/fmt.c lib/string.c
