@@ -8,7 +8,8 @@
  * calls the idle CPU, which puts it on its own run queue; its next entry
  * there loads the VMCS with that CPU's host state and launches it afresh.
  * Nothing about the VM is copied: its memory, devices and VMCS stay where
- * they are, only the CPU that runs it changes.
+ * they are, only the CPU that runs it changes. A run started on one CPU
+ * gets a line when the balancer first finds every CPU with a VM to run.
  *
  * Runs in VMX root, on every CPU that runs guests. Shared state: the
  * run's live count (atomic) and each VM's move request (vm_move_to, set

@@ -3,7 +3,9 @@
 # beside containers on one machine (docs/experiments.md). Reads the serial
 # log of the bare baseline boot and that of mica's boot (tests/iso/
 # experiment.cfg: K=4 VMs of the cpu app beside a container host VM running
-# 4 containers of it, then a VM of Debian's Linux kernel), prints one row
+# 4 containers of it, then a VM of Debian's Linux kernel), and with
+# --balance those of the balance runs (CPU-bound VMs started on one CPU, on
+# 1, 2 and 4 CPUs), prints one row
 # per claim of the VM-versus-container literature, VMs and containers side
 # by side, and writes every figure as CSV. Each cell comes from a line of a log; a figure not found prints
 # "missing". Under Bochs RDTSC counts instructions: "TSC" means instructions.
@@ -19,7 +21,8 @@
 #        run's length on its CPUs
 #
 # Exit status: 0 every figure found; 1 a figure missing, the cpu app's
-# checksums differ, or a log cannot be read.
+# checksums differ, a VM of the balance runs did not exit with 0, or a log
+# cannot be read.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 usage="usage: $0 [--balance N=LOG]... BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]"
