@@ -383,14 +383,15 @@ unit: $(UNIT_BINS)
 
 # ---------------------------------------------------------------------------
 # Running.
-run: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso
+run: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-experiment-balance.iso
 	$(Q)sh tools/run.sh
 
 # Every figure of README.md and docs/ from runs of this code (tools/docs.sh):
 # boots the baseline, the experiment, two benchmarks and the kernel bug in Bochs, and
 # the console examples in QEMU (--icount), then
 # rewrites what is between the docs' marker comments. make test checks them.
-DOCS_ISOS := $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-bench-exits.iso \
+DOCS_ISOS := $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-experiment-balance.iso \
+	$(BUILD)/iso-bench-exits.iso \
 	$(BUILD)/iso-bench-containers.iso $(BUILD)/iso-containers-kernel-bug.iso
 docs: all $(DOCS_ISOS)
 	$(Q)bash tools/docs.sh --boot

@@ -8,7 +8,8 @@
  * calls the idle CPU, which puts it on its own run queue; its next entry
  * there loads the VMCS with that CPU's host state and launches it afresh.
  * Nothing about the VM is copied: its memory, devices and VMCS stay where
- * they are, only the CPU that runs it changes.
+ * they are, only the CPU that runs it changes. A run started on one CPU
+ * gets a line when the balancer first finds every CPU with a VM to run.
  *
  * Runs in VMX root, on every CPU that runs guests. Shared state: the
  * run's live count (atomic) and each VM's move request (vm_move_to, set
@@ -37,6 +38,9 @@
 static unsigned run_cpus;
 static unsigned live;
 static uint64_t next_look, period_tsc, hold_tsc;
+/* A skewed start being spread (boot CPU only): not judged yet (the first
+ * look judges), waited for, or said or not skewed. */
+static enum { SPREAD_UNJUDGED, SPREAD_WAIT, SPREAD_DONE } spread;
 
 void vm_move_start(unsigned n, unsigned cpus)
 {
@@ -45,6 +49,7 @@ void vm_move_start(unsigned n, unsigned cpus)
 	period_tsc = clock_tsc_hz() / 1000 * BALANCE_PERIOD_MS;
 	hold_tsc = clock_tsc_hz() / 1000 * BALANCE_HOLD_MS;
 	next_look = rdtsc() + period_tsc;
+	spread = SPREAD_UNJUDGED;
 }
 
 uint64_t vm_move_next_look(void)
@@ -142,6 +147,35 @@ static bool movable(const struct vm *vm, uint64_t now)
 	       balance_may_move(pinned(vm), vm->moved_at, now, hold_tsc);
 }
 
+/* The line of a skewed start spread: the first look finds every runnable
+ * VM on one CPU and another CPU that runs guests idle (VMs started with
+ * start-cpu=N); the first look after it that finds every such CPU with a
+ * runnable VM says how long that took from the first VM's creation. */
+static void spread_look(const struct balance_cpu *cpus, unsigned n, uint64_t now)
+{
+	uint64_t first = UINT64_MAX, moves = 0;
+	unsigned busy = 0, guest_cpus = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		guest_cpus += cpus[i].runs_guests;
+		busy += cpus[i].runs_guests && cpus[i].runnable;
+	}
+	if (spread == SPREAD_UNJUDGED)
+		spread = busy == 1 && guest_cpus > 1 ? SPREAD_WAIT : SPREAD_DONE;
+	if (spread != SPREAD_WAIT || busy < guest_cpus)
+		return;
+	spread = SPREAD_DONE;
+	for (unsigned i = 0; i < place_count(); i++) {
+		const struct vm *vm = place_at(i);
+
+		if (vm->tsc_created < first)
+			first = vm->tsc_created;
+		moves += __atomic_load_n(&vm->moves, __ATOMIC_RELAXED);
+	}
+	klog("balance: every CPU busy %lu TSC after the first VM started (%lu moves)\n",
+	     (unsigned long)(now - first), (unsigned long)moves);
+}
+
 void vm_move_balance(uint64_t now)
 {
 	struct balance_cpu cpus[CPU_LIST_MAX];
@@ -164,6 +198,7 @@ void vm_move_balance(uint64_t now)
 		cpus[c].runnable++;
 		cpus[c].movable += movable(vm, now);
 	}
+	spread_look(cpus, n, now);
 	if (!balance_pick(cpus, n, &from, &to))
 		return;
 	/* The VM: the first free to move on the busy CPU. Its CPU checks

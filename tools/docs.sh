@@ -8,14 +8,16 @@
 #
 #   --boot     boot the runs first into DIR: in Bochs, the bare baseline
 #              (build/baseline.iso), the experiment (build/iso-experiment.iso,
-#              what `make run` boots), two benchmarks (build/iso-bench-exits.iso,
+#              what `make run` boots), the balance runs on 1, 2 and 4 CPUs
+#              (build/iso-experiment-balance.iso), two benchmarks (build/iso-bench-exits.iso,
 #              build/iso-bench-containers.iso) and the shared-kernel bug
 #              (build/iso-containers-kernel-bug.iso); then the QEMU runs
 #   --qemu     boot only the QEMU runs (seconds), and use only their logs:
 #              the console examples of docs/containers.md and docs/apps.md
 #              (the table qemu_runs below says which)
 #   --runs DIR where booted runs go and logs are taken from (default build/docs)
-#   NAME=LOG   a run's serial log: baseline=, experiment=, bench-exits=,
+#   NAME=LOG   a run's serial log: baseline=, experiment=, balance-1=,
+#              balance-2=, balance-4=, bench-exits=,
 #              bench-containers=, kernel-bug=, or a QEMU run's name
 #              (default: those of DIR); or fresh=, the record of
 #              tools/fresh-debian.sh (default: docs/fresh-debian.log, unless
@@ -53,7 +55,7 @@ qemu-error-option build/guest32.elf "containers replicas=0" build/apps.cpio "" b
 qemu-error-script build/guest32.elf "containers script=run/nothere.run" build/apps.cpio "" build/tests.cpio ""
 '
 qemu_names=$(echo "$qemu_runs" | awk 'NF { print $1 }')
-bochs_names="baseline experiment bench-exits bench-containers kernel-bug"
+bochs_names="baseline experiment balance-1 balance-2 balance-4 bench-exits bench-containers kernel-bug"
 fresh_record=docs/fresh-debian.log
 
 usage="usage: $0 [--check] [--boot | --qemu] [--runs DIR] [NAME=LOG]... [FILE]..."
@@ -83,14 +85,18 @@ done
 [ ${#files[@]} -gt 0 ] || files=(README.md docs/*.md)
 declare -A iso=([baseline]=build/baseline.iso [experiment]=build/iso-experiment.iso
 	[bench-exits]=build/iso-bench-exits.iso [bench-containers]=build/iso-bench-containers.iso
-	[kernel-bug]=build/iso-containers-kernel-bug.iso)
+	[kernel-bug]=build/iso-containers-kernel-bug.iso [balance-1]=build/iso-experiment-balance.iso
+	[balance-2]=build/iso-experiment-balance.iso [balance-4]=build/iso-experiment-balance.iso)
 # What each run ends with: the experiment's container host fails on purpose.
-declare -A want=([baseline]=0 [experiment]=1 [bench-exits]=0 [bench-containers]=0 [kernel-bug]=1)
+declare -A want=([baseline]=0 [experiment]=1 [bench-exits]=0 [bench-containers]=0 [kernel-bug]=1
+	[balance-1]=0 [balance-2]=0 [balance-4]=0)
 [ -z "$boot" ] || mkdir -p "$runs" || exit 1
 if [ "$boot" = all ]; then
 	for name in $bochs_names; do
 		start=$(date +%s)
-		sh tools/bochs-run.sh --timeout 600 --log "$runs/$name.log" --bochs-log "$runs/$name.bochs.log" "${iso[$name]}"
+		cpus=1
+		case $name in balance-*) cpus=${name#balance-} ;; esac
+		sh tools/bochs-run.sh --timeout 600 --cpus $cpus --log "$runs/$name.log" --bochs-log "$runs/$name.bochs.log" "${iso[$name]}"
 		status=$?
 		if [ $status != "${want[$name]}" ]; then
 			echo "docs: the $name run ended with status $status, not ${want[$name]}; see $runs/$name.log" >&2
@@ -145,7 +151,11 @@ clean() { sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$1"; }
 # The experiment: its table and CSV (tools/experiment.sh), each CSV row a
 # figure METRIC.MODEL; the table whole, and the README's excerpt of it.
 if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
-	if ! bash tools/experiment.sh "${log[baseline]}" "${log[experiment]}" "$tmp/experiment.csv" \
+	balance=()
+	for n in 1 2 4; do
+		[ -z "${log[balance-$n]:-}" ] || balance+=(--balance "$n=${log[balance-$n]}")
+	done
+	if ! bash tools/experiment.sh "${balance[@]}" "${log[baseline]}" "${log[experiment]}" "$tmp/experiment.csv" \
 		>"$tmp/table" 2>"$tmp/table.err"; then
 		echo "docs: the experiment's table is incomplete:" >&2
 		cat "$tmp/table.err" >&2

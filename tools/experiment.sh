@@ -3,22 +3,39 @@
 # beside containers on one machine (docs/experiments.md). Reads the serial
 # log of the bare baseline boot and that of mica's boot (tests/iso/
 # experiment.cfg: K=4 VMs of the cpu app beside a container host VM running
-# 4 containers of it, then a VM of Debian's Linux kernel), prints one row
+# 4 containers of it, then a VM of Debian's Linux kernel), and with
+# --balance those of the balance runs (CPU-bound VMs started on one CPU, on
+# 1, 2 and 4 CPUs), prints one row
 # per claim of the VM-versus-container literature, VMs and containers side
 # by side, and writes every figure as CSV. Each cell comes from a line of a log; a figure not found prints
 # "missing". Under Bochs RDTSC counts instructions: "TSC" means instructions.
 #
-# usage: tools/experiment.sh BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]
+# usage: tools/experiment.sh [--balance N=LOG]... BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]
 #        (CSV_OUT defaults to build/experiment.csv; its rows are
 #        metric,model,value,unit, always in the same order; the autoscale
-#        rows last, only from a log with that phase)
+#        rows last, only from a log with that phase, then the balance rows,
+#        only with --balance)
+#        --balance N=LOG: the log of tests/iso/experiment-balance.cfg booted
+#        on N CPUs (1, 2 or 4): CPU-bound VMs all started on CPU 0; the most
+#        CPUs' log gives the time until every CPU had a VM, each log the
+#        run's length on its CPUs
 #
 # Exit status: 0 every figure found; 1 a figure missing, the cpu app's
-# checksums differ, or a log cannot be read.
+# checksums differ, a VM of the balance runs did not exit with 0, or a log
+# cannot be read.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
+usage="usage: $0 [--balance N=LOG]... BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]"
+declare -A balance=()   # CPUs -> the balance run's log on that many
+while [ "${1:-}" = --balance ]; do
+	case ${2:-} in
+	[124]=?*) balance[${2%%=*}]=${2#*=} ;;
+	*) echo "experiment: --balance wants N=LOG, N 1, 2 or 4, not '${2:-}'" >&2; exit 1 ;;
+	esac
+	shift 2
+done
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
-	echo "usage: $0 BASELINE_LOG EXPERIMENT_LOG [CSV_OUT]" >&2
+	echo "$usage" >&2
 	exit 1
 fi
 csv=${3:-$root/build/experiment.csv}
@@ -34,6 +51,13 @@ for f in "$1" "$2"; do
 		echo "experiment: cannot read $f" >&2
 		exit 1
 	fi
+done
+for n in "${!balance[@]}"; do
+	if [ ! -r "${balance[$n]}" ]; then
+		echo "experiment: cannot read ${balance[$n]}" >&2
+		exit 1
+	fi
+	sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "${balance[$n]}" >"$tmp/balance-$n"
 done
 sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$1" >"$tmp/bare"
 sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$2" >"$tmp/run"
@@ -307,6 +331,36 @@ else
 	no_autoscale=1
 fi
 
+# Balancing a skewed load, the VM side: tests/iso/experiment-balance.cfg's
+# CPU-bound VMs, all started on CPU 0, booted on 1, 2 and 4 CPUs. On the
+# most CPUs, mica's line of the time from the first VM's creation until
+# every CPU had a VM to run, and the moves by then; on each, the run's
+# length (first created to last stopped) and the throughput against 1 CPU.
+# Without those logs: n/a. A run whose VMs did not all exit with code 0
+# fails the table.
+bal_cpus=$(printf '%s\n' "${!balance[@]}" | sort -n | tail -n 1)
+bal_vms=n/a bal_bad=
+if [ -n "$bal_cpus" ]; then
+	spread=$(after "mica: balance: every CPU busy " "$tmp/balance-$bal_cpus")
+	put balance_spread vm "$(num "$spread" '^\([0-9]*\) TSC after the first VM started .*')"
+	put balance_moves vm "$(num "$spread" '.* (\([0-9]*\) moves)$')"
+	for n in $(printf '%s\n' "${!balance[@]}" | sort -n); do
+		run=$(grep -m1 '^mica: summary: [0-9]* VMs on [0-9]* CPUs\{0,1\} took ' "$tmp/balance-$n")
+		put "scale_run_$n" vm "$(num "$run" '.* CPUs\{0,1\} took \([0-9]*\) TSC; .*')"
+		bal_vms=$(num "$run" '^mica: summary: \([0-9]*\) VMs on .*')
+		grep -q "^mica: ${bal_vms:-x} VMs: $bal_vms exited with 0, 0 failed, 0 crashed;" "$tmp/balance-$n" ||
+			bal_bad="$bal_bad $n"
+	done
+	for n in 2 4; do
+		[ -n "${balance[$n]:-}" ] && [ -n "${balance[1]:-}" ] || continue
+		a=$(get scale_run_1 vm) b=$(get "scale_run_$n" vm) r=
+		[ "$a" != missing ] && [ "$b" != missing ] && r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f\n", a / b }')
+		put "scale_speedup_$n" vm "$r"
+	done
+else
+	V[balance_spread vm]=n/a V[balance_moves vm]=n/a
+fi
+
 # Image size: the guest kernel module; the container's program and image.
 module=$(awk -v n="name=vm-1" 'index($0, "mica: module ") == 1 &&
 	(index($0, "'\''" n " ") || index($0, " " n " ") || index($0, " " n "'\''"))' "$L" | head -n 1)
@@ -386,8 +440,14 @@ row "  an app fails" "$(join " of " "$(g blast_kernel_crash vm)" "$(g blast_kern
 	"$(join " of " "$(g blast_process_crash container)" "$(g blast_process_crash_of container)")" \
 	"instances affected (a unikernel's app is its kernel)"
 row "recovery, crash to ready again" "$(g recovery vm)" "$(g recovery container)" "TSC, wall clock, restart=on-failure"
-row "balance a skewed load" "" "$(g autoscale_to_target container)" \
-	"TSC, wall clock: containers: an autoscaled service from its start to its count kept ($(g autoscale_replicas container) replicas)"
+row "balance a skewed load" "$(g balance_spread vm)" "$(g autoscale_to_target container)" \
+	"TSC, wall clock: VMs: $bal_vms started on CPU 0 of ${bal_cpus:-n/a} until each CPU had one ($(g balance_moves vm) moves); containers: an autoscaled service from its start to its count kept ($(g autoscale_replicas container) replicas)"
+for n in 1 2 4; do
+	[ -n "${balance[$n]:-}" ] || continue
+	what="TSC, wall clock: first created to last stopped"
+	[ $n = 1 ] || [ -z "${balance[1]:-}" ] || what="TSC; $(g "scale_speedup_$n" vm)x the throughput on 1 CPU"
+	row "  $bal_vms CPU-bound VMs on $n CPU$([ $n = 1 ] || echo s)" "$(g "scale_run_$n" vm)" "" "$what"
+done
 row "image size" "$(g image_size vm)" "$(g image_size container)" \
 	"bytes: guest kernel module; program (image: $(g image_archive container), $(g image_archive_entries container) files)"
 row "boot a different OS: Linux to init" "$(g boot_os_cpu vm)" "cannot" "TSC of CPU work; a container runs on its host's kernel"
@@ -470,12 +530,22 @@ boot_os_mem vm KiB
 boot_os_ok vm instances
 EOF
 	[ -n "${no_autoscale:-}" ] || printf '%s\n' "autoscale_to_target container tsc" \
-		"autoscale_replicas container replicas")
+		"autoscale_replicas container replicas"
+	[ -z "$bal_cpus" ] || printf '%s\n' "balance_spread vm tsc" "balance_moves vm moves"
+	for n in 1 2 4; do
+		[ -n "${balance[$n]:-}" ] || continue
+		echo "scale_run_$n vm tsc"
+		[ $n = 1 ] || [ -z "${balance[1]:-}" ] || echo "scale_speedup_$n vm ratio"
+	done)
 } >"$csv" || exit 1
 
 status=0
 if [ -n "$missing" ]; then
 	echo "experiment: missing:$missing" >&2
+	status=1
+fi
+if [ -n "$bal_bad" ]; then
+	echo "experiment: a VM of the balance run did not exit with code 0, on CPUs:$bal_bad" >&2
 	status=1
 fi
 if [ "$(get boot_os_ok vm)" = 0 ]; then

@@ -10,7 +10,10 @@
 #      unikernel VMs of the cpu app beside a container host running four
 #      containers of it, and the rest of the measurements; then, once they
 #      have stopped, Debian's Linux kernel as a VM -> build/run/experiment.log
-#   3. tools/experiment.sh turns the two logs into the table on the terminal
+#   3. balance a skewed load: mica boots build/iso-experiment-balance.iso
+#      (tests/iso/experiment-balance.cfg: four CPU-bound VMs all started on
+#      CPU 0) on 1, 2 and 4 CPUs -> build/run/balance-N.log
+#   4. tools/experiment.sh turns the logs into the table on the terminal
 #      and build/experiment.csv (`make report` adds the chart)
 #
 # While a boot runs, the terminal shows its milestones (VMs created and
@@ -28,6 +31,17 @@ cd "$(dirname "$0")/.." || exit 125
 mkdir -p build/run
 base=build/run/baseline.log
 exp=build/run/experiment.log
+# The balance runs' CPUs; their logs, as tools/experiment.sh takes them.
+balance_cpus="1 2 4"
+balance_args=
+for n in $balance_cpus; do
+	balance_args="$balance_args --balance $n=build/run/balance-$n.log"
+done
+# The balance runs' modules for the QEMU path: tests/iso/experiment-balance.cfg.
+balance_modules="build/guest.elf name=b1 app=cpu mem=4M start-cpu=0
+build/guest.elf name=b2 app=cpu mem=4M start-cpu=0
+build/guest.elf name=b3 app=cpu mem=4M start-cpu=0
+build/guest.elf name=b4 app=cpu mem=4M start-cpu=0"
 
 # The experiment's modules for the QEMU path: the entry of tools/grub.cfg.
 default_modules="build/guest.elf name=vm-1 app=cpu rounds=1 mem=2M;
@@ -71,7 +85,9 @@ watch() { # LOG COMMAND...
 	return $status
 }
 
+kvm=
 if reason=$(sh tools/kvm-check.sh); then
+	kvm=1
 	echo "mica: QEMU with KVM and nested VT-x"
 	set -- build/mica32.elf "density=16M"
 	modules=${MICA_RUN_MODULES-$default_modules}
@@ -88,17 +104,17 @@ if reason=$(sh tools/kvm-check.sh); then
 	done
 	IFS=$old_ifs
 	set +f
-	echo "mica: [1/2] the baseline: the guest kernel alone runs the cpu app"
+	echo "mica: [1/3] the baseline: the guest kernel alone runs the cpu app"
 	watch "$base" sh tools/qemu-run.sh --kvm --timeout 120 --log "$base" build/guest32.elf "app=cpu rounds=1"
 	[ $? -eq 0 ] || { echo "mica: the baseline failed; see $base"; exit 1; }
-	echo "mica: [2/2] the experiment: VMs and containers side by side under mica"
+	echo "mica: [2/3] the experiment: VMs and containers side by side under mica"
 	watch "$exp" sh tools/qemu-run.sh --kvm --timeout 600 --log "$exp" "$@"
 else
 	echo "mica: KVM with nested VT-x is not available here ($reason); booting in Bochs, which emulates VT-x (slower; its TSC counts instructions)"
-	echo "mica: [1/2] the baseline: the guest kernel alone runs the cpu app"
+	echo "mica: [1/3] the baseline: the guest kernel alone runs the cpu app"
 	watch "$base" sh tools/bochs-run.sh --timeout 300 --log "$base" --bochs-log build/run/baseline.bochs.log build/baseline.iso
 	[ $? -eq 0 ] || { echo "mica: the baseline failed; see $base"; exit 1; }
-	echo "mica: [2/2] the experiment: VMs and containers side by side under mica"
+	echo "mica: [2/3] the experiment: VMs and containers side by side under mica"
 	watch "$exp" sh tools/bochs-run.sh --timeout 900 --log "$exp" --bochs-log build/run/experiment.bochs.log build/iso-experiment.iso
 fi
 status=$?
@@ -108,8 +124,27 @@ if [ $status -ne 0 ] && [ $status -ne 1 ]; then
 	echo "mica: the experiment did not finish (status $status); see $exp"
 	exit $status
 fi
+echo "mica: [3/3] balance a skewed load: four CPU-bound VMs started on CPU 0, on 1, 2 and 4 CPUs"
+if [ -n "$kvm" ]; then
+	set -- build/mica32.elf ""
+	while read -r file args; do
+		set -- "$@" "$file" "$args"
+	done <<EOF
+$balance_modules
+EOF
+fi
+for n in $balance_cpus; do
+	if [ -n "$kvm" ]; then
+		sh tools/qemu-run.sh --kvm --cpus "$n" --timeout 120 --log "build/run/balance-$n.log" "$@"
+	else
+		sh tools/bochs-run.sh --cpus "$n" --timeout 300 --log "build/run/balance-$n.log" \
+			--bochs-log "build/run/balance-$n.bochs.log" build/iso-experiment-balance.iso
+	fi >build/run/launcher.out 2>&1 ||
+		{ echo "mica: the balance run on $n CPUs failed; see build/run/balance-$n.log"; exit 1; }
+done
 echo
-bash tools/experiment.sh "$base" "$exp" build/experiment.csv
+# shellcheck disable=SC2086
+bash tools/experiment.sh $balance_args "$base" "$exp" build/experiment.csv
 status=$?
 # The chart, quietly (tools/report.sh prints the table again).
 chart=
@@ -124,7 +159,9 @@ echo "  density, VMs: as many as fit in 16 MiB, each at the peak one copy alone 
 echo "  density, containers: made one after another until the host's memory ran out"
 echo "  bare / instance: a ratio of CPU figures, 1.000 = as fast as bare"
 echo "  blast radius: deliberate failures (a triple fault, a null pointer, the kernel bug), counted"
+echo "  balance a skewed load, VMs: CPU-bound VMs all started on CPU 0, until every CPU had one to run"
 echo "  balance a skewed load, containers: an autoscaled service under load, from its start to the count it keeps"
+echo "  CPU-bound VMs on N CPUs: the same VMs' run, first created to last stopped, on 1, 2 and 4 CPUs"
 echo "  image size: file sizes of the stripped guest kernel and program"
 echo "  a different OS: Debian's own kernel, unmodified, booted once the other VMs have stopped"
 echo
@@ -137,4 +174,5 @@ else
 fi
 echo "  $base    the baseline's whole console"
 echo "  $exp  the experiment's whole console (docs/experiments.md explains each line)"
+echo "  build/run/balance-N.log    the balance runs' consoles, on N CPUs"
 exit $status

@@ -12,6 +12,8 @@
 # container and only the container host's VM, the Linux VM booted to init
 # after the others had stopped, ...), recomputed from the log where it can
 # be, so that a regression fails here and does not only move a number.
+# With them, the balance runs (tests/iso/experiment-balance.cfg on 1, 2
+# and 4 CPUs): mica's line of a skewed start spread, and the throughput.
 # Debian's kernel makes each boot of the experiment about 2 G instructions,
 # a minute and a half of Bochs on an idle machine.
 source "$(dirname "$0")/../lib.sh"
@@ -21,6 +23,14 @@ check_status 0 baseline_exit_0
 for run in a b; do
 	boot_bochs "experiment-$run.log" 900 build/iso-experiment.iso
 	check_status 1 "run_${run}_ends_with_the_planned_failure"
+done
+# Balance a skewed load, the VM side: four CPU-bound VMs all started on
+# CPU 0 (tests/iso/experiment-balance.cfg) on 1, 2 and 4 CPUs.
+BAL=()
+for n in 1 2 4; do
+	CPUS=$n boot_bochs "experiment-balance-$n.log" 300 build/iso-experiment-balance.iso
+	check_status 0 "balance_${n}_exit_0"
+	BAL+=(--balance "$n=$OUT/experiment-balance-$n.log")
 done
 LOG=experiment-a.log
 check_line "$LOG" '^\[containers\] guest: kernel-bug: container attacker-1, pid 1: .*\(4 containers running\)$' bug_takes_4_containers
@@ -46,7 +56,7 @@ else
 fi
 # The table: every row filled from this run's logs.
 CSV=$OUT/experiment-a.csv
-if bash tools/experiment.sh "$OUT/experiment-baseline.log" "$OUT/experiment-a.log" "$CSV" \
+if bash tools/experiment.sh "${BAL[@]}" "$OUT/experiment-baseline.log" "$OUT/experiment-a.log" "$CSV" \
 	>"$OUT/experiment-a.table" 2>&1; then
 	result PASS table_complete
 else
@@ -55,6 +65,8 @@ fi
 # The docs: every figure, table and quote of these runs as committed.
 if docs_reference_bochs docs_figures_current; then
 	if bash tools/docs.sh --check baseline="$OUT/experiment-baseline.log" experiment="$OUT/experiment-a.log" \
+		balance-1="$OUT/experiment-balance-1.log" balance-2="$OUT/experiment-balance-2.log" \
+		balance-4="$OUT/experiment-balance-4.log" \
 		>"$OUT/experiment-docs.txt" 2>&1; then
 		result PASS docs_figures_current
 	else
@@ -221,6 +233,23 @@ if grep -qE '^boot a different OS: Linux to init +[0-9]+ +cannot +' "$OUT/experi
 else
 	result FAIL table_container_cannot "no row 'boot a different OS: Linux to init NUMBER cannot' in $OUT/experiment-a.table"
 fi
+
+# Balance a skewed load: on 4 CPUs mica says when every CPU first had a VM;
+# getting there from one CPU takes at least one move per other CPU, and the
+# figure is the line's. Every VM of each run ended with exit code 0, on
+# every CPU it was given. The same VMs' throughput grows with the CPUs: over
+# 1.5 times that on 1 CPU on 2, over 3 times on 4 (the balancing included).
+spread=$(clean experiment-balance-4.log | sed -n 's/^mica: balance: every CPU busy \([0-9]*\) TSC after the first VM started (\([0-9]*\) moves)$/\1 \2/p')
+check_line experiment-balance-4.log '^mica: balance: every CPU busy [0-9]+ TSC after the first VM started \([0-9]+ moves\)$' balance_line
+holds balance_figures_are_the_line '$1 == $3 && $2 == $4' "$(v balance_spread vm)" "$(v balance_moves vm)" $spread
+holds balance_moves_one_per_other_cpu '$1 >= 3' "$(v balance_moves vm)"
+holds balance_spread_before_the_run_ends '$1 < $2' "$(v balance_spread vm)" "$(v scale_run_4 vm)"
+for n in 1 2 4; do
+	check_line "experiment-balance-$n.log" '^mica: 4 VMs: 4 exited with 0, 0 failed, 0 crashed; ' "balance_${n}_every_vm_exit_0"
+	check_line "experiment-balance-$n.log" "^mica: summary: 4 VMs on $n CPUs? took " "balance_${n}_ran_on_${n}_cpus"
+done
+holds throughput_2_cpus_over_1_5x '$1 > 1.5' "$(v scale_speedup_2 vm)"
+holds throughput_4_cpus_over_3x '$1 > 3' "$(v scale_speedup_4 vm)"
 
 # Image size: the stripped guest kernel mica was given, and the stripped
 # cpu program of the image; a program is smaller than a kernel.

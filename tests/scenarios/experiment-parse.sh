@@ -6,6 +6,8 @@
 # header and one row per figure; a log without one line makes the parser
 # say "missing" and fail, and so do a VM whose checksum differs and a
 # container host without mica's steal clock. The report draws its chart.
+# The balance runs (--balance): the VM side of "balance a skewed load"
+# and the throughput rows, exactly as their fixture logs say.
 source "$(dirname "$0")/../lib.sh"
 
 FIX=tests/fixtures/experiment
@@ -159,11 +161,55 @@ as='$a [containers] experiment: balance a skewed load: x\
 [containers] bench: container_autoscale_to_target 150836456'
 edited autoscale "$as"
 check_status 0 autoscale_exit_0
-check_line "$W/autoscale.table" '^balance a skewed load +150836456 .*\(4 replicas\)$' autoscale_row
+check_line "$W/autoscale.table" '^balance a skewed load +n/a +150836456 .*\(4 replicas\)$' autoscale_row
 check_line "$W/autoscale.csv" '^autoscale_to_target,container,150836456,tsc$' autoscale_csv
 edited autoscale-missing "${as%\\*}"
 check_status 1 autoscale_missing_exit_1
 check_line "$W/autoscale-missing.stderr" 'missing: autoscale_to_target\(container\)$' autoscale_missing_named
+
+# Balance a skewed load, the VM side: the fixture logs of tests/iso/
+# experiment-balance.cfg on 1, 2 and 4 CPUs (--balance): the time until
+# every CPU had a VM and the moves by then from the 4 CPUs' line, each run's
+# length from its summary line, the speed-ups from those; the CSV's rows
+# after the others. Without --balance (an older make run): n/a, no rows.
+BAL=()
+for n in 1 2 4; do BAL+=(--balance "$n=$FIX/balance-$n.log"); done
+bash tools/experiment.sh "${BAL[@]}" "$FIX/baseline.log" "$FIX/experiment.log" "$W/balance.csv" \
+	>"$W/balance.table" 2>"$W/balance.stderr"
+STATUS=$?
+check_status 0 balance_exit_0
+check_line "$W/balance.table" '^balance a skewed load +4601855 +n/a +TSC, wall clock: VMs: 4 started on CPU 0 of 4 until each CPU had one \(3 moves\); ' balance_row
+check_line "$W/balance.table" '^  4 CPU-bound VMs on 1 CPU +119139607 +TSC, wall clock: first created to last stopped$' balance_1_cpu_row
+check_line "$W/balance.table" '^  4 CPU-bound VMs on 2 CPUs +61056715 +TSC; 1\.95x the throughput on 1 CPU$' balance_2_cpus_row
+check_line "$W/balance.table" '^  4 CPU-bound VMs on 4 CPUs +32254780 +TSC; 3\.69x the throughput on 1 CPU$' balance_4_cpus_row
+if [[ $(tail -n 7 "$W/balance.csv" | tr '\n' ' ') == "balance_spread,vm,4601855,tsc balance_moves,vm,3,moves scale_run_1,vm,119139607,tsc scale_run_2,vm,61056715,tsc scale_speedup_2,vm,1.95,ratio scale_run_4,vm,32254780,tsc scale_speedup_4,vm,3.69,ratio " ]]; then
+	result PASS balance_csv_rows
+else
+	result FAIL balance_csv_rows "the last 7 rows of $W/balance.csv: $(tail -n 7 "$W/balance.csv" | tr '\n' ' ')"
+fi
+check_line "$W/table" '^balance a skewed load +n/a +n/a +TSC, wall clock: VMs: n/a started ' balance_without_logs_n_a
+check_no_line "$W/table" 'CPU-bound VMs on ' balance_without_logs_no_rows
+# A 4-CPU log without mica's balance line: missing, exit status 1.
+sed '/^mica: balance: every CPU busy /d' "$FIX/balance-4.log" >"$W/balance-4-no-line.log"
+bash tools/experiment.sh "${BAL[@]:0:4}" --balance "4=$W/balance-4-no-line.log" "$FIX/baseline.log" \
+	"$FIX/experiment.log" "$W/balance-no-line.csv" >"$W/balance-no-line.table" 2>"$W/balance-no-line.stderr"
+STATUS=$?
+check_status 1 balance_line_removed_exit_1
+check_line "$W/balance-no-line.table" '^balance a skewed load +missing +n/a ' balance_line_removed_missing
+check_line "$W/balance-no-line.stderr" 'missing: balance_spread\(vm\) balance_moves\(vm\)$' balance_line_removed_named
+check_line "$W/balance-no-line.table" '^  4 CPU-bound VMs on 4 CPUs +32254780 ' balance_line_removed_run_still_there
+# A run on 2 CPUs where a VM failed: exit status 1, and it says so.
+sed 's/^mica: 4 VMs: 4 exited with 0, 0 failed,/mica: 4 VMs: 3 exited with 0, 1 failed,/' "$FIX/balance-2.log" >"$W/balance-2-failed.log"
+bash tools/experiment.sh --balance "1=$FIX/balance-1.log" --balance "2=$W/balance-2-failed.log" \
+	"$FIX/baseline.log" "$FIX/experiment.log" "$W/balance-failed.csv" >"$W/balance-failed.table" 2>"$W/balance-failed.stderr"
+STATUS=$?
+check_status 1 balance_vm_failed_exit_1
+check_line "$W/balance-failed.stderr" 'a VM of the balance run did not exit with code 0, on CPUs: 2$' balance_vm_failed_said
+bash tools/experiment.sh --balance "3=$FIX/balance-1.log" "$FIX/baseline.log" "$FIX/experiment.log" \
+	"$W/balance-bad.csv" >/dev/null 2>"$W/balance-bad.stderr"
+STATUS=$?
+check_status 1 balance_bad_option_exit_1
+check_line "$W/balance-bad.stderr" "^experiment: --balance wants N=LOG, N 1, 2 or 4, not '3=" balance_bad_option_said
 
 # The report: no logs, one line; the fixture logs, a CSV and a PNG chart.
 bash tools/report.sh "$W/none/baseline.log" "$W/none/experiment.log" "$W/none" >"$W/report-none.out" 2>&1
