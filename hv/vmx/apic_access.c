@@ -59,12 +59,8 @@ void vmx_apic_access_map(struct vcpu *v, gpa_t gpa)
 
 static void unmap(struct vcpu *v)
 {
-	if (ept_unmap_4k(&v->vm->ept, v->arch.apic_access_gpa) == 0) {
-		if (vmx_caps_invept_single(&vmx.caps))
-			invept(INVEPT_SINGLE_CONTEXT, v->arch.eptp);
-		else
-			invept(INVEPT_ALL_CONTEXT, 0);
-	}
+	if (ept_unmap_4k(&v->vm->ept, v->arch.apic_access_gpa) == 0)
+		vmx_invept(v->arch.eptp);
 	v->arch.apic_access_mapped = false;
 }
 

@@ -52,12 +52,20 @@ void vmcs_access_failed(const char *insn, uint32_t field, uint64_t value, enum v
  * The descriptor tables and GS base (the per-CPU pointer, hv/percpu.h) are
  * this CPU's, read from the CPU: a VMCS launched on another CPU needs
  * them written again. */
-static void setup_host(void)
+void vmcs_write_host_cpu(void)
 {
 	struct desc_ptr gdtr, idtr;
 
 	sgdt(&gdtr);
 	sidt(&idtr);
+	vmcs_write(VMCS_HOST_GS_BASE, rdmsr(MSR_IA32_GS_BASE));
+	vmcs_write(VMCS_HOST_TR_BASE, cpu_tss_base_of(gdtr.base));
+	vmcs_write(VMCS_HOST_GDTR_BASE, gdtr.base);
+	vmcs_write(VMCS_HOST_IDTR_BASE, idtr.base);
+}
+
+static void setup_host(void)
+{
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
 	vmcs_write(VMCS_HOST_CR3, read_cr3());
 	vmcs_write(VMCS_HOST_CR4, read_cr4());
@@ -69,10 +77,7 @@ static void setup_host(void)
 	vmcs_write(VMCS_HOST_GS_SELECTOR, 0);
 	vmcs_write(VMCS_HOST_TR_SELECTOR, GDT_TSS);
 	vmcs_write(VMCS_HOST_FS_BASE, 0);
-	vmcs_write(VMCS_HOST_GS_BASE, rdmsr(MSR_IA32_GS_BASE));
-	vmcs_write(VMCS_HOST_TR_BASE, cpu_tss_base_of(gdtr.base));
-	vmcs_write(VMCS_HOST_GDTR_BASE, gdtr.base);
-	vmcs_write(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmcs_write_host_cpu();
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_CS, 0);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_ESP, 0);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_EIP, 0);

@@ -337,6 +337,12 @@ failed:
  */
 int vmcs_setup(hpa_t vmcs, uint64_t eptp, uint16_t vpid, uint32_t entry);
 
+/* The host-state fields whose values differ per CPU, from the CPU that
+ * runs this: its GDT and the TSS in it, its IDT, its per-CPU record (GS
+ * base). vmcs_setup() writes them with the rest; a VMCS moved to another
+ * CPU needs them again (hv/vmx/vmx_move.c). */
+void vmcs_write_host_cpu(void);
+
 struct linux_boot_regs;
 
 /* Replace the current VMCS's multiboot entry state with a Linux boot

@@ -317,3 +317,11 @@ void vmx_print_insn_error(const char *insn)
 	klog("%s failed: VM-instruction error %lu: %s\n", insn, (unsigned long)n,
 	     vmx_insn_error_name((uint32_t)n));
 }
+
+void vmx_invept(uint64_t eptp)
+{
+	if (vmx_caps_invept_single(&vmx.caps))
+		invept(INVEPT_SINGLE_CONTEXT, eptp);
+	else
+		invept(INVEPT_ALL_CONTEXT, 0);
+}

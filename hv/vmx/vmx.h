@@ -58,6 +58,11 @@ int vmx_on(struct frame_pool *pool);
  */
 int vmx_on_cpu(hpa_t region, uint64_t *vmcs_ptr, char *err, size_t errlen);
 
+/* Drop this CPU's translations derived from the EPT of (eptp): INVEPT
+ * single-context where the CPU has it, else all-context. SDM Vol. 3,
+ * "Invalidating Cached Translation Information". */
+void vmx_invept(uint64_t eptp);
+
 /* Name of a VM-instruction error number (SDM "VM-Instruction Error
  * Numbers") read from the current VMCS, with the number: for messages. */
 void vmx_print_insn_error(const char *insn);

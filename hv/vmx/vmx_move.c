@@ -42,28 +42,9 @@ void vmx_vcpu_release(struct vcpu *v)
 	__atomic_store_n(&a->cpu, NULL, __ATOMIC_RELEASE);
 }
 
-/* The host-state fields whose values differ per CPU (hv/vmx/vmcs.c writes
- * the rest, alike on every CPU, once): this CPU's GDT and its TSS in it,
- * its IDT, its per-CPU record (GS base). HOST_RSP is written before every
- * entry (hv/vmx/vmentry.S), on the CPU's own stack. */
-static void write_host_state(void)
-{
-	struct desc_ptr gdtr, idtr;
-
-	sgdt(&gdtr);
-	sidt(&idtr);
-	vmcs_write(VMCS_HOST_GDTR_BASE, gdtr.base);
-	vmcs_write(VMCS_HOST_TR_BASE, cpu_tss_base_of(gdtr.base));
-	vmcs_write(VMCS_HOST_IDTR_BASE, idtr.base);
-	vmcs_write(VMCS_HOST_GS_BASE, rdmsr(MSR_IA32_GS_BASE));
-}
-
 void vmx_vcpu_flush_tlb(struct vcpu *v)
 {
-	if (vmx_caps_invept_single(&vmx.caps))
-		invept(INVEPT_SINGLE_CONTEXT, v->arch.eptp);
-	else
-		invept(INVEPT_ALL_CONTEXT, 0);
+	vmx_invept(v->arch.eptp);
 	if (!vmx.vpid)
 		return;
 	if (vmx.caps.ept_vpid_cap & VMX_VPID_INVVPID_SINGLE_CONTEXT)
@@ -91,7 +72,7 @@ int vmx_vcpu_arrive(struct vcpu *v)
 		return -1;
 	}
 	a->cpu = this_cpu();
-	write_host_state();
+	vmcs_write_host_cpu();  /* this CPU's, not the old one's */
 	/* Translations this CPU cached for the VM on an earlier stay may be
 	 * stale now: its EPT and its page tables changed since, elsewhere. */
 	vmx_vcpu_flush_tlb(v);

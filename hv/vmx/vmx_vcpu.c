@@ -640,10 +640,7 @@ void vmx_vcpu_print_exits(const struct vcpu *v)
  * "Invalidating Cached Translation Information". */
 static void flush_translations(void *eptp)
 {
-	if (vmx_caps_invept_single(&vmx.caps))
-		invept(INVEPT_SINGLE_CONTEXT, *(uint64_t *)eptp);
-	else
-		invept(INVEPT_ALL_CONTEXT, 0);
+	vmx_invept(*(uint64_t *)eptp);
 	if (vmx.vpid && (vmx.caps.ept_vpid_cap & VMX_VPID_INVVPID_ALL_CONTEXT))
 		invvpid(INVVPID_ALL_CONTEXT, 0, 0);
 }
