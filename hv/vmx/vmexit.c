@@ -259,10 +259,7 @@ static void set_tsc_offset(struct vcpu *v, uint64_t off)
  * while it runs, and hv/vmx/vmx_vcpu.c switches them with the vCPU. */
 static bool passthrough(uint32_t msr)
 {
-	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
-		if (vmx_guest_msrs[i] == msr)
-			return true;
-	return false;
+	return vmx_guest_msr_index(msr) >= 0;
 }
 
 static enum exit_action vmexit_rdmsr(struct vcpu *v)
@@ -353,7 +350,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 		if (((msr == MSR_IA32_FMASK || msr == MSR_IA32_TSC_AUX) && (val >> 32)) ||
 		    (msr != MSR_IA32_STAR && msr != MSR_IA32_FMASK && !canonical(val)))
 			return inject_gp();
-		wrmsr(msr, val);
+		vmx_vcpu_write_guest_msr(v, (unsigned)vmx_guest_msr_index(msr), val);
 	} else if (msr == MSR_IA32_APIC_BASE) {
 		if (vlapic_set_base(&v->lapic, val))
 			return inject_gp();

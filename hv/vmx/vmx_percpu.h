@@ -12,12 +12,15 @@
 
 #include <stdint.h>
 #include "hv/types.h"
+#include "hv/vmx/vmx_vcpu.h"  /* VMX_GUEST_MSRS */
 
 struct vcpu;
 
 struct vmx_percpu {
 	hpa_t current_vmcs;             /* VMPTRLD only when another vCPU runs next */
 	struct vcpu *cpu_owner;         /* whose CR2, MSRs, FPU the CPU holds */
+	uint64_t msr_cur[VMX_GUEST_MSRS]; /* what the CPU holds of vmx_guest_msrs */
+	bool msr_known;                 /* ... once mica has written them all */
 	struct vcpu *dr_cpu;            /* whose DR0-DR3/DR6, or NULL: mica's */
 	uint64_t checks_run, checks_tsc;        /* mica's whole entry checks */
 	uint64_t event_checks_run, event_checks_tsc; /* ... and the event ones */

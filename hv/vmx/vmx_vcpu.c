@@ -232,6 +232,13 @@ static __attribute__((noinline)) void entry_failed(struct vcpu *v, uint32_t reas
  * the next one's. SDM Vol. 3, "VMX Support for Address Translation",
  * and "Guest-State Area" for what the VMCS does not hold. Each CPU has
  * its owner (struct vmx_percpu's cpu_owner).
+ *
+ * The MSRs go the way of KVM's "user return" MSRs: a guest's WRMSR to one
+ * exits (there is no MSR bitmap), so mica always knows the guest's value,
+ * and each CPU remembers what it holds (msr_cur). A switch reads back only
+ * KERNEL_GS_BASE, which SWAPGS changes unseen, and writes only the values
+ * that differ; VMs of one kernel mostly have the same ones, so most
+ * switches write none.
  */
 const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS] = {
 	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE,
@@ -241,6 +248,24 @@ const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS] = {
 unsigned vmx_guest_msr_count(void)
 {
 	return vmx.procbased2 & PROCBASED2_ENABLE_RDTSCP ? VMX_GUEST_MSRS : VMX_GUEST_MSRS - 1;
+}
+
+/* The index of (msr) in vmx_guest_msrs, or -1 if the guest does not own it. */
+int vmx_guest_msr_index(uint32_t msr)
+{
+	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
+		if (vmx_guest_msrs[i] == msr)
+			return (int)i;
+	return -1;
+}
+
+/* A guest's WRMSR of the one it owns at (i), which is running on this CPU
+ * (the value was checked: the CPU takes it). */
+void vmx_vcpu_write_guest_msr(struct vcpu *v, unsigned i, uint64_t val)
+{
+	wrmsr(vmx_guest_msrs[i], val);
+	v->arch.msrs[i] = val;
+	this_cpu()->vmx.msr_cur[i] = val;
 }
 
 /* Every state component this CPU supports in XCR0: CPUID.(0DH,0):EDX:EAX. */
@@ -287,12 +312,24 @@ static void load_fpu(struct vmx_vcpu *a)
 
 /* The guest state the CPU holds for (o) into (o): CR2, the MSRs it owns,
  * its FPU/SSE/AVX registers (XCR0 must enable every component). */
-static void save_cpu_state(struct vmx_vcpu *o)
+static void save_cpu_state(struct vmx_percpu *c, struct vmx_vcpu *o)
 {
 	o->cr2 = read_cr2();
-	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
-		o->msrs[i] = rdmsr(vmx_guest_msrs[i]);
+	o->msrs[VMX_GUEST_MSR_KERNEL_GS_BASE] = rdmsr(MSR_IA32_KERNEL_GS_BASE);
+	c->msr_cur[VMX_GUEST_MSR_KERNEL_GS_BASE] = o->msrs[VMX_GUEST_MSR_KERNEL_GS_BASE];
 	save_fpu(o);
+}
+
+/* Load (a)'s MSRs where the CPU holds other values. */
+static void load_msrs(struct vmx_percpu *c, const struct vmx_vcpu *a)
+{
+	for (unsigned i = 0; i < vmx_guest_msr_count(); i++) {
+		if (c->msr_known && c->msr_cur[i] == a->msrs[i])
+			continue;
+		wrmsr(vmx_guest_msrs[i], a->msrs[i]);
+		c->msr_cur[i] = a->msrs[i];
+	}
+	c->msr_known = true;
 }
 
 static void switch_cpu_state(struct vmx_percpu *c, struct vcpu *v)
@@ -306,10 +343,9 @@ static void switch_cpu_state(struct vmx_percpu *c, struct vcpu *v)
 	if (vmx.xsave)
 		xsetbv0(xcr0_all());
 	if (cpu_owner)
-		save_cpu_state(&cpu_owner->arch);
+		save_cpu_state(c, &cpu_owner->arch);
 	write_cr2(a->cr2);
-	for (unsigned i = 0; i < vmx_guest_msr_count(); i++)
-		wrmsr(vmx_guest_msrs[i], a->msrs[i]);
+	load_msrs(c, a);
 	load_fpu(a);
 	if (vmx.xsave)
 		xsetbv0(a->xcr0);
@@ -323,7 +359,7 @@ void vmx_vcpu_unload(struct vcpu *v)
 	if (c->cpu_owner == v) {
 		if (vmx.xsave)
 			xsetbv0(xcr0_all());    /* its own XCR0 is in v->arch: XSETBV exits */
-		save_cpu_state(&v->arch);
+		save_cpu_state(c, &v->arch);
 		c->cpu_owner = NULL;
 	}
 	if (c->current_vmcs == v->arch.vmcs)

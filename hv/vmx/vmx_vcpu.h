@@ -21,15 +21,21 @@ struct percpu;
  * only where guests have RDTSCP (it exists with RDTSCP or RDPID, and mica
  * shows them only with the enable-RDTSCP control). */
 #define VMX_GUEST_MSRS 6
+#define VMX_GUEST_MSR_KERNEL_GS_BASE 4 /* its index: SWAPGS changes it without an exit */
 extern const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS];
 unsigned vmx_guest_msr_count(void);
+int vmx_guest_msr_index(uint32_t msr);
+void vmx_vcpu_write_guest_msr(struct vcpu *v, unsigned i, uint64_t val);
 
 struct vmx_vcpu {
 	struct vcpu_regs regs;
 	uint64_t cr2;                   /* while another vCPU owns the CPU */
 	hpa_t fpu;                      /* x87/SSE/AVX state (XSAVE or FXSAVE area) */
 	unsigned fpu_frames;
-	uint64_t msrs[VMX_GUEST_MSRS];  /* likewise, in vmx_guest_msrs order */
+	uint64_t msrs[VMX_GUEST_MSRS];  /* in vmx_guest_msrs order: every write
+					 * exits, so these are current but for
+					 * KERNEL_GS_BASE while the vCPU owns
+					 * the CPU */
 	hpa_t vmcs;
 	struct percpu *cpu;             /* the CPU its VMCS is active on, or NULL once
 					 * released for a move (hv/vmx/vmx_move.c) */

@@ -294,10 +294,25 @@ static uint64_t now_ms(void)
 	return time_ns() / 1000000;
 }
 
+/* IA32_KERNEL_GS_BASE, which SWAPGS exchanges with the GS base without an
+ * exit (SDM Vol. 2, "SWAPGS"): mica learns a guest's value only by
+ * reading the MSR when the guest leaves the CPU. This kernel uses no GS. */
+static uint64_t kernel_gs_base(void)
+{
+	return rdmsr(MSR_IA32_KERNEL_GS_BASE);
+}
+
+static void swapgs(void)
+{
+	__asm__ volatile("swapgs" ::: "memory");
+}
+
 /*
  * The hostile side: for HOSTILE_MS, write IA32_TSC_AUX (a new value each
- * round, 0xbad00000 + round) and every CMOS byte (index, then data 0xa5).
- * Whatever of it reached the machine, the bystander beside it would see.
+ * round, 0xbad00000 + round), IA32_KERNEL_GS_BASE (by WRMSR, then one
+ * SWAPGS that brings in a GS base of its own) and every CMOS byte (index,
+ * then data 0xa5). Whatever of it reached the machine, the bystander
+ * beside it would see.
  */
 unsigned guest_test_hostile(const char *cmdline)
 {
@@ -309,6 +324,9 @@ unsigned guest_test_hostile(const char *cmdline)
 		uint32_t v = 0xbad00000u + (uint32_t)rounds;
 
 		refused += TRY("wrmsr", : "c"(MSR_IA32_TSC_AUX), "a"(v), "d"(0)) != NO_FAULT;
+		wrmsr(MSR_IA32_GS_BASE, 0xffff8000bad00000ULL + rounds);
+		wrmsr(MSR_IA32_KERNEL_GS_BASE, 0xffff8000bad10000ULL + rounds);
+		swapgs();
 		for (unsigned i = 0; i < CMOS_BYTES; i++) {
 			outb(CMOS_INDEX, (uint8_t)i);
 			outb(CMOS_DATA, 0xa5);
@@ -324,7 +342,9 @@ unsigned guest_test_hostile(const char *cmdline)
 /*
  * The bystander: IA32_TSC_AUX set to a value of its own (from its name),
  * then, every BYSTANDER_ROUND_MS while the hostile VM runs, read back by
- * RDMSR and RDTSCP; and its CMOS: each VM has its own (hv/vrtc.c), so
+ * RDMSR and RDTSCP; IA32_KERNEL_GS_BASE and the GS base, values of its
+ * own, exchanged by SWAPGS each round (mica never sees it happen), read
+ * back after each sleep; and its CMOS: each VM has its own (hv/vrtc.c), so
  * the NVRAM bytes it wrote read back as its own, whatever the hostile VM
  * writes to its CMOS, and the index port reads all ones (write-only, as
  * on a PC). Under mica only: bare, a PC's real RTC answers.
@@ -336,7 +356,8 @@ unsigned guest_test_bystander(const char *cmdline)
 	char name[CMDLINE_VAL_MAX] = "";
 	uint32_t own = 0x811c9dc5u, got;
 	bool aux = has_tsc_aux();
-	unsigned bad_rdmsr = 0, bad_rdtscp = 0, bad_index = 0, bad_data = 0;
+	unsigned bad_rdmsr = 0, bad_rdtscp = 0, bad_index = 0, bad_data = 0, bad_kgs = 0;
+	uint64_t kgs_want, kgs_other;
 	uint8_t own_byte;
 
 	guest_test_own_name(name, sizeof(name));
@@ -347,6 +368,10 @@ unsigned guest_test_bystander(const char *cmdline)
 	if (aux && TRY("wrmsr", : "c"(MSR_IA32_TSC_AUX), "a"(own), "d"(0)) != NO_FAULT &&
 	    bad_rdmsr++ == 0)
 		klog("test: bystander: WRMSR IA32_TSC_AUX faulted\n");
+	kgs_want = 0x00007f0000000000ULL | own;
+	kgs_other = 0x00007e0000000000ULL | own;
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, kgs_want);
+	wrmsr(MSR_IA32_GS_BASE, kgs_other);
 	own_byte = (uint8_t)own == 0xa5 ? 0x5a : (uint8_t)own;  /* never the hostile's */
 	for (unsigned i = CMOS_NVRAM; i < CMOS_BYTES; i++) {
 		outb(CMOS_INDEX, (uint8_t)i);
@@ -366,6 +391,13 @@ unsigned guest_test_bystander(const char *cmdline)
 			klog("test: bystander: RDTSCP: %s 0x%x, own 0x%x\n",
 			     f == NO_FAULT ? "ECX" : "fault, vector", f == NO_FAULT ? got : (unsigned)f,
 			     own);
+		if (kernel_gs_base() != kgs_want && bad_kgs++ == 0)
+			klog("test: bystander: IA32_KERNEL_GS_BASE 0x%lx, own 0x%lx\n",
+			     (unsigned long)kernel_gs_base(), (unsigned long)kgs_want);
+		swapgs();       /* unseen by mica: it must read it back */
+		kgs_other ^= kgs_want;
+		kgs_want ^= kgs_other;
+		kgs_other ^= kgs_want;
 		if ((got = inb(CMOS_INDEX)) != 0xff && bad_index++ == 0)
 			klog("test: bystander: port 0x70 reads 0x%x\n", got);
 		for (unsigned i = CMOS_NVRAM; i < CMOS_BYTES; i++) {
@@ -380,8 +412,9 @@ unsigned guest_test_bystander(const char *cmdline)
 	trap_set_handler(VEC_UD, old_ud);
 	klog("test: bystander: %d rounds done\n", BYSTANDER_ROUNDS);
 
-	ktap_begin(4);
+	ktap_begin(5);
 	ktap_result(bad_rdmsr == 0, "tsc_aux_rdmsr_%s", aux ? "keeps_own_value" : "absent_gp");
+	ktap_result(bad_kgs == 0, "kernel_gs_base_keeps_own_value_across_swapgs");
 	ktap_result(bad_rdtscp == 0, "tsc_aux_rdtscp_%s", aux ? "keeps_own_value" : "absent_ud");
 	ktap_result(bad_index == 0, "cmos_index_port_reads_ones");
 	ktap_result(bad_data == 0, "cmos_nvram_keeps_own_bytes");

@@ -6,10 +6,12 @@
 # the write is dropped and a read sees all ones, counted on the VM's stop
 # line; the canaries find their memory intact. An instruction mica does
 # not emulate there (ADD to memory) stops its VM alone, with one line.
-# State reached by plain instructions: a hostile VM writes IA32_TSC_AUX and
-# every CMOS byte in a loop while a bystander VM holds a TSC_AUX of its own
-# (read back by RDMSR and RDTSCP) and bytes of its own in its CMOS NVRAM
-# (each VM has its own CMOS: the hostile's writes never reach it).
+# State reached by plain instructions: a hostile VM writes IA32_TSC_AUX,
+# KERNEL_GS_BASE (by WRMSR and SWAPGS) and every CMOS byte in a loop while
+# a bystander VM holds a TSC_AUX of its own (read back by RDMSR and
+# RDTSCP), a KERNEL_GS_BASE of its own that it exchanges by SWAPGS, unseen
+# by mica, and bytes of its own in its CMOS NVRAM (each VM has its own
+# CMOS: the hostile's writes never reach it).
 source "$(dirname "$0")/../lib.sh"
 
 LOG=isolation-bochs.log
