@@ -17,8 +17,9 @@
 
 const char *const restart_policy_names[3] = { "never", "on-failure", "always" };
 
-/* The script: a buffer of lines, and where the next line begins. */
-static char script_buf[4096];
+/* The script: a buffer of lines, and where the next line begins. The
+ * buffer is filled before it is read: not cleared at boot (.noinit). */
+static char script_buf[4096] __attribute__((section(".noinit")));
 static const char *script, *script_end;
 static const char *name_of_script;
 static unsigned lineno;

@@ -157,7 +157,8 @@ static void op_control(void)
 
 static void op_vmx(void)
 {
-	static uint64_t region[512] __attribute__((aligned(4096)));
+	/* Whatever it holds is a fuzzed operand: not cleared at boot (.noinit). */
+	static uint64_t region[512] __attribute__((aligned(4096), section(".noinit")));
 	uint64_t a = value(), b = value(), *m = rnd() % 2 ? region : (uint64_t *)(uintptr_t)(a & 0xffff8);
 
 	(void)m;

@@ -226,7 +226,8 @@ struct sio {
 #define SIO_DOWN(insn, s, port) \
 	TRY("std\n\t" insn "\n\tcld", "+S"((s)->rsi), "+D"((s)->rdi), "+c"((s)->rcx) : "d"(port))
 
-static char page_pair[2 * 4096] __attribute__((aligned(4096)));
+/* Written before it is read: not cleared at boot (.noinit). */
+static char page_pair[2 * 4096] __attribute__((aligned(4096), section(".noinit")));
 
 static bool outsb_line(void)
 {
