@@ -151,7 +151,8 @@ done >"$tmp/sources"
 clean() { sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$1"; }
 
 # The experiment: its table and CSV (tools/experiment.sh), each CSV row a
-# figure METRIC.MODEL; the table whole, and the README's excerpt of it.
+# figure METRIC.MODEL, and the CSV's rows (csv_rows); the table whole, and
+# the README's excerpt of it.
 if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
 	balance=()
 	for n in 1 2 4; do
@@ -163,7 +164,7 @@ if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
 		cat "$tmp/table.err" >&2
 		exit 1
 	fi
-	awk -F, 'NR > 1 { print $1 "." $2, $3 }' "$tmp/experiment.csv" >>"$figs"
+	awk -F, 'NR > 1 { print $1 "." $2, $3 } END { print "csv_rows", NR - 1 }' "$tmp/experiment.csv" >>"$figs"
 	{ echo '```'; cat "$tmp/table"; echo '```'; } >"$tmp/blocks/experiment-table"
 	# The rows README.md shows, in the table's order.
 	{

@@ -148,7 +148,8 @@ bash tools/experiment.sh $balance_args "$base" "$exp" build/experiment.csv
 status=$?
 # The chart, quietly (tools/report.sh prints the table again).
 chart=
-command -v gnuplot >/dev/null && bash tools/report.sh "$base" "$exp" build >/dev/null 2>&1 &&
+# shellcheck disable=SC2086
+command -v gnuplot >/dev/null && bash tools/report.sh $balance_args "$base" "$exp" build >/dev/null 2>&1 &&
 	chart=build/experiment.png
 echo
 echo "Rows that are not plain measurements:"

@@ -230,6 +230,18 @@ if command -v gnuplot >/dev/null; then
 	else
 		result FAIL report_png_is_png "$W/report/experiment.png is no PNG"
 	fi
+	# With the balance runs (as make run calls it after the table), the
+	# report's CSV is the table's, balance rows included.
+	bash tools/report.sh "${BAL[@]}" "$FIX/baseline.log" "$FIX/experiment.log" "$W/report-balance" \
+		>"$W/report-balance.out" 2>&1
+	STATUS=$?
+	check_status 0 report_balance_exit_0
+	if cmp -s "$W/report-balance/experiment.csv" "$W/balance.csv" &&
+		grep -q '^balance_spread,vm,' "$W/report-balance/experiment.csv"; then
+		result PASS report_csv_has_the_balance_rows
+	else
+		result FAIL report_csv_has_the_balance_rows "$W/report-balance/experiment.csv differs from $W/balance.csv (tools/experiment.sh --balance)"
+	fi
 else
 	# gnuplot is a dependency (tools/deps.sh), not a reason to skip.
 	result FAIL report_chart "no gnuplot (apt-get install gnuplot-nox)"
