@@ -12,7 +12,11 @@
 # session's status.
 #
 # usage: tools/session.sh LAUNCHER_COMMAND...
-if [ -t 0 ] && set -m 2>/dev/null; then
+# The terminal's foreground process group (field 8 of /proc/PID/stat): -1
+# without a controlling terminal, where there is no job control to use.
+tpgid=-1
+[ ! -t 0 ] || read -r _ _ _ _ _ _ _ tpgid _ </proc/$$/stat 2>/dev/null
+if [ "${tpgid:--1}" -gt 0 ] 2>/dev/null && set -m 2>/dev/null; then
 	"$@" &
 	fg %1 >/dev/null
 	status=$?
