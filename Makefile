@@ -410,18 +410,18 @@ report: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(filter $(BUILD)/
 # Interactive sessions, without a time limit; ended by the kernel or by
 # Ctrl-C, both normal (tools/session.sh).
 qemu: all
-	$(Q)sh tools/session.sh sh tools/qemu-run.sh --show --timeout 0 $(BUILD)/guest32.elf ""
+	$(Q)bash tools/session.sh sh tools/qemu-run.sh --show --timeout 0 $(BUILD)/guest32.elf ""
 qemu-nox: qemu
 
 bochs: all
-	$(Q)sh tools/session.sh sh tools/bochs-run.sh --show --timeout 0 $(BUILD)/mica.iso
+	$(Q)bash tools/session.sh sh tools/bochs-run.sh --show --timeout 0 $(BUILD)/mica.iso
 
 # QEMU's gdb stub on a per-user port, with the guest kernel's symbols loaded.
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 debug: all
 	$(Q)sed "s/localhost:1234/localhost:$(GDBPORT)/" tools/gdbinit.tmpl > .gdbinit
 	@echo "*** QEMU waits for gdb on port $(GDBPORT); in another terminal: gdb -x .gdbinit"
-	$(Q)sh tools/session.sh sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
+	$(Q)bash tools/session.sh sh tools/qemu-run.sh --show --gdb $(GDBPORT) $(BUILD)/guest32.elf ""
 qemu-gdb: debug
 
 # The Linux scenarios need Debian's kernel and the small one built from its

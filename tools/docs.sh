@@ -39,7 +39,8 @@ cd "$(dirname "$0")/.." || exit 1
 
 # The QEMU runs: NAME, then tools/qemu-run.sh's IMAGE CMDLINE [MODULE ARGS]...
 # (an empty argument as ""); each must end with exit code 0, except the
-# script errors (qemu-error-*), which end with 2, the code of a bad script.
+# errors (NAME-error-*: a bad script, too little memory for an app), which
+# end with 2, the code of a bad configuration.
 qemu_runs='
 qemu-hello build/guest32.elf "containers app=hello" build/apps.cpio ""
 qemu-restart build/guest32.elf "containers script=tests:run/restart.run" build/apps.cpio "" build/tests.cpio ""
@@ -49,6 +50,7 @@ qemu-kbug build/guest32.elf "containers script=tests:run/kernel-bug.run" build/a
 bare-hello build/guest32.elf "app=hello"
 bare-cpu build/guest32.elf "app=cpu"
 bare-clock build/guest32.elf "app=clock"
+bare-error-mem build/guest32.elf "app=mem size=1G"
 qemu-error-program build/guest32.elf "containers app=nosuch" build/apps.cpio "" build/tests.cpio ""
 qemu-error-image build/guest32.elf "containers image=nothere" build/apps.cpio "" build/tests.cpio ""
 qemu-error-option build/guest32.elf "containers replicas=0" build/apps.cpio "" build/tests.cpio ""
@@ -111,7 +113,7 @@ if [ -n "$boot" ]; then
 		eval "set -- $args"
 		sh tools/qemu-run.sh --icount --timeout 120 --log "$runs/$name.log" "$@" </dev/null >/dev/null 2>"$runs/$name.err"
 		status=$? code=0
-		case $name in qemu-error-*) code=2 ;; esac
+		case $name in *-error-*) code=2 ;; esac
 		if [ $status != $code ]; then
 			echo "docs: the QEMU run $name ended with status $status, not $code; see $runs/$name.log and $runs/$name.err" >&2
 			exit 1
@@ -149,7 +151,8 @@ done >"$tmp/sources"
 clean() { sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$1"; }
 
 # The experiment: its table and CSV (tools/experiment.sh), each CSV row a
-# figure METRIC.MODEL; the table whole, and the README's excerpt of it.
+# figure METRIC.MODEL, and the CSV's rows (csv_rows); the table whole, and
+# the README's excerpt of it.
 if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
 	balance=()
 	for n in 1 2 4; do
@@ -161,7 +164,7 @@ if [ -n "${log[baseline]:-}" ] && [ -n "${log[experiment]:-}" ]; then
 		cat "$tmp/table.err" >&2
 		exit 1
 	fi
-	awk -F, 'NR > 1 { print $1 "." $2, $3 }' "$tmp/experiment.csv" >>"$figs"
+	awk -F, 'NR > 1 { print $1 "." $2, $3 } END { print "csv_rows", NR - 1 }' "$tmp/experiment.csv" >>"$figs"
 	{ echo '```'; cat "$tmp/table"; echo '```'; } >"$tmp/blocks/experiment-table"
 	# The rows README.md shows, in the table's order.
 	{

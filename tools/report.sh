@@ -4,16 +4,29 @@
 # of the main figures, VMs against containers, drawn with gnuplot
 # (docs/experiments.md).
 #
-# usage: tools/report.sh [BASELINE_LOG EXPERIMENT_LOG [OUT_DIR]]
+# usage: tools/report.sh [--balance N=LOG]... [BASELINE_LOG EXPERIMENT_LOG [OUT_DIR]]
 #        (defaults: build/run/baseline.log, build/run/experiment.log, build;
 #        e.g. tools/report.sh tests/fixtures/experiment/{baseline,experiment}.log
-#        charts the fixture run)
+#        charts the fixture run). --balance: the balance runs' logs, as
+#        tools/experiment.sh takes them; without logs given, those of
+#        `make run` (build/run/balance-N.log) that are there, so that the
+#        CSV is the one `make run` wrote.
 #
 # Writes OUT_DIR/experiment.csv and OUT_DIR/experiment.png, and prints their
 # paths. Exit status: 0, or 1 if a log is missing, a figure is missing
 # (the CSV says which), or the chart could not be drawn.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+balance=()
+while [ "${1:-}" = --balance ]; do
+	balance+=("$1" "${2:-}")
+	shift 2 || shift
+done
+if [ $# = 0 ] && [ ${#balance[@]} = 0 ]; then
+	for n in 1 2 4; do
+		[ ! -f "build/run/balance-$n.log" ] || balance+=(--balance "$n=build/run/balance-$n.log")
+	done
+fi
 baseline=${1:-build/run/baseline.log}
 experiment=${2:-build/run/experiment.log}
 out=${3:-build}
@@ -27,7 +40,7 @@ for log in "$baseline" "$experiment"; do
 	fi
 done
 mkdir -p "$out" || exit 1
-bash tools/experiment.sh "$baseline" "$experiment" "$csv"
+bash tools/experiment.sh "${balance[@]}" "$baseline" "$experiment" "$csv"
 status=$?
 echo
 echo "report: wrote $csv"

@@ -13,8 +13,10 @@
 #   3. balance a skewed load: mica boots build/iso-experiment-balance.iso
 #      (tests/iso/experiment-balance.cfg: four CPU-bound VMs all started on
 #      CPU 0) on 1, 2 and 4 CPUs -> build/run/balance-N.log
-#   4. tools/experiment.sh turns the logs into the table on the terminal
-#      and build/experiment.csv (`make report` adds the chart)
+#   4. tools/run-end.sh: tools/experiment.sh turns the logs into the table
+#      on the terminal and build/experiment.csv, tools/report.sh draws the
+#      chart, and it ends with a line for each row that is not a plain
+#      measurement and the outputs' names
 #
 # While a boot runs, the terminal shows its milestones (VMs created and
 # ended, the container host's phases), not the whole console: the logs
@@ -144,35 +146,4 @@ for n in $balance_cpus; do
 done
 echo
 # shellcheck disable=SC2086
-bash tools/experiment.sh $balance_args "$base" "$exp" build/experiment.csv
-status=$?
-# The chart, quietly (tools/report.sh prints the table again).
-chart=
-command -v gnuplot >/dev/null && bash tools/report.sh "$base" "$exp" build >/dev/null 2>&1 &&
-	chart=build/experiment.png
-echo
-echo "Rows that are not plain measurements:"
-echo "  start, CPU: the CPU work of creating and readying one instance, other VMs' turns left out"
-echo "  start latency, recovery: wall clock on the one CPU, other VMs' turns included"
-echo "  least memory, VMs: the RAM each touched of its mem=2M (backed as touched)"
-echo "  density, VMs: as many as fit in 16 MiB, each at the peak one copy alone reached"
-echo "  density, containers: made one after another until the host's memory ran out"
-echo "  bare / instance: a ratio of CPU figures, 1.000 = as fast as bare"
-echo "  blast radius: deliberate failures (a triple fault, a null pointer, the kernel bug), counted"
-echo "  balance a skewed load, VMs: CPU-bound VMs all started on CPU 0, until every CPU had one to run"
-echo "  balance a skewed load, containers: an autoscaled service under load, from its start to the count it keeps"
-echo "  CPU-bound VMs on N CPUs: the same VMs' run, first created to last stopped, on 1, 2 and 4 CPUs"
-echo "  image size: file sizes of the stripped guest kernel and program"
-echo "  a different OS: Debian's own kernel, unmodified, booted once the other VMs have stopped"
-echo
-echo "Outputs:"
-echo "  build/experiment.csv       every figure, metric,model,value,unit"
-if [ -n "$chart" ]; then
-	echo "  $chart       the chart (make report draws it again)"
-else
-	echo "  (no chart: gnuplot is missing or failed; make report says why)"
-fi
-echo "  $base    the baseline's whole console"
-echo "  $exp  the experiment's whole console (docs/experiments.md explains each line)"
-echo "  build/run/balance-N.log    the balance runs' consoles, on N CPUs"
-exit $status
+bash tools/run-end.sh build $balance_args "$base" "$exp"

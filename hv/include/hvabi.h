@@ -66,5 +66,11 @@ struct hvabi_info {
 	unsigned int restarts;          /* times mica rebuilt this VM after a stop */
 	unsigned int reserved;
 };
+/* The layout docs/hypercalls.md gives, offsets included: an ABI, fixed. */
+_Static_assert(sizeof(struct hvabi_info) == 56 &&
+	       __builtin_offsetof(struct hvabi_info, mem_bytes) == 8 &&
+	       __builtin_offsetof(struct hvabi_info, name) == 16 &&
+	       __builtin_offsetof(struct hvabi_info, restarts) == 48,
+	       "struct hvabi_info is 56 bytes, laid out as docs/hypercalls.md says");
 
 #endif /* HV_INCLUDE_HVABI_H */

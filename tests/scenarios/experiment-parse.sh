@@ -230,6 +230,35 @@ if command -v gnuplot >/dev/null; then
 	else
 		result FAIL report_png_is_png "$W/report/experiment.png is no PNG"
 	fi
+	# With the balance runs (as make run calls it after the table), the
+	# report's CSV is the table's, balance rows included.
+	bash tools/report.sh "${BAL[@]}" "$FIX/baseline.log" "$FIX/experiment.log" "$W/report-balance" \
+		>"$W/report-balance.out" 2>&1
+	STATUS=$?
+	check_status 0 report_balance_exit_0
+	if cmp -s "$W/report-balance/experiment.csv" "$W/balance.csv" &&
+		grep -q '^balance_spread,vm,' "$W/report-balance/experiment.csv"; then
+		result PASS report_csv_has_the_balance_rows
+	else
+		result FAIL report_csv_has_the_balance_rows "$W/report-balance/experiment.csv differs from $W/balance.csv (tools/experiment.sh --balance)"
+	fi
+	# The end of make run (tools/run-end.sh): the table, a line for each
+	# row that is not a plain measurement, then every output named: the
+	# CSV (the table's), the chart, the baseline's, the experiment's and
+	# the three balance runs' consoles, each of them there.
+	bash tools/run-end.sh "$W/run-end" "${BAL[@]}" "$FIX/baseline.log" "$FIX/experiment.log" >"$W/run-end.out" 2>&1
+	STATUS=$?
+	check_status 0 run_end_exit_0
+	check_line "$W/run-end.out" '^Rows that are not plain measurements:$' run_end_explains_rows
+	named=$(sed -n '/^Outputs:$/,$ s/^  \([^ (][^ ]*\) .*/\1/p' "$W/run-end.out")
+	missing=
+	for f in $named; do [ -s "$f" ] || missing="$missing $f"; done
+	if [[ $(wc -w <<<"$named") == 7 && -z $missing ]] && grep -qxF "$W/run-end/experiment.png" <<<"$named" &&
+		cmp -s "$W/run-end/experiment.csv" "$W/balance.csv"; then
+		result PASS run_end_names_its_outputs
+	else
+		result FAIL run_end_names_its_outputs "named: $(echo $named); not there:${missing:- none}; see $W/run-end.out"
+	fi
 else
 	# gnuplot is a dependency (tools/deps.sh), not a reason to skip.
 	result FAIL report_chart "no gnuplot (apt-get install gnuplot-nox)"
