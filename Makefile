@@ -387,11 +387,12 @@ run: all $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-experime
 	$(Q)sh tools/run.sh
 
 # Every figure of README.md and docs/ from runs of this code (tools/docs.sh):
-# boots the baseline, the experiment, two benchmarks and the kernel bug in Bochs, and
+# boots the baseline, the experiment, five benchmarks and the kernel bug in Bochs, and
 # the console examples in QEMU (--icount), then
 # rewrites what is between the docs' marker comments. make test checks them.
 DOCS_ISOS := $(BUILD)/baseline.iso $(BUILD)/iso-experiment.iso $(BUILD)/iso-experiment-balance.iso \
-	$(BUILD)/iso-bench-exits.iso \
+	$(BUILD)/iso-bench-exits.iso $(BUILD)/iso-bench-switch-2.iso $(BUILD)/iso-bench-switch-16.iso \
+	$(BUILD)/iso-bench-switch-256.iso \
 	$(BUILD)/iso-bench-containers.iso $(BUILD)/iso-containers-kernel-bug.iso
 docs: all $(DOCS_ISOS)
 	$(Q)bash tools/docs.sh --boot

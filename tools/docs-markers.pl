@@ -57,6 +57,7 @@ sub lines_of {
 # The sources a key needs: the experiment's table needs both boots.
 sub key_sources {
 	my ($k) = @_;
+	return ("bench-switch-$1") if $k =~ /^bench\.vm_switch_(\d+)$/;
 	return ('bench-exits', 'bench-containers') if $k =~ /^bench\./;
 	return ($1) if $k =~ /^log\.([a-z-]+)\./;
 	return ('baseline', 'experiment');

@@ -9,8 +9,9 @@
 #   --boot     boot the runs first into DIR: in Bochs, the bare baseline
 #              (build/baseline.iso), the experiment (build/iso-experiment.iso,
 #              what `make run` boots), the balance runs on 1, 2 and 4 CPUs
-#              (build/iso-experiment-balance.iso), two benchmarks (build/iso-bench-exits.iso,
-#              build/iso-bench-containers.iso) and the shared-kernel bug
+#              (build/iso-experiment-balance.iso), five benchmarks (build/iso-bench-exits.iso,
+#              build/iso-bench-containers.iso, build/iso-bench-switch-{2,16,256}.iso)
+#              and the shared-kernel bug
 #              (build/iso-containers-kernel-bug.iso); then the QEMU runs
 #   --qemu     boot only the QEMU runs (seconds), and use only their logs:
 #              the console examples of docs/containers.md and docs/apps.md
@@ -18,7 +19,8 @@
 #   --runs DIR where booted runs go and logs are taken from (default build/docs)
 #   NAME=LOG   a run's serial log: baseline=, experiment=, balance-1=,
 #              balance-2=, balance-4=, bench-exits=,
-#              bench-containers=, kernel-bug=, or a QEMU run's name
+#              bench-containers=, bench-switch-2=, bench-switch-16=,
+#              bench-switch-256=, kernel-bug=, or a QEMU run's name
 #              (default: those of DIR); or fresh=, the record of
 #              tools/fresh-debian.sh (default: docs/fresh-debian.log, unless
 #              --qemu), the README's install and timings on a fresh Debian 12
@@ -57,7 +59,7 @@ qemu-error-option build/guest32.elf "containers replicas=0" build/apps.cpio "" b
 qemu-error-script build/guest32.elf "containers script=run/nothere.run" build/apps.cpio "" build/tests.cpio ""
 '
 qemu_names=$(echo "$qemu_runs" | awk 'NF { print $1 }')
-bochs_names="baseline experiment balance-1 balance-2 balance-4 bench-exits bench-containers kernel-bug"
+bochs_names="baseline experiment balance-1 balance-2 balance-4 bench-exits bench-containers bench-switch-2 bench-switch-16 bench-switch-256 kernel-bug"
 fresh_record=docs/fresh-debian.log
 
 usage="usage: $0 [--check] [--boot | --qemu] [--runs DIR] [NAME=LOG]... [FILE]..."
@@ -88,10 +90,12 @@ done
 declare -A iso=([baseline]=build/baseline.iso [experiment]=build/iso-experiment.iso
 	[bench-exits]=build/iso-bench-exits.iso [bench-containers]=build/iso-bench-containers.iso
 	[kernel-bug]=build/iso-containers-kernel-bug.iso [balance-1]=build/iso-experiment-balance.iso
-	[balance-2]=build/iso-experiment-balance.iso [balance-4]=build/iso-experiment-balance.iso)
+	[balance-2]=build/iso-experiment-balance.iso [balance-4]=build/iso-experiment-balance.iso
+	[bench-switch-2]=build/iso-bench-switch-2.iso [bench-switch-16]=build/iso-bench-switch-16.iso
+	[bench-switch-256]=build/iso-bench-switch-256.iso)
 # What each run ends with: the experiment's container host fails on purpose.
 declare -A want=([baseline]=0 [experiment]=1 [bench-exits]=0 [bench-containers]=0 [kernel-bug]=1
-	[balance-1]=0 [balance-2]=0 [balance-4]=0)
+	[balance-1]=0 [balance-2]=0 [balance-4]=0 [bench-switch-2]=0 [bench-switch-16]=0 [bench-switch-256]=0)
 [ -z "$boot" ] || mkdir -p "$runs" || exit 1
 if [ "$boot" = all ]; then
 	for name in $bochs_names; do
@@ -248,7 +252,7 @@ fi
 
 # The benchmarks: every "bench: NAME VALUE" line of their logs as
 # bench.NAME, and a lone container's spawn-to-ready (as tools/bench.sh).
-for run in bench-exits bench-containers; do
+for run in bench-exits bench-containers bench-switch-2 bench-switch-16 bench-switch-256; do
 	[ -n "${log[$run]:-}" ] || continue
 	clean "${log[$run]}" | sed -n \
 		-e 's/^\(\[[^]]*\] \)\{0,2\}\(mica: \)\{0,1\}bench: \([a-z_0-9]*\) \([0-9][0-9.]*\)$/bench.\3 \4/p' \
