@@ -123,6 +123,10 @@ void vdev_apic_write(struct vm *vm, uint64_t gpa, unsigned size, uint32_t val, u
 		return;
 	vlapic_write(&vm->vcpu.lapic, (uint32_t)gpa & 0xff0, val, now + vm->vcpu.tsc_offset);
 	/* An EOI, a TPR, a self-IPI, an LVT or timer change: what the vCPU
-	 * can take may have changed. */
+	 * can take may have changed. An NMI the ICR sent to this vCPU goes
+	 * the way of the VM's NMI button: one latched, delivered when the
+	 * guest's NMI blocking lets it. */
 	vm->irq_check = true;
+	if (vlapic_take_nmi(&vm->vcpu.lapic))
+		vm->nmi_pending = true;
 }

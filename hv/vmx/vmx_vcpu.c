@@ -452,9 +452,13 @@ static void set_window(struct vcpu *v, bool on)
 /*
  * An interrupt is waiting in the VM's PIC. Deliver it with this entry if
  * the guest can take it: RFLAGS.IF set, no STI or MOV SS shadow, no other
- * event being injected. Otherwise ask the CPU to exit as soon as it can
- * (interrupt-window exiting). SDM Vol. 3, "Event Injection",
- * "Interrupt-Window Exiting and Virtual-Interrupt Delivery".
+ * event being injected, no debug trap pending (a single step over an
+ * instruction mica emulated: a trap of the previous instruction goes
+ * before an interrupt, and an entry that injects one drops the pending
+ * #DB). Otherwise ask the CPU to exit as soon as it can (interrupt-window
+ * exiting, which waits for the pending #DB's delivery). SDM Vol. 3,
+ * "Event Injection", "Interrupt-Window Exiting and Virtual-Interrupt
+ * Delivery", "Delivery of Pending Debug Exceptions after VM Entry".
  */
 static __attribute__((noinline)) void inject_irq(struct vcpu *v)
 {
@@ -463,7 +467,8 @@ static __attribute__((noinline)) void inject_irq(struct vcpu *v)
 
 	if ((vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 	    !(intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS)) &&
-	    !(vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID)) {
+	    !(vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID) &&
+	    !vmx_debug_trap_pending()) {
 		int vector = vdev_ack_irq(v->vm);
 
 		vmcs_write(VMCS_ENTRY_INTR_INFO, (uint32_t)vector | VMCS_INTR_INFO_VALID |

@@ -25,7 +25,11 @@ boot cpu
 vpc_check vpc-bare-qemu-cpu.log cpu \
 	"tsc_write=TCG's RDTSC ignores a WRMSR to IA32_TSC" \
 	"tsc_adjust=TCG answers RDMSR of IA32_TSC_ADJUST though CPUID does not offer it" \
-	"rf_set_on_faults=TCG pushes RF clear for faults"
+	"rf_set_on_faults=TCG pushes RF clear for faults" \
+	"base_msrs_noncanonical_gp=TCG's WRMSR takes a non-canonical address in IA32_SYSENTER_ESP" \
+	"x2apic_msrs_gp_in_xapic_mode=TCG reads an x2APIC MSR as 0 in xAPIC mode" \
+	"unimplemented_msrs_gp=TCG reads an MSR it does not implement as 0" \
+	"tsc_deadline_msr_matches_cpuid=TCG reads an MSR it does not implement as 0"
 boot apic
 vpc_check vpc-bare-qemu-apic.log apic \
 	"svr_software_enable=its APIC lets LVT masks be cleared while software-disabled" \
