@@ -126,6 +126,7 @@ struct vm {
 	uint64_t cpu_limit_tsc;         /* `cpu-limit=`: CPU time it may have, or 0 */
 	unsigned cpu_limit_ms;
 	uint64_t slice_end;             /* this turn ends at this TSC */
+	bool in_hlt;                    /* in HLT with interrupts on, until an interrupt or NMI (hv/vdev.c) */
 	bool halted;                    /* off the CPU, waiting, with interrupts on, */
 	uint64_t wake_at;               /* ... for this TSC (its next device event) */
 	bool console_wait;              /* ... or for room in its console queue */

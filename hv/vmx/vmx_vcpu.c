@@ -568,6 +568,10 @@ void vmx_vcpu_run(struct vcpu *v)
 	int r;
 
 	vm->tsc_turn_entry = 0;
+	/* Woken in HLT by a device event that raised no interrupt: back to
+	 * sleep, off the CPU. */
+	if (__builtin_expect(vm->in_hlt, 0) && !vdev_hlt(vm, rdtsc()))
+		return;
 	do {
 		if (__builtin_expect(c->current_vmcs != a->vmcs || !a->launched, 0) &&
 		    prepare_entry(v))

@@ -51,6 +51,10 @@ vpc_check vpc-bare-qemu-fault.log fault
 ends halt 10
 check_line "$LOG" '^# HLT with interrupts off, nothing to wake it$' fault-halt:halt_reached
 check_status 124 fault-halt:still_halted_at_the_time_limit
+# A HLT with every interrupt source masked: the same.
+ends wait 10
+check_line "$LOG" '^# HLT with interrupts on, every interrupt source masked$' fault-wait:wait_reached
+check_status 124 fault-wait:still_halted_at_the_time_limit
 # A triple fault: QEMU (-no-reboot) stops with no exit code.
 ends triple-fault 30
 check_line "$LOG" '^# a triple fault: an exception with an empty IDT$' fault-triple-fault:reached
