@@ -7,9 +7,11 @@
 source "$(dirname "$0")/../lib.sh"
 source "$ROOT/tests/vpc/expect.sh"
 
-boot() { # KERNEL [WORDS]
-	boot_qemu "vpc-bare-qemu-$1.log" 60 "build/fixtures/vpc-$1.elf" "${2:-vpc-$1}"
-	vpc_exited "$1"
+boot() { # KERNEL [WORDS [MODULE ARGS]...]
+	local k=$1 words=${2:-vpc-$1}
+	shift $(($# < 2 ? $# : 2))
+	boot_qemu "vpc-bare-qemu-$k.log" 60 "build/fixtures/vpc-$k.elf" "$words" "$@"
+	vpc_exited "$k"
 }
 
 # ends ASK LIMIT: the fault kernel, asked to end by then-ASK; its KTAP
@@ -42,9 +44,10 @@ vpc_cmdline vpc-bare-qemu-mem.log '' build/fixtures/vpc-mem.elf "$VPC_MEM_WORDS"
 vpc_check vpc-bare-qemu-mem.log mem \
 	"unbacked_reads_all_ones=its pc machine reads unassigned addresses as 0" \
 	"unbacked_writes_dropped=its pc machine reads unassigned addresses as 0"
-boot low
+boot low vpc-low build/fixtures/vpc-mem.elf lowmod
 vpc_check vpc-bare-qemu-low.log low \
-	"multiboot_info_outside_image=its multiboot loader puts the information at 0x9000-0x9fff whatever the image"
+	"multiboot_info_outside_image=its multiboot loader puts the information at 0x9000-0x9fff whatever the image" \
+	"module_outside_image=its multiboot loader puts the information, module list included, at 0x9000-0x9fff whatever the image"
 boot fault
 vpc_check vpc-bare-qemu-fault.log fault
 # A HLT nothing can wake: the CPU stays halted until QEMU's time limit.
