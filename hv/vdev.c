@@ -107,6 +107,44 @@ int vdev_ack_irq(struct vm *vm)
 	return pic_first(vm) ? vpic_ack(&vm->pic) : vlapic_ack(&vm->vcpu.lapic);
 }
 
+/* TSC of the next event that can interrupt a vCPU in HLT: the APIC
+ * timer's (none while it is masked), a PIT edge if IRQ0 reaches the CPU
+ * (unmasked at the master 8259A, whose output LINT0 in ExtINT mode or a
+ * disabled APIC lets through), the NMI button's next press. A PIT that
+ * runs behind a mask wakes nothing. */
+static uint64_t next_wake(const struct vm *vm)
+{
+	uint64_t t = VDEV_NO_EVENT, a = vlapic_next_event(&vm->vcpu.lapic);
+
+	if (!(vm->pic.master.imr & 1) && vlapic_extint_open(&vm->vcpu.lapic))
+		t = vm->pit.next_irq;
+	if (a != VLAPIC_NO_EVENT && a - vm->vcpu.tsc_offset < t)
+		t = a - vm->vcpu.tsc_offset;
+	if (vm->nmi_next && vm->nmi_next < t)
+		t = vm->nmi_next;
+	return t;
+}
+
+bool vdev_hlt(struct vm *vm, uint64_t now)
+{
+	uint64_t next;
+
+	if (vm->nmi_pending || (vm->nmi_next && now >= vm->nmi_next) ||
+	    vdev_pending_irq(vm, now) >= 0) {
+		vm->in_hlt = false;
+		vm->irq_check = true;   /* deliver it with the next entry */
+		return true;
+	}
+	next = next_wake(vm);
+	if (next == VDEV_NO_EVENT) {
+		vm_crash(vm, "halted waiting for an interrupt, and no device of this VM will send one");
+		return false;
+	}
+	vm->halted = true;
+	vm->wake_at = next;
+	return false;
+}
+
 void vdev_apic_read(struct vm *vm, uint64_t gpa, unsigned size, uint32_t *val, uint64_t now)
 {
 	uint32_t reg = vlapic_read(&vm->vcpu.lapic, (uint32_t)gpa & 0xff0,
@@ -123,6 +161,10 @@ void vdev_apic_write(struct vm *vm, uint64_t gpa, unsigned size, uint32_t val, u
 		return;
 	vlapic_write(&vm->vcpu.lapic, (uint32_t)gpa & 0xff0, val, now + vm->vcpu.tsc_offset);
 	/* An EOI, a TPR, a self-IPI, an LVT or timer change: what the vCPU
-	 * can take may have changed. */
+	 * can take may have changed. An NMI the ICR sent to this vCPU goes
+	 * the way of the VM's NMI button: one latched, delivered when the
+	 * guest's NMI blocking lets it. */
 	vm->irq_check = true;
+	if (vlapic_take_nmi(&vm->vcpu.lapic))
+		vm->nmi_pending = true;
 }

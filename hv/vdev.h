@@ -57,6 +57,18 @@ static inline uint64_t vdev_next_event(const struct vm *vm)
 	return t;
 }
 
+/*
+ * The vCPU is in HLT with interrupts on (vm->in_hlt) at host TSC (now).
+ * Returns true if an interrupt or NMI is pending for it: it leaves HLT
+ * and the next entry delivers that event. Otherwise it stays in HLT, as a
+ * CPU does until an interrupt arrives (a device event that raised none, a
+ * PIT edge the PIC masks, say, does not wake it): the VM leaves the CPU
+ * until its next device event that can interrupt it (vm->halted,
+ * wake_at), or, when none ever will (no unmasked timer, nothing to press
+ * its NMI button), it crashes with one line.
+ */
+bool vdev_hlt(struct vm *vm, uint64_t now);
+
 /* Times below are the host's TSC; the APIC is given the guest's. */
 
 /* The guest accessed its APIC's page (at gpa): (size) bytes, 1, 2 or 4,

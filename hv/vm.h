@@ -110,7 +110,7 @@ struct vm {
 	 * 10 ms from the guest's "ready" line on (hv/vmx/vmx_nmi.c). */
 	unsigned nmi_presses;           /* presses still to come */
 	uint64_t nmi_next;              /* TSC of the next, or 0 before ready */
-	bool nmi_pending;               /* pressed, not yet delivered */
+	bool nmi_pending;               /* pressed or sent by the APIC, not yet delivered */
 	bool break_state;               /* `break-state` (a test): spoil it at "ready" */
 	gpa_t image_start, image_end;   /* where the loaded kernel and modules lie */
 	/* Frames it holds: RAM, backed as the guest touches it (hv/gmem.c),
@@ -126,6 +126,7 @@ struct vm {
 	uint64_t cpu_limit_tsc;         /* `cpu-limit=`: CPU time it may have, or 0 */
 	unsigned cpu_limit_ms;
 	uint64_t slice_end;             /* this turn ends at this TSC */
+	bool in_hlt;                    /* in HLT with interrupts on, until an interrupt or NMI (hv/vdev.c) */
 	bool halted;                    /* off the CPU, waiting, with interrupts on, */
 	uint64_t wake_at;               /* ... for this TSC (its next device event) */
 	bool console_wait;              /* ... or for room in its console queue */

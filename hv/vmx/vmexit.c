@@ -199,32 +199,23 @@ static enum exit_action vmexit_vmcall(struct vcpu *v)
 
 /*
  * With interrupts off, a halted guest has finished: that is how kernels
- * stop. With interrupts on it waits for its next interrupt: the VM leaves
- * the CPU until the device event that raises it (the next PIT edge), and
- * then resumes after its HLT, where the interrupt is delivered.
+ * stop. With interrupts on it waits in HLT for its next interrupt
+ * (hv/vdev.c, vdev_hlt): RIP moves past the HLT now, and the VM leaves
+ * the CPU until a device event raises one (vmx_vcpu_run looks again at
+ * each wake), which is then delivered after the HLT.
  */
 enum exit_action vmexit_hlt(struct vcpu *v)
 {
 	struct vm *vm = vm_of(v);
-	uint64_t deadline;
 
 	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
 		vm_halted(vm);
 		return STOP;
 	}
 	vmx_vcpu_tpr_pull(v);
-	if (vdev_pending_irq(vm, rdtsc()) >= 0) {
-		vm->irq_check = true;   /* deliver it with the next entry */
-		return RESUME_NEXT;
-	}
-	deadline = vdev_next_event(vm);
-	if (deadline == VDEV_NO_EVENT) {
-		vm_crash(vm, "halted waiting for an interrupt, and no device of this VM will send one");
-		return STOP;
-	}
-	vm->halted = true;
-	vm->wake_at = deadline;
-	return RESUME_NEXT;
+	vm->in_hlt = true;
+	vdev_hlt(vm, rdtsc());
+	return vm->state == VM_RUNNING ? RESUME_NEXT : STOP;
 }
 
 /* ---- RDMSR / WRMSR: an explicit allow-list ------------------------------ */

@@ -1,7 +1,9 @@
 /*
- * vmx_nmi.c - a guest's own NMIs. mica raises none of its own accord; the
- * `nmi=N` test option is the VM's NMI button (what QEMU's monitor command
- * `nmi` is), pressed N times, every 10 ms once the guest said "ready".
+ * vmx_nmi.c - a guest's own NMIs: those its APIC sends it (an NMI IPI to
+ * itself, hv/vdev.c), and the VM's NMI button. mica raises none of its
+ * own accord; the `nmi=N` test option is the VM's NMI button (what
+ * QEMU's monitor command `nmi` is), pressed N times, every 10 ms once the
+ * guest said "ready".
  * An NMI pending for the guest is injected only when nothing blocks it:
  * no virtual-NMI blocking (the guest is not inside its NMI handler, up to
  * its IRET), no STI or MOV SS shadow, no other event in the entry field.
@@ -36,14 +38,22 @@ void vmx_set_windows(struct vmx_vcpu *a)
 
 /* What KVM counts as blocking an NMI: virtual-NMI blocking, and the STI
  * and MOV SS shadows (some CPUs refuse an NMI injected under STI
- * blocking); an event already queued for this entry goes first. */
+ * blocking); an event already queued for this entry goes first, and so
+ * does a pending debug trap (it has priority over NMIs, and over
+ * NMI-window exits). */
 static bool nmi_blocked(void)
 {
 	uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
 
 	return (intr & (INTERRUPTIBILITY_BLOCKING_BY_NMI | INTERRUPTIBILITY_BLOCKING_BY_STI |
 			INTERRUPTIBILITY_BLOCKING_BY_MOV_SS)) ||
-	       (vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID);
+	       (vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID) || vmx_debug_trap_pending();
+}
+
+bool vmx_debug_trap_pending(void)
+{
+	return vmcs_read(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) &
+	       (PENDING_DBG_B0_B3 | PENDING_DBG_ENABLED_BP | PENDING_DBG_BS);
 }
 
 uint64_t vmx_nmi_deliver(struct vcpu *v, uint64_t now, uint64_t next)

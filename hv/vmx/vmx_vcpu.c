@@ -488,9 +488,13 @@ static void set_window(struct vcpu *v, bool on)
 /*
  * An interrupt is waiting in the VM's PIC. Deliver it with this entry if
  * the guest can take it: RFLAGS.IF set, no STI or MOV SS shadow, no other
- * event being injected. Otherwise ask the CPU to exit as soon as it can
- * (interrupt-window exiting). SDM Vol. 3, "Event Injection",
- * "Interrupt-Window Exiting and Virtual-Interrupt Delivery".
+ * event being injected, no debug trap pending (a single step over an
+ * instruction mica emulated: a trap of the previous instruction goes
+ * before an interrupt, and an entry that injects one drops the pending
+ * #DB). Otherwise ask the CPU to exit as soon as it can (interrupt-window
+ * exiting, which waits for the pending #DB's delivery). SDM Vol. 3,
+ * "Event Injection", "Interrupt-Window Exiting and Virtual-Interrupt
+ * Delivery", "Delivery of Pending Debug Exceptions after VM Entry".
  */
 static __attribute__((noinline)) void inject_irq(struct vcpu *v)
 {
@@ -499,7 +503,8 @@ static __attribute__((noinline)) void inject_irq(struct vcpu *v)
 
 	if ((vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 	    !(intr & (INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS)) &&
-	    !(vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID)) {
+	    !(vmcs_read(VMCS_ENTRY_INTR_INFO) & VMCS_INTR_INFO_VALID) &&
+	    !vmx_debug_trap_pending()) {
 		int vector = vdev_ack_irq(v->vm);
 
 		vmcs_write(VMCS_ENTRY_INTR_INFO, (uint32_t)vector | VMCS_INTR_INFO_VALID |
@@ -599,6 +604,10 @@ void vmx_vcpu_run(struct vcpu *v)
 	int r;
 
 	vm->tsc_turn_entry = 0;
+	/* Woken in HLT by a device event that raised no interrupt: back to
+	 * sleep, off the CPU. */
+	if (__builtin_expect(vm->in_hlt, 0) && !vdev_hlt(vm, rdtsc()))
+		return;
 	do {
 		if (__builtin_expect(c->current_vmcs != a->vmcs || !a->launched, 0) &&
 		    prepare_entry(v))

@@ -19,13 +19,15 @@
 #define BUDGET          (1ull << 31)    /* TSC ticks to wait for what must come */
 #define PIT_DIVISOR     1193            /* about 1 kHz */
 
-static volatile uint32_t seen[16], nseen, pit_ticks;
+static volatile uint32_t seen[16], seen_eip[16], nseen, pit_ticks;
 static volatile uint32_t nested_isr_before, nested_isr_after, nested_ppr;
 
 static void record(struct vpc_frame *f)
 {
-	if (nseen < 16)
+	if (nseen < 16) {
 		seen[nseen] = f->vector;
+		seen_eip[nseen] = f->eip;
+	}
 	nseen++;
 	apic_write(APIC_EOI, 0);
 }
@@ -461,6 +463,201 @@ static const char *apic_base_reenable(void)
 	return nseen == 1 && seen[0] == 0x43 ? 0 : "no self-IPI after re-enabling";
 }
 
+/* SDM "Logical Destination Mode": an IPI with no shorthand reaches the
+ * APICs its destination names: physically by APIC ID; logically, in the
+ * flat model (DFR 0xFFFFFFFF) if it shares a bit with LDR[31:24], in the
+ * cluster model (DFR 0x0FFFFFFF) if the high nibbles match and the low
+ * ones share a bit. LDR keeps bits 31:24 only, DFR bits 31:28. */
+static const char *icr_destination_ldr_dfr(void)
+{
+	static const struct { uint32_t dfr, ldr, dest, mode; bool hit; } c[] = {
+		{ 0xffffffff, 0x01000000, 0x00, 0, true },      /* physical: ID, filled below */
+		{ 0xffffffff, 0x01000000, 0x0e, 0, false },
+		{ 0xffffffff, 0x04000000, 0x06, APIC_ICR_DEST_LOGICAL, true },
+		{ 0xffffffff, 0x04000000, 0x03, APIC_ICR_DEST_LOGICAL, false },
+		{ 0x0fffffff, 0x32000000, 0x36, APIC_ICR_DEST_LOGICAL, true },
+		{ 0x0fffffff, 0x32000000, 0x22, APIC_ICR_DEST_LOGICAL, false },
+		{ 0x0fffffff, 0x32000000, 0x31, APIC_ICR_DEST_LOGICAL, false },
+	};
+	uint32_t id = apic_read(APIC_ID) >> APIC_ID_SHIFT, ldr, dfr;
+
+	apic_on();
+	apic_write(APIC_DFR, 0x0fffffff);
+	apic_write(APIC_LDR, 0x12345678);
+	ldr = apic_read(APIC_LDR);
+	dfr = apic_read(APIC_DFR);
+	if (ldr != 0x12000000 || dfr != 0x0fffffff)
+		return vpc_why("LDR reads 0x%x after 0x12345678, DFR 0x%x after 0x0fffffff", ldr, dfr);
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint32_t dest = i == 0 ? id : i == 1 ? (id ^ c[i].dest) : c[i].dest;
+
+		apic_on();
+		apic_write(APIC_DFR, c[i].dfr);
+		apic_write(APIC_LDR, c[i].ldr);
+		apic_write(APIC_ICR_HIGH, dest << APIC_ICR_DEST_SHIFT);
+		apic_write(APIC_ICR_LOW, c[i].mode | APIC_DM_FIXED | (0x70 + i));
+		let_in();
+		if (nseen != c[i].hit)
+			return vpc_why("%s destination 0x%x, DFR 0x%x, LDR 0x%x: %u interrupts, want %u",
+				       c[i].mode ? "logical" : "physical", dest, c[i].dfr, c[i].ldr,
+				       nseen, c[i].hit);
+	}
+	apic_write(APIC_DFR, 0xffffffff);
+	apic_write(APIC_LDR, 0);
+	return 0;
+}
+
+/* ---- Events as the CPU takes them ---------------------------------------- */
+
+#define V_NMI           2
+#define V_DB            1
+static volatile uint32_t nmis, nmis_in_handler;
+
+/* An NMI to this APIC by its ID: the SDM allows NMIs with no shorthand
+ * only ("Valid Combinations for the Local xAPIC Interrupt Command
+ * Register"). */
+static void self_nmi(void)
+{
+	apic_write(APIC_ICR_HIGH, apic_read(APIC_ID) & 0xff000000u);
+	apic_write(APIC_ICR_LOW, APIC_DM_NMI);
+}
+
+static void nmi(struct vpc_frame *f)
+{
+	if (nmis++ == 0) {
+		self_nmi();
+		vpc_delay(200000);
+		nmis_in_handler = nmis;
+	}
+}
+
+/* SDM "NMI Handling While Processing an NMI": an NMI comes in with IF
+ * clear; one sent while its handler runs waits for the handler's IRET. */
+static const char *nmi_self_ipi_blocked_until_iret(void)
+{
+	bool both;
+
+	apic_on();
+	nmis = nmis_in_handler = 0;
+	vpc_handle(V_NMI, nmi);
+	self_nmi();
+	both = vpc_wait(&nmis, 2, BUDGET);
+	vpc_handle(V_NMI, 0);
+	if (!both || nmis_in_handler != 1)
+		return vpc_why("%u NMIs, %u of them before the first handler's IRET (want 2, 1)",
+			       nmis, nmis_in_handler);
+	return 0;
+}
+
+/* STI; HLT with an interrupt on its way: HLT is in STI's shadow, so the
+ * interrupt wakes the CPU from HLT and returns after it. */
+extern char hlt_after[];
+static __attribute__((noinline)) void halt_once(void)
+{
+	__asm__ volatile("sti\n\thlt\n.globl hlt_after\nhlt_after:\n\tcli" : : : "memory");
+}
+
+static const char *hlt_wakes_on_apic_timer(void)
+{
+	apic_on();
+	apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_1);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | V_TIMER);
+	apic_write(APIC_TIMER_INITIAL, 2000000);
+	halt_once();
+	if (nseen != 1 || seen[0] != V_TIMER || seen_eip[0] != (uint32_t)(uintptr_t)hlt_after)
+		return vpc_why("%u interrupts, first 0x%x at EIP 0x%x (want 0x%x at 0x%x)", nseen,
+			       seen[0], seen_eip[0], V_TIMER, (uint32_t)(uintptr_t)hlt_after);
+	return count() ? vpc_why("woke with the count at %u", count()) : 0;
+}
+
+static const char *hlt_wakes_on_pit(void)
+{
+	unsigned ticks;
+
+	apic_on();
+	apic_write(APIC_LVT_LINT0, APIC_DM_EXTINT);
+	pic_pit_on();
+	pit_ticks = 0;
+	for (unsigned i = 0; i < 3; i++)
+		halt_once();
+	ticks = pit_ticks;
+	outb(PIC_MASTER_DATA, 0xff);
+	if (ticks != 3 || nseen)
+		return vpc_why("3 HLTs woke with %u PIT interrupts and %u others", ticks, nseen);
+	return 0;
+}
+
+static const char *hlt_wakes_on_self_ipi(void)
+{
+	apic_on();
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | 0x46);
+	halt_once();
+	if (nseen != 1 || seen[0] != 0x46 || seen_eip[0] != (uint32_t)(uintptr_t)hlt_after)
+		return vpc_why("%u interrupts, first 0x%x at EIP 0x%x", nseen, seen[0], seen_eip[0]);
+	return 0;
+}
+
+/* The self-IPI that the MOV to the ICR sends arrives right after that
+ * MOV, though the MOV ran in an STI or MOV SS shadow: a shadow covers
+ * one instruction (SDM "Interrupt and Exception Handling", STI, MOV). */
+extern char sti_after[], mss_after[];
+#define ICR_LOW_ADDR    (APIC_DEFAULT_BASE + APIC_ICR_LOW)
+
+static const char *sti_shadow_self_ipi(void)
+{
+	apic_on();
+	__asm__ volatile("sti\n\tmovl %0, (%1)\nsti_after:\tnop\n\tnop\n\tcli"
+			 : : "r"(APIC_ICR_SELF | 0x47), "r"(ICR_LOW_ADDR) : "memory");
+	if (nseen != 1 || seen_eip[0] != (uint32_t)(uintptr_t)sti_after)
+		return vpc_why("%u interrupts, the first at EIP 0x%x (want 0x%x, after the MOV)",
+			       nseen, seen_eip[0], (uint32_t)(uintptr_t)sti_after);
+	return 0;
+}
+
+static const char *mov_ss_shadow_self_ipi(void)
+{
+	apic_on();
+	__asm__ volatile("sti\n\tnop\n\tmovw %%ss, %%ax\n\tmovw %%ax, %%ss\n\tmovl %0, (%1)\n"
+			 "mss_after:\tnop\n\tnop\n\tcli"
+			 : : "r"(APIC_ICR_SELF | 0x48), "r"(ICR_LOW_ADDR) : "eax", "memory");
+	if (nseen != 1 || seen_eip[0] != (uint32_t)(uintptr_t)mss_after)
+		return vpc_why("%u interrupts, the first at EIP 0x%x (want 0x%x, after the MOV)",
+			       nseen, seen_eip[0], (uint32_t)(uintptr_t)mss_after);
+	return 0;
+}
+
+static void single_step(struct vpc_frame *f)
+{
+	if (nseen < 16) {
+		seen[nseen] = f->vector;
+		seen_eip[nseen] = f->eip;
+	}
+	nseen++;
+	f->eflags &= ~0x100u;           /* TF: one step only */
+}
+
+/* SDM "Priority Among Concurrent Events": a single-step trap of the
+ * previous instruction goes before a maskable interrupt. The stepped
+ * instruction is the MOV that sends a self-IPI: #DB first, then the
+ * interrupt, both after the MOV. */
+extern char step_after[];
+static const char *single_step_trap_before_interrupt(void)
+{
+	uint32_t after = (uint32_t)(uintptr_t)step_after;
+
+	apic_on();
+	vpc_handle(V_DB, single_step);
+	__asm__ volatile("sti\n\tnop\n\tpushfl\n\torl $0x100, (%%esp)\n\tpopfl\n\tmovl %0, (%1)\n"
+			 "step_after:\tnop\n\tnop\n\tcli"
+			 : : "r"(APIC_ICR_SELF | 0x49), "r"(ICR_LOW_ADDR) : "memory");
+	vpc_handle(V_DB, 0);
+	if (nseen != 2 || seen[0] != V_DB || seen[1] != 0x49 || seen_eip[0] != after ||
+	    seen_eip[1] != after)
+		return vpc_why("%u events: vector %u at 0x%x, then %u at 0x%x (want #DB, then 0x49, both at 0x%x)",
+			       nseen, seen[0], seen_eip[0], seen[1], seen_eip[1], after);
+	return 0;
+}
+
 const struct vpc_test vpc_tests[] = {
 	{ "apic_version_and_id", apic_version_and_id },
 	{ "svr_software_enable", svr_software_enable },
@@ -473,6 +670,14 @@ const struct vpc_test vpc_tests[] = {
 	{ "timer_divide", timer_divide },
 	{ "timer_masked", timer_masked },
 	{ "lint0_masking", lint0_masking },
+	{ "icr_destination_ldr_dfr", icr_destination_ldr_dfr },
+	{ "nmi_self_ipi_blocked_until_iret", nmi_self_ipi_blocked_until_iret },
+	{ "hlt_wakes_on_apic_timer", hlt_wakes_on_apic_timer },
+	{ "hlt_wakes_on_pit", hlt_wakes_on_pit },
+	{ "hlt_wakes_on_self_ipi", hlt_wakes_on_self_ipi },
+	{ "sti_shadow_self_ipi", sti_shadow_self_ipi },
+	{ "mov_ss_shadow_self_ipi", mov_ss_shadow_self_ipi },
+	{ "single_step_trap_before_interrupt", single_step_trap_before_interrupt },
 	{ "esr_illegal_vector", esr_illegal_vector },
 	{ "lvt_error_interrupt", lvt_error_interrupt },
 	{ "apic_base_disable", apic_base_disable },

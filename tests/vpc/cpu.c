@@ -241,6 +241,137 @@ static const char *rf_set_on_faults(void)
 	return 0;
 }
 
+/* MSRs whose whole value the CPU keeps: each reads back what was written
+ * (SDM Vol. 4, "IA-32 Architectural MSRs"; WRMSR). The long-mode ones
+ * exist where CPUID.80000001H:EDX.LM says so, in any mode. */
+static const char *msrs_read_back(void)
+{
+	static const struct { uint32_t msr; uint64_t val; } w[] = {
+		{ MSR_IA32_SYSENTER_CS, 0x0010 },
+		{ MSR_IA32_SYSENTER_ESP, 0xffff800000001000ull },
+		{ MSR_IA32_SYSENTER_EIP, 0x00007fffffff0000ull },
+		{ MSR_IA32_STAR, 0x0023001012345678ull },
+		{ MSR_IA32_LSTAR, 0xffff800012345678ull },
+		{ MSR_IA32_CSTAR, 0x00007fff12345678ull },
+		{ MSR_IA32_FMASK, 0x47700 },
+		{ MSR_IA32_KERNEL_GS_BASE, 0xffffffff80001000ull },
+	};
+	uint64_t old, back, efer;
+
+	if (!(cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EXT_EDX_LM))
+		return "SKIP no long mode";
+	for (unsigned i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		if (vpc_rdmsr(w[i].msr, &old) || vpc_wrmsr(w[i].msr, w[i].val))
+			return vpc_why("MSR 0x%x: RDMSR or WRMSR raised vector %u", w[i].msr,
+				       vpc_fault_vector);
+		vpc_rdmsr(w[i].msr, &back);
+		vpc_wrmsr(w[i].msr, old);
+		if (back != w[i].val)
+			return vpc_why("MSR 0x%x: wrote 0x%llx, read back 0x%llx", w[i].msr, w[i].val, back);
+	}
+	/* EFER: SCE toggled, and NXE where CPUID offers it; LMA stays clear. */
+	if (vpc_rdmsr(MSR_IA32_EFER, &efer))
+		return "RDMSR IA32_EFER faulted";
+	old = efer ^ EFER_SCE;
+	if (cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EXT_EDX_NX)
+		old |= EFER_NXE;
+	if (vpc_wrmsr(MSR_IA32_EFER, old))
+		return vpc_why("WRMSR IA32_EFER = 0x%llx faulted", old);
+	vpc_rdmsr(MSR_IA32_EFER, &back);
+	vpc_wrmsr(MSR_IA32_EFER, efer);
+	return back == old ? 0 : vpc_why("IA32_EFER: wrote 0x%llx, read back 0x%llx", old, back);
+}
+
+/* WRMSR: a non-canonical address in a base-address MSR is #GP(0), and
+ * the MSR keeps its value. */
+static const char *base_msrs_noncanonical_gp(void)
+{
+	static const uint32_t msrs[] = {
+		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_LSTAR, MSR_IA32_CSTAR,
+		MSR_IA32_FS_BASE, MSR_IA32_GS_BASE, MSR_IA32_KERNEL_GS_BASE,
+	};
+	const uint64_t bad = 0x0000800000000000ull;
+	uint64_t old, now;
+
+	if (!(cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EXT_EDX_LM))
+		return "SKIP no long mode";
+	for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
+		vpc_rdmsr(msrs[i], &old);
+		if (vpc_wrmsr(msrs[i], bad) == 0) {
+			vpc_wrmsr(msrs[i], old);
+			return vpc_why("MSR 0x%x took the non-canonical 0x%llx", msrs[i], bad);
+		}
+		if (vpc_fault_vector != 13 || vpc_fault_error != 0)
+			return vpc_why("MSR 0x%x: vector %u error %u, want #GP(0)", msrs[i],
+				       vpc_fault_vector, vpc_fault_error);
+		vpc_rdmsr(msrs[i], &now);
+		if (now != old)
+			return vpc_why("MSR 0x%x changed to 0x%llx by a refused write", msrs[i], now);
+	}
+	return 0;
+}
+
+/* (msr) does not exist: RDMSR and WRMSR of it raise #GP(0). */
+static const char *absent(uint32_t msr, const char *why)
+{
+	uint64_t v;
+
+	if (vpc_rdmsr(msr, &v) == 0)
+		return vpc_why("RDMSR 0x%x read 0x%llx, though %s", msr, v, why);
+	if (vpc_fault_vector != 13)
+		return vpc_why("RDMSR 0x%x raised vector %u, want #GP", msr, vpc_fault_vector);
+	if (vpc_wrmsr(msr, 0) == 0)
+		return vpc_why("WRMSR 0x%x did not fault, though %s", msr, why);
+	return 0;
+}
+
+/* SDM "x2APIC Register Address Space": in xAPIC mode (IA32_APIC_BASE.EXTD
+ * clear) the x2APIC's MSRs 0x800-0x8FF raise #GP, whether or not the CPU
+ * has an x2APIC. */
+static const char *x2apic_msrs_gp_in_xapic_mode(void)
+{
+	static const uint32_t msrs[] = { 0x802, 0x803, 0x808, 0x80f, 0x828, 0x830, 0x832, 0x83f };
+	uint64_t base;
+	const char *why;
+
+	if (vpc_rdmsr(MSR_IA32_APIC_BASE, &base) || (base & APIC_BASE_EXTD))
+		return vpc_why("IA32_APIC_BASE 0x%llx (vector %u): not in xAPIC mode", base,
+			       vpc_fault_vector);
+	for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
+		if ((why = absent(msrs[i], "the APIC is in xAPIC mode")))
+			return why;
+	return 0;
+}
+
+/* An MSR the CPU says it lacks: IA32_PERF_CAPABILITIES without PDCM,
+ * IA32_PERF_GLOBAL_CTRL without an architectural PMU of version 2 or
+ * more (SDM Vol. 4, the MSRs' "if CPUID..." conditions). */
+static const char *unimplemented_msrs_gp(void)
+{
+	const char *why = 0;
+	unsigned checked = 0;
+
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_PDCM)) {
+		why = absent(MSR_IA32_PERF_CAPABILITIES, "CPUID.1:ECX.PDCM is clear");
+		checked++;
+	}
+	if (!why && (max_leaf() < 0xa || (cpuid(0xa, 0).eax & 0xff) < 2)) {
+		why = absent(MSR_IA32_PERF_GLOBAL_CTRL, "CPUID.0AH reports no PMU of version 2");
+		checked++;
+	}
+	return why ? why : checked ? 0 : "SKIP the CPU offers PDCM and a PMU";
+}
+
+/* The TSC-deadline MSR exists exactly when CPUID.1:ECX[24] says so. */
+static const char *tsc_deadline_msr_matches_cpuid(void)
+{
+	uint64_t v;
+
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE))
+		return absent(MSR_IA32_TSC_DEADLINE, "CPUID.1:ECX.TSC_Deadline is clear");
+	return vpc_rdmsr(MSR_IA32_TSC_DEADLINE, &v) ? "CPUID offers TSC-deadline, but its MSR faulted" : 0;
+}
+
 const struct vpc_test vpc_tests[] = {
 	{ "cpuid_no_pdcm", cpuid_no_pdcm },
 	{ "cpuid_no_pmu_leaf", cpuid_no_pmu_leaf },
@@ -254,6 +385,11 @@ const struct vpc_test vpc_tests[] = {
 	{ "tsc_aux_rdtscp", tsc_aux_rdtscp },
 	{ "rdpmc_ring3_gp", rdpmc_ring3_gp },
 	{ "rf_set_on_faults", rf_set_on_faults },
+	{ "msrs_read_back", msrs_read_back },
+	{ "base_msrs_noncanonical_gp", base_msrs_noncanonical_gp },
+	{ "x2apic_msrs_gp_in_xapic_mode", x2apic_msrs_gp_in_xapic_mode },
+	{ "unimplemented_msrs_gp", unimplemented_msrs_gp },
+	{ "tsc_deadline_msr_matches_cpuid", tsc_deadline_msr_matches_cpuid },
 	/* Last: an emulator that cannot re-enable a disabled APIC leaves it off. */
 	{ "cpuid_x2apic_consistent", cpuid_x2apic_consistent },
 };

@@ -72,8 +72,9 @@ vpc_cmdline() {
 # is what GRUB gives the kernel bare (none of mica's keys: name=, mem=,
 # restart=; cpu's line starts with an image name, which stays first),
 # mem's unbacked accesses are counted, the fault kernel's VMs ended as
-# asked (exit 0; a HLT nothing can wake; a triple fault), each with its
-# one line, and never went on.
+# asked (exit 0; a HLT nothing can wake, with interrupts off or with every
+# source masked; a triple fault), each with its one line, and never went
+# on.
 vpc_vm_checks() {
 	local log=$1 vm
 	check_ktap "$log"
@@ -83,6 +84,7 @@ vpc_vm_checks() {
 		check_line "$log" "^\\[$vm\\] # command line: ''\$" "${vm}_command_line_empty"
 	done
 	vpc_cmdline "$log" '\[halt\] ' "" then-halt halt_command_line
+	vpc_cmdline "$log" '\[wait\] ' "" then-wait wait_command_line
 	vpc_cmdline "$log" '\[triple\] ' "" then-triple-fault triple_command_line
 	for vm in cpu apic low fault; do
 		check_line "$log" "^mica: vm $vm: exited with code 0\$" "${vm}_exit_code_0"
@@ -91,13 +93,16 @@ vpc_vm_checks() {
 	check_line "$log" '^mica: vm mem: exited with code 0; unbacked addresses: 5 reads \(all ones\), 2 writes \(dropped\)$' mem_exit_code_0_accesses_counted
 	check_line "$log" '^\[halt\] # HLT with interrupts off, nothing to wake it$' halt_reached
 	check_line "$log" '^mica: vm halt: halted with interrupts off$' halt_ends_vm_with_one_line
+	check_line "$log" '^\[wait\] # HLT with interrupts on, every interrupt source masked$' wait_reached
+	check_line "$log" '^mica: vm wait: crashed: halted waiting for an interrupt, and no device of this VM will send one$' \
+		wait_ends_vm_with_one_line
 	check_line "$log" '^\[triple\] # a triple fault: an exception with an empty IDT$' triple_fault_reached
 	check_line "$log" '^mica: vm triple: crashed: triple fault at RIP 0x[0-9a-f]+$' triple_fault_ends_vm_with_one_line
 	check_no_line "$log" '# (woke up from HLT|went on after a triple fault)' halt_and_triple_fault_never_return
-	check_line "$log" '^mica: 7 VMs: 6 exited with 0, 0 failed, 1 crashed' summary
+	check_line "$log" '^mica: 8 VMs: 6 exited with 0, 0 failed, 2 crashed' summary
 	check_no_line "$log" '^mica: panic' mica_never_panics
 	check_frames_returned "$log" every_frame_returned
-	check_status 1 exit_code_1_one_vm_crashed
+	check_status 1 exit_code_1_vms_crashed
 }
 
 # vpc_exited KERNEL: the last boot ended with the kernel's own exit code

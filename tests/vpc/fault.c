@@ -17,6 +17,7 @@
  * must be the same.
  */
 #include "lib/multiboot.h"
+#include "lib/string.h"
 #include "lib/x86_regs.h"
 #include "tests/vpc/vpc.h"
 
@@ -255,10 +256,157 @@ static const char *self_ipi_on_fresh_stack_delivered_once(void)
 	return redelivered(4, VEC_IPI, 0, (uint32_t)(uintptr_t)rd_hlt_after, 0);
 }
 
+/* ---- Page faults in the table ---------------------------------------------
+ * With paging on (32-bit, identity: 4 KiB pages in the first 4 MiB, 4 MiB
+ * pages above), a page fault as first or second fault: a #PF during a
+ * #PF's delivery or a contributory fault during a #PF's delivery is a
+ * double fault; a #PF during a contributory fault's delivery is simply
+ * delivered. The first fault is again one a hypervisor raises: the #PF
+ * of an OUTSB whose source page is not present (a hypervisor that
+ * emulates string I/O walks the guest's page tables itself), or the #GP
+ * of XSETBV. The second comes from an IDT that straddles two pages, one
+ * of them not present: entries 0-13 on the first, 14-255 on the second. */
+
+#define VEC_PF          14
+#define PTE_P           0x1u
+#define PTE_W           0x2u
+#define PDE_PS          0x80u
+#define POST_PORT       0x80    /* an ISA port no device of a PC answers */
+
+static uint32_t pd[1024] __attribute__((aligned(4096)));
+static uint32_t pt[1024] __attribute__((aligned(4096)));
+/* [0] and [1]: the IDT's two pages; [2]: the OUTSB's source. */
+static uint8_t pf_pages[3][4096] __attribute__((aligned(4096)));
+
+struct __attribute__((packed)) idtr { uint16_t limit; uint32_t base; };
+
+static uint32_t cr0_get(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static void cr0_set(uint32_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static void present(void *page, bool on)
+{
+	uint32_t i = (uint32_t)(uintptr_t)page >> 12;
+
+	pt[i] = on ? pt[i] | PTE_P : pt[i] & ~PTE_P;
+	__asm__ volatile("invlpg (%0)" : : "r"(page) : "memory");
+}
+
+/* Paging on, the IDT at the seam of pf_pages[0] and [1]; (old) gets the
+ * IDTR to restore. */
+static void paging_on(struct idtr *old)
+{
+	struct idtr moved = { 256 * 8 - 1, (uint32_t)(uintptr_t)pf_pages[1] - VEC_PF * 8 };
+
+	for (uint32_t i = 0; i < 1024; i++) {
+		pt[i] = i << 12 | PTE_P | PTE_W;
+		pd[i] = i << 22 | PTE_P | PTE_W | PDE_PS;
+	}
+	pd[0] = (uint32_t)(uintptr_t)pt | PTE_P | PTE_W;
+	__asm__ volatile("sidt %0" : "=m"(*old));
+	memcpy((void *)(uintptr_t)moved.base, (const void *)(uintptr_t)old->base, 256 * 8);
+	__asm__ volatile("lidt %0" : : "m"(moved));
+	cr4_set(cr4_get() | CR4_PSE);
+	__asm__ volatile("mov %0, %%cr3" : : "r"(pd) : "memory");
+	cr0_set(cr0_get() | CR0_PG);
+}
+
+static void paging_off(const struct idtr *old)
+{
+	cr0_set(cr0_get() & ~CR0_PG);
+	__asm__ volatile("lidt %0" : : "m"(*old));
+	for (unsigned i = 0; i < 3; i++)
+		pt[((uint32_t)(uintptr_t)pf_pages[i]) >> 12] |= PTE_P;
+}
+
+/* OUTSB of one byte from pf_pages[2]: 0 if it ran, -1 if it faulted. */
+static int outsb_probe(void)
+{
+	uint32_t fault = 1, esi = (uint32_t)(uintptr_t)pf_pages[2], ecx = 1;
+
+	__asm__ volatile("movl $1f, vpc_fixup\n\trep outsb\n\tmovl $0, %0\n1:\tmovl $0, vpc_fixup"
+			 : "+m"(fault), "+S"(esi), "+c"(ecx) : "d"(POST_PORT) : "memory");
+	return fault ? -1 : 0;
+}
+
+static const char *want_double_fault(int faulted, const char *what)
+{
+	if (!faulted)
+		return vpc_why("%s did not fault", what);
+	if (vpc_fault_vector != VEC_DF || vpc_fault_error != 0)
+		return vpc_why("%s: vector %u error 0x%x, want #DF (8) with error 0", what,
+			       vpc_fault_vector, vpc_fault_error);
+	return 0;
+}
+
+static const char *contributory_during_page_fault_double_faults(void)
+{
+	struct idtr old;
+	int faulted;
+
+	paging_on(&old);
+	present(pf_pages[2], false);
+	__asm__ volatile("lidt %0" : : "m"(old));       /* the IDT whose gates vpc_gate sets */
+	vpc_gate(VEC_PF, false);
+	faulted = outsb_probe();
+	vpc_gate(VEC_PF, true);
+	paging_off(&old);
+	return want_double_fault(faulted, "OUTSB from a page not present, #PF's gate not present,");
+}
+
+static const char *page_fault_during_page_fault_double_faults(void)
+{
+	struct idtr old;
+	int faulted;
+
+	paging_on(&old);
+	present(pf_pages[2], false);
+	present(pf_pages[1], false);
+	faulted = outsb_probe();
+	paging_off(&old);
+	return want_double_fault(faulted, "OUTSB from a page not present, #PF's gate on a page not present,");
+}
+
+static const char *page_fault_during_contributory_delivered(void)
+{
+	uint32_t cr4 = cr4_get(), cr2, gate = (uint32_t)(uintptr_t)pf_pages[1] - VEC_PF * 8 + VEC_GP * 8;
+	struct idtr old;
+	int faulted;
+
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE))
+		return "SKIP: no XSAVE, so no XSETBV";
+	cr4_set(cr4 | CR4_OSXSAVE);
+	paging_on(&old);
+	present(pf_pages[0], false);
+	faulted = vpc_xsetbv(0, 0);
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	paging_off(&old);
+	cr4_set(cr4);
+	if (!faulted)
+		return "XSETBV of XCR0 = 0 did not fault";
+	if (vpc_fault_vector != VEC_PF || vpc_fault_error != 0 || cr2 != gate)
+		return vpc_why("#GP with its gate on a page not present gave vector %u error 0x%x CR2 0x%x, "
+			       "want #PF (14) error 0 CR2 0x%x", vpc_fault_vector, vpc_fault_error, cr2, gate);
+	return 0;
+}
+
 const struct vpc_test vpc_tests[] = {
 	{ "contributory_during_contributory_double_faults",
 	  contributory_during_contributory_double_faults },
 	{ "contributory_during_benign_delivered", contributory_during_benign_delivered },
+	{ "contributory_during_page_fault_double_faults",
+	  contributory_during_page_fault_double_faults },
+	{ "page_fault_during_page_fault_double_faults", page_fault_during_page_fault_double_faults },
+	{ "page_fault_during_contributory_delivered", page_fault_during_contributory_delivered },
 	{ "ud_on_fresh_stack_delivered_once", ud_on_fresh_stack_delivered_once },
 	{ "gp_error_code_on_fresh_stack_delivered_once",
 	  gp_error_code_on_fresh_stack_delivered_once },

@@ -8,6 +8,8 @@
 #include <stdarg.h>
 
 #include "lib/fmt.h"
+#include "lib/i8254.h"
+#include "lib/i8259.h"
 #include "lib/multiboot.h"
 #include "lib/string.h"
 #include "tests/vpc/vpc.h"
@@ -210,6 +212,8 @@ static bool has_word(const char *line, const char *word)
 
 /*
  * `then-halt`: HLT with interrupts off and nothing left to wake the CPU;
+ * `then-wait`: HLT with interrupts on, the 8259As masked, the PIT running
+ * behind the mask and the APIC timer off: nothing can interrupt it;
  * `then-triple-fault`: an exception with an empty IDT, whose #GP and
  * then #DF have no gate either. Neither returns on a PC: a line after
  * either says the CPU went on.
@@ -222,6 +226,18 @@ static void end_as_asked(const char *cmdline)
 		vpc_printf("# HLT with interrupts off, nothing to wake it\n");
 		__asm__ volatile("cli; hlt");
 		vpc_printf("# woke up from HLT with interrupts off\n");
+	}
+	if (has_word(cmdline, "then-wait")) {
+		vpc_printf("# HLT with interrupts on, every interrupt source masked\n");
+		outb(PIC_MASTER_DATA, 0xff);
+		outb(PIC_SLAVE_DATA, 0xff);
+		outb(PIT_CONTROL, PIT_CONTROL_WORD(0, PIT_ACCESS_LOHI, PIT_MODE_RATE));
+		outb(PIT_CH0, 0);
+		outb(PIT_CH0, 0x10);
+		apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+		apic_write(APIC_TIMER_INITIAL, 0);
+		__asm__ volatile("sti; hlt; cli");
+		vpc_printf("# woke up from HLT with every interrupt source masked\n");
 	}
 	if (has_word(cmdline, "then-triple-fault")) {
 		vpc_printf("# a triple fault: an exception with an empty IDT\n");

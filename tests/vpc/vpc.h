@@ -21,6 +21,7 @@
 #define MSR_TSC_ADJUST          0x0000003b
 #define MSR_MCG_CAP             0x00000179
 #define MSR_MCG_STATUS          0x0000017a
+#define MSR_IA32_PERF_CAPABILITIES 0x00000345
 #define MSR_X2APIC_ID           0x00000802
 
 struct vpc_frame {
