@@ -14,7 +14,10 @@
 # the same cases). The short fixed-seed versions run in `make test`.
 #
 # usage: [FUZZ_GUESTS=1000] [FUZZ_SYSCALLS=100000] [FUZZ_CASES=100000]
-#        [FUZZ_SEED=1] tools/fuzz.sh
+#        [FUZZ_SEED=1] [FUZZ_EVERY=10] [FUZZ_DIR=build/fuzz] tools/fuzz.sh
+#
+# FUZZ_EVERY is how many seconds apart the progress lines come; FUZZ_DIR
+# where the images and logs go.
 #
 # Exit status: 0 if nothing crashed and every canary is intact; 1 otherwise.
 set -u
@@ -23,12 +26,13 @@ GUESTS=${FUZZ_GUESTS:-1000}
 SYSCALLS=${FUZZ_SYSCALLS:-100000}
 CASES=${FUZZ_CASES:-100000}
 SEED=${FUZZ_SEED:-1}
-DIR=build/fuzz
+EVERY=${FUZZ_EVERY:-10}
+DIR=${FUZZ_DIR:-build/fuzz}
 mkdir -p "$DIR/image/run"
 status=0
 summaries=()
 
-# watch WHAT TOTAL COUNT_FUNCTION COMMAND...: run COMMAND, and every 10 s
+# watch WHAT TOTAL COUNT_FUNCTION COMMAND...: run COMMAND, and every EVERY s
 # while it runs print how many of TOTAL cases COUNT_FUNCTION counts so far,
 # with the rate. Returns COMMAND's status.
 watch() {
@@ -38,7 +42,7 @@ watch() {
 	pid=$!
 	start=$(date +%s)
 	while kill -0 $pid 2>/dev/null; do
-		for n in 1 2 3 4 5 6 7 8 9 10; do
+		for ((n = 0; n < EVERY; n++)); do
 			kill -0 $pid 2>/dev/null || break 2
 			sleep 1
 		done
