@@ -445,7 +445,7 @@ static void print_stats(void)
 	}
 	print_services("stats");
 	kprintf("stats: kernel: %lu KiB free, %lu switches, %lu system calls, idle %lu TSC\n",
-		(unsigned long)(frame_pool_free_count(pool) * 4), (unsigned long)sched_switches(),
+		(unsigned long)(proc_free_frames() * 4), (unsigned long)sched_switches(),
 		(unsigned long)syscall_count(), (unsigned long)sched_idle_tsc());
 }
 
@@ -501,7 +501,7 @@ static bool density_step(void)
 			kprintf("bench: container_start_cpu_%u %lu\n", density_count,
 				(unsigned long)last->c->ready_cpu);
 			kprintf("bench: container_kib_each_%u %lu\n", density_count,
-				(unsigned long)((density_free_before - frame_pool_free_count(pool)) * 4 /
+				(unsigned long)((density_free_before - proc_free_frames()) * 4 /
 						density_count));
 		}
 		if (last->c) {
@@ -516,7 +516,7 @@ static bool density_step(void)
 			     "(%lu KiB of kernel memory left of %lu)\n", density_count - 1,
 			     s->args[0], density_count,
 			     err == -SYS_ENOMEM ? "out of memory" : "process or container table full",
-			     (unsigned long)(frame_pool_free_count(pool) * 4),
+			     (unsigned long)(proc_free_frames() * 4),
 			     (unsigned long)(density_free_before * 4));
 		} else {
 			klog("density: %u containers of %s ready; container %u ended before it was "
@@ -608,7 +608,7 @@ static void cmd_run(char *rest, bool density)
 		density_count = 1;
 		density_reported = false;
 		density_quiet_bytes = 0;
-		density_free_before = frame_pool_free_count(pool);
+		density_free_before = proc_free_frames();
 		hold = HOLD_DENSITY;
 		hold_svc = s;
 	}
@@ -769,8 +769,8 @@ int engine_main(struct boot_info *bi)
 	sched_init();
 	tty_init(hv_detect());          /* processes' lines: tty.c */
 	klog("container host: %u images, tables %lu KiB, %lu KiB free for containers\n", nimages,
-	     (unsigned long)((before - frame_pool_free_count(pool)) * 4),
-	     (unsigned long)(frame_pool_free_count(pool) * 4));
+	     (unsigned long)((before - proc_free_frames()) * 4),
+	     (unsigned long)(proc_free_frames() * 4));
 	klog("container host: kernel objects: %lu bytes per process, %lu per container\n",
 	     (unsigned long)sizeof(struct proc), (unsigned long)sizeof(struct container));
 	klog("container host: engine tables: %u services in %lu KiB, %lu bytes per replica\n",
@@ -789,6 +789,6 @@ int engine_main(struct boot_info *bi)
 	sched_run(engine_poll, engine_done);
 	print_summary();
 	klog("container host: done, %lu KiB free\n",
-	     (unsigned long)(frame_pool_free_count(pool) * 4));
+	     (unsigned long)(proc_free_frames() * 4));
 	return exit_code;
 }

@@ -21,16 +21,18 @@ static unsigned nimages;
 
 /*
  * The index of every image's regular files, built at mount: a hash table
- * (open addressing, linear probing) of where each file's entry starts in
- * its archive, so that a spawn finds its program in a few steps instead
- * of reading the archive from its start. Kept at most 3/4 full; an image
+ * (open addressing, linear probing) of where each file's name and data lie
+ * in its archive, so that a spawn finds its program in a few steps, and
+ * without parsing an entry's header again (13 hex fields, as many steps
+ * as the rest of the lookup together). Kept at most 3/4 full; an image
  * whose files do not fit is left out of it and read whole (image_lookup).
  */
 #define INDEX_SLOTS     256             /* a power of two */
 #define INDEX_MAX       (INDEX_SLOTS / 4 * 3)
 
 struct index_slot {
-	uint32_t offset;                /* of the file's entry in its archive */
+	uint32_t name;                  /* offset in its archive of the name, "./" skipped */
+	uint32_t data, size;            /* offset in its archive of the data, and its size */
 	uint16_t image;                 /* 1 + its image's number; 0: slot empty */
 	uint16_t hash;                  /* the name's hash, high bits: a quick no */
 };
@@ -55,14 +57,6 @@ static uint32_t name_hash(unsigned image, const char *name)
 	return h;
 }
 
-/* The file of image (n) at archive offset (off): its entry. */
-static void entry_at(unsigned n, uint32_t off, struct archive_entry *e)
-{
-	size_t o = off;
-
-	archive_next(images[n].data, images[n].size, &o, e, NULL, 0);
-}
-
 /* The slot of (name) in image (n): the one holding it, or the empty one
  * where it would go. */
 static struct index_slot *index_slot(unsigned n, const char *name)
@@ -71,14 +65,13 @@ static struct index_slot *index_slot(unsigned n, const char *name)
 
 	for (uint32_t i = h;; i++) {
 		struct index_slot *slot = &file_index[i % INDEX_SLOTS];
-		struct archive_entry e;
 
 		if (slot->image == 0)
 			return slot;
 		if (slot->image != n + 1 || slot->hash != (uint16_t)(h >> 16))
 			continue;
-		entry_at(n, slot->offset, &e);
-		if (strcmp(plain(e.name), name) == 0)
+		/* The archive's names are NUL-terminated (checked at mount). */
+		if (strcmp((const char *)images[n].data + slot->name, name) == 0)
 			return slot;
 	}
 }
@@ -89,19 +82,23 @@ static void index_image(unsigned n)
 {
 	const struct image *im = &images[n];
 	struct archive_entry e;
-	size_t off = 0, at = 0;
+	size_t off = 0;
 
 	if (im->nfiles > INDEX_MAX - indexed || im->size > UINT32_MAX)
 		return;
-	while (at = off, archive_next(im->data, im->size, &off, &e, NULL, 0) == 1) {
+	while (archive_next(im->data, im->size, &off, &e, NULL, 0) == 1) {
+		const char *name = plain(e.name);
 		struct index_slot *slot;
 
 		if ((e.mode & MODE_TYPE) != MODE_REGULAR)
 			continue;
-		slot = index_slot(n, plain(e.name));
+		slot = index_slot(n, name);
 		if (slot->image == 0) {
-			*slot = (struct index_slot){ .offset = (uint32_t)at, .image = (uint16_t)(n + 1),
-				.hash = (uint16_t)(name_hash(n, plain(e.name)) >> 16) };
+			*slot = (struct index_slot){
+				.name = (uint32_t)((const uint8_t *)name - im->data),
+				.data = (uint32_t)((const uint8_t *)e.data - im->data),
+				.size = (uint32_t)e.size, .image = (uint16_t)(n + 1),
+				.hash = (uint16_t)(name_hash(n, name) >> 16) };
 			indexed++;
 		}
 	}
@@ -228,9 +225,8 @@ int image_lookup(const struct image *im, const char *path, const uint8_t **data,
 
 		if (slot->image == 0)
 			return -SYS_ENOENT;
-		entry_at(n, slot->offset, &e);
-		*data = e.data;
-		*size = e.size;
+		*data = im->data + slot->data;
+		*size = slot->size;
 		return 0;
 	}
 	/* The whole archive was checked at boot: entries parse. Names in it

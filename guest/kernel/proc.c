@@ -55,25 +55,90 @@ uint64_t *proc_kernel_pml4(void)
 
 /* ---- Frames, charged ---- */
 
-uint64_t proc_alloc_page(struct proc *p)
+/*
+ * Frames known to hold zeroes: the page tables of processes that ended.
+ * Taking an address space down reads every entry of every table anyway
+ * (free_level), and clears each one it frees, so a table comes out of it
+ * all zero at the cost of a store per entry in use. Up to ZEROED_MAX of
+ * them are kept, linked through their first word, and handed out where a
+ * zeroed page is wanted (a new process's tables, stack, mmap), without
+ * clearing 4 KiB again; Linux's page-table quicklists did the same. They
+ * count as free (proc_free_frames), and a frame wanted when the pool has
+ * none is taken from them.
+ */
+#define ZEROED_MAX      64
+static uint64_t zeroed_head;            /* physical address, 0: none */
+static unsigned zeroed_count;
+
+static uint64_t zeroed_take(void)
+{
+	uint64_t pa = zeroed_head;
+
+	if (pa) {
+		uint64_t *link = (uint64_t *)(uintptr_t)pa;
+
+		zeroed_head = *link;
+		*link = 0;
+		zeroed_count--;
+	}
+	return pa;
+}
+
+/* Take back (pa), a frame that holds only zeroes. */
+static void zeroed_give(uint64_t pa)
+{
+	if (zeroed_count == ZEROED_MAX) {
+		frame_free(pool, pa);
+		return;
+	}
+	*(uint64_t *)(uintptr_t)pa = zeroed_head;
+	zeroed_head = pa;
+	zeroed_count++;
+}
+
+uint64_t proc_free_frames(void)
+{
+	return frame_pool_free_count(pool) + zeroed_count;
+}
+
+/* A frame for (p), charged to its container. (zero): all zeroes, else
+ * what it held, and the caller writes every byte before a process can
+ * read one. */
+static uint64_t alloc_frame(struct proc *p, bool zero)
 {
 	uint64_t pa;
 
 	if (container_charge(p->c, 1))
 		return 0;
-	pa = frame_alloc(pool);
+	if (zero) {
+		pa = zeroed_take();
+		if (pa == 0 && (pa = frame_alloc(pool)) != 0)
+			memset((void *)(uintptr_t)pa, 0, PAGE_4K);
+	} else {
+		pa = frame_alloc(pool);
+		if (pa == 0)
+			pa = zeroed_take();     /* the pool is empty: these are free too */
+	}
 	if (pa == 0) {
 		container_charge(p->c, -1);
 		return 0;
 	}
-	memset((void *)(uintptr_t)pa, 0, PAGE_4K);
 	p->pages++;
 	return pa;
 }
 
-static void free_page(struct proc *p, uint64_t pa)
+uint64_t proc_alloc_page(struct proc *p)
 {
-	frame_free(pool, pa);
+	return alloc_frame(p, true);
+}
+
+/* Give back (p)'s frame (pa); (zeroed): it holds only zeroes. */
+static void free_page(struct proc *p, uint64_t pa, bool zeroed)
+{
+	if (zeroed)
+		zeroed_give(pa);
+	else
+		frame_free(pool, pa);
 	p->pages--;
 	container_charge(p->c, -1);
 }
@@ -98,34 +163,54 @@ static uint64_t *walk(struct proc *p, uint64_t va, bool create)
 	return vm_walk(p->pml4, va, 0, PTE_U, create ? charged_table : NULL, p);
 }
 
-/* Map a fresh zeroed page at user (va) with (flags) (PTE_W, PTE_NX), or
- * return the page already there. Returns its physical address, or 0. */
-static uint64_t map_page(struct proc *p, uint64_t va, uint64_t flags)
+/* Map a new page at user (va) with (flags) (PTE_W, PTE_NX), unless one
+ * is there already. Returns the page's entry, or NULL without memory;
+ * (*fresh) tells whether its frame is new. A new frame is zeroed, unless
+ * (filled): then the caller writes every byte of it. */
+static uint64_t *map_entry(struct proc *p, uint64_t va, uint64_t flags, bool filled,
+			   bool *fresh)
 {
 	uint64_t *pte = walk(p, va, true), pa;
 
-	if (pte == NULL)
-		return 0;
-	if (*pte & PTE_P)
-		return *pte & PTE_ADDR_MASK;
-	pa = proc_alloc_page(p);
-	if (pa)
-		*pte = pa | PTE_P | PTE_U | (flags & (PTE_W | nx_bit));
-	return pa;
+	*fresh = false;
+	if (pte == NULL || (*pte & PTE_P))
+		return pte;
+	pa = alloc_frame(p, !filled);
+	if (pa == 0)
+		return NULL;
+	*pte = pa | PTE_P | PTE_U | (flags & (PTE_W | nx_bit));
+	*fresh = true;
+	return pte;
 }
 
-/* Free every page and table below (t), a table at (level), and (t). */
+/* Map a fresh zeroed page at user (va) with (flags), or return the page
+ * already there. Returns its physical address, or 0. */
+static uint64_t map_page(struct proc *p, uint64_t va, uint64_t flags)
+{
+	bool fresh;
+	uint64_t *pte = map_entry(p, va, flags, false, &fresh);
+
+	return pte ? *pte & PTE_ADDR_MASK : 0;
+}
+
+/* Free every page and table below (t), a table at (level), and (t),
+ * clearing each entry on the way: (t) goes back all zero. */
 static void free_level(struct proc *p, uint64_t *t, int level)
 {
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		if (!(t[i] & PTE_P))
+		uint64_t e = t[i];
+
+		if (e == 0)
+			continue;
+		t[i] = 0;
+		if (!(e & PTE_P))
 			continue;
 		if (level > 0)
-			free_level(p, table(t[i]), level - 1);
+			free_level(p, table(e), level - 1);
 		else
-			free_page(p, t[i] & PTE_ADDR_MASK);
+			free_page(p, e & PTE_ADDR_MASK, false);
 	}
-	free_page(p, (uint64_t)(uintptr_t)t);
+	free_page(p, (uint64_t)(uintptr_t)t, true);
 }
 
 /* Give back everything of (p)'s address space; the kernel's entry 0 is
@@ -134,11 +219,8 @@ static void free_address_space(struct proc *p)
 {
 	if (p->pml4 == NULL)
 		return;
-	for (unsigned i = 1; i < PT_ENTRIES; i++)
-		if (p->pml4[i] & PTE_P)
-			free_level(p, table(p->pml4[i]), PT_LEVELS - 2);
-	p->pml4[0] = 0;
-	free_page(p, (uint64_t)(uintptr_t)p->pml4);
+	p->pml4[0] = 0;                 /* the kernel's, shared: not freed */
+	free_level(p, p->pml4, PT_LEVELS - 1);
 	p->pml4 = NULL;
 }
 
@@ -176,7 +258,9 @@ struct load_ctx {
 };
 
 /* Map one PT_LOAD segment page by page and copy its file bytes; the rest
- * stays zero (bss). Pages shared by two segments get the rights of both. */
+ * is zero (bss). A new page is written once: its file bytes copied, only
+ * the bytes around them zeroed. Pages shared by two segments get the
+ * rights of both, and keep what the first segment put there. */
 static int load_segment(void *arg, const struct elf_segment *s)
 {
 	struct load_ctx *ctx = arg;
@@ -187,19 +271,26 @@ static int load_segment(void *arg, const struct elf_segment *s)
 		return 0;
 
 	for (uint64_t va = start; va < end; va += PAGE_4K) {
-		uint64_t pa = map_page(ctx->p, va, flags), *pte;
+		bool fresh;
+		uint64_t *pte = map_entry(ctx->p, va, flags, true, &fresh);
 		uint64_t lo = va > s->vaddr ? va : s->vaddr;
 		uint64_t hi = va + PAGE_4K < s->vaddr + s->filesz ? va + PAGE_4K : s->vaddr + s->filesz;
+		uint8_t *page;
 
-		if (pa == 0)
+		if (pte == NULL)
 			return -SYS_ENOMEM;
-		pte = walk(ctx->p, va, false);
+		page = (uint8_t *)(uintptr_t)(*pte & PTE_ADDR_MASK);
 		*pte |= flags & PTE_W;
 		if (!(flags & PTE_NX))
 			*pte &= ~PTE_NX;
 		if (hi > lo)
-			memcpy((uint8_t *)(uintptr_t)pa + (lo - va),
-			       ctx->file + s->offset + (lo - s->vaddr), hi - lo);
+			memcpy(page + (lo - va), ctx->file + s->offset + (lo - s->vaddr), hi - lo);
+		else
+			lo = hi = va;           /* all bss */
+		if (fresh) {
+			memset(page, 0, lo - va);
+			memset(page + (hi - va), 0, va + PAGE_4K - hi);
+		}
 	}
 	return 0;
 }
@@ -405,19 +496,29 @@ void proc_console_flush(struct proc *p)
 
 void proc_console_write(struct proc *p, const char *buf, uint64_t len)
 {
-	for (uint64_t i = 0; i < len; i++) {
-		char ch = buf[i];
+	/* A line at a time: the characters up to a newline or a full line
+	 * are copied in a local loop, and the line flushed after them. */
+	for (uint64_t i = 0; i < len; ) {
+		unsigned n = p->line_len;
+		char *line = p->line;
 
-		if (ch == '\n') {
-			proc_console_flush(p);
-			continue;
+		for (; i < len && n < PROC_LINE_MAX; i++) {
+			char ch = buf[i];
+
+			if (ch == '\n')
+				break;
+			/* A process must not drive the terminal: no escape sequences. */
+			if ((unsigned char)(ch - ' ') >= 0x7f - ' ' && ch != '\t')
+				ch = '?';
+			line[n++] = ch;
 		}
-		/* A process must not drive the terminal: no escape sequences. */
-		if ((ch < ' ' && ch != '\t') || ch == 0x7f)
-			ch = '?';
-		p->line[p->line_len++] = ch;
-		if (p->line_len == PROC_LINE_MAX)
+		p->line_len = n;
+		if (i < len && buf[i] == '\n') {
+			i++;
 			proc_console_flush(p);
+		} else if (n == PROC_LINE_MAX) {
+			proc_console_flush(p);
+		}
 	}
 }
 

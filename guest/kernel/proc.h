@@ -137,6 +137,10 @@ int proc_mmap(struct proc *p, uint64_t len, uint64_t *addr);
  * frames, with (*err) set to SYS_ENOMEM. */
 uint64_t proc_alloc_page(struct proc *p);
 
+/* Frames free for processes: the pool's, and the zeroed page tables kept
+ * for reuse (proc.c). */
+uint64_t proc_free_frames(void);
+
 /* Console output of (p), the current process: buffered into lines, each
  * printed whole with the container's name as prefix (tty.c). Returns once
  * every complete line has gone out; may block meanwhile. */

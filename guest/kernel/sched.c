@@ -247,7 +247,14 @@ void sched_run(void (*poll)(void), int (*done)(void))
 		if (time_ticks() != polled_tick || container_events != polled_events) {
 			polled_tick = time_ticks();
 			polled_events = container_events;
+			/* With interrupts on: a tick that comes while the
+			 * engine works (its lines may wait for the console a
+			 * long while) is counted when it comes, in ring 0,
+			 * not held back until the next process enters ring 3
+			 * and taken out of that process's time. */
+			sti();
 			poll();
+			cli();
 			if (done())
 				break;
 		}

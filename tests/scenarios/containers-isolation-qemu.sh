@@ -8,7 +8,8 @@
 # and of other frames end the process; each of the 11 kinds of fault ends
 # only its process, named with container and pid, while a bystander
 # computes on; PID namespaces start at 1 in each container; a container
-# sees its own image's files.
+# sees its own image's files; a process's control bytes never reach the
+# console.
 source "$(dirname "$0")/../lib.sh"
 
 LOG=containers-isolation-qemu.log
@@ -86,5 +87,12 @@ for c in a b; do
 	done
 done
 check_line "$LOG" '^\[motd-tests-1\] Welcome to a mica container: image "tests"' file_view_own_image
+# A process cannot drive the terminal: its control bytes (ESC, BEL, DEL)
+# and bytes past ASCII reach the console as '?', a tab as itself; a line
+# longer than 200 characters goes out in pieces of 200, each with its prefix.
+check_line "$LOG" $'^\\[ctl-1\\] ctl: esc=\\?\\[2J bel=\\? del=\\? tab=\t high=\\?\\? end$' control_bytes_shown_as_question_marks
+check_no_line "$LOG" $'[\x1b\x07\x7f]' no_control_byte_reaches_the_console
+check_line "$LOG" '^\[ctl-1\] long:x{195}$' long_line_first_200
+check_line "$LOG" '^\[ctl-1\] x{50}$' long_line_rest
 check_line "$LOG" '^guest: container host: done' kernel_survived
 check_status 0 exit_code_0
