@@ -142,6 +142,10 @@ for my $k (sort keys %fig) {
 	# (nor are the fresh install's times and timestamps, which would match
 	# unrelated numbers: only its package count and sizes are linted)
 	next if $k =~ /^log\.fresh\./ && $k !~ /^log\.fresh\.(packages|download_mb|disk_mb)$/;
+	# (nor a power of two: the docs' sizes and counts (256 VMs, 4096
+	# bytes, 512 MiB) are, and a figure that lands on one cannot be told
+	# from them)
+	next if $fig{$k} =~ /^\d+$/ && ($fig{$k} & ($fig{$k} - 1)) == 0;
 	$by_value{$fig{$k}} //= $k if $fig{$k} =~ /^\d+(\.\d+)?$/ && $fig{$k} >= 100;
 }
 sub unmarked {
