@@ -25,6 +25,7 @@ newer=()
 [[ -z ${BOCHS:-} ]] || newer=("timer_one_shot=Bochs 3.0's current count stays at the initial count between reads")
 vpc_check vpc-bare-bochs-apic.log apic \
 	"lint0_masking=its 8259A reaches the CPU whatever LVT LINT0 says" \
+	"lint1_lvt_read_only_bits=its LVT LINT1 keeps what is written to delivery status (bit 12) and remote IRR (bit 14)" \
 	"lvt_error_interrupt=its APIC records errors in ESR but raises no error interrupt" \
 	"apic_base_reenable=its APIC stays off once IA32_APIC_BASE.EN was cleared (the rule of 3-wire APIC buses, not of FSB xAPICs)" \
 	"${newer[@]}"

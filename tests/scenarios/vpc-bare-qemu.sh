@@ -35,6 +35,8 @@ vpc_check vpc-bare-qemu-cpu.log cpu \
 boot apic
 vpc_check vpc-bare-qemu-apic.log apic \
 	"svr_software_enable=its APIC lets LVT masks be cleared while software-disabled" \
+	"lint1_lvt_mask_and_fields=its LVT LINT1 keeps every bit written, reserved ones too, and its mask clears while software-disabled" \
+	"lint1_lvt_read_only_bits=its LVT LINT1 keeps every bit written, delivery status and remote IRR too" \
 	"esr_illegal_vector=its APIC delivers vector 3 and records no error" \
 	"lvt_error_interrupt=its APIC has no error interrupt" \
 	"apic_base_reenable=its APIC stays off once IA32_APIC_BASE.EN was cleared (the rule of 3-wire APIC buses, not of FSB xAPICs)"

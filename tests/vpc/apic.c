@@ -1,10 +1,10 @@
 /*
  * apic.c - the local APIC a guest finds at 0xFEE00000, used as a kernel
  * uses it: software enable, self-IPIs, task priority, EOI order, the
- * timer in one-shot and periodic mode with its divider, LVT masking
- * (the 8259A's interrupts through LINT0), errors, and IA32_APIC_BASE's
- * global disable. SDM Vol. 3, "Advanced Programmable Interrupt
- * Controller (APIC)".
+ * timer in one-shot and periodic mode with its divider, TMR, LVT masking
+ * (the 8259A's interrupts through LINT0) and LINT1's fields, errors, and
+ * IA32_APIC_BASE's global disable. SDM Vol. 3, "Advanced Programmable
+ * Interrupt Controller (APIC)".
  */
 #include "lib/cpuid.h"
 #include "lib/i8254.h"
@@ -658,6 +658,112 @@ static const char *single_step_trap_before_interrupt(void)
 	return 0;
 }
 
+/* What an edge-triggered interrupt's handler saw of its own vector. */
+static volatile uint32_t edge_isr, edge_tmr;
+
+static void edge_in_service(struct vpc_frame *f)
+{
+	edge_isr = apic_bit(APIC_ISR, f->vector);
+	edge_tmr = apic_bit(APIC_TMR, f->vector);
+	record(f);
+}
+
+/* One edge-triggered interrupt at (vector), already sent with interrupts
+ * off: its TMR bit is clear while it waits in IRR and while it is in
+ * service. */
+static const char *edge_tmr_clear(const char *source, unsigned vector)
+{
+	bool irr = apic_bit(APIC_IRR, vector), tmr = apic_bit(APIC_TMR, vector);
+
+	edge_isr = edge_tmr = 1;
+	vpc_handle(vector, edge_in_service);
+	let_in();
+	vpc_handle(vector, record);
+	if (!irr || tmr)
+		return vpc_why("%s 0x%x waiting: IRR bit %u, TMR bit %u (want 1, 0)", source, vector, irr, tmr);
+	if (nseen != 1 || !edge_isr || edge_tmr)
+		return vpc_why("%s 0x%x: %u interrupts, in service ISR bit %u, TMR bit %u (want 1, 0)",
+			       source, vector, nseen, edge_isr, edge_tmr);
+	return 0;
+}
+
+/* SDM "Trigger Mode Register (TMR)": an interrupt accepted as edge
+ * triggered clears its vector's TMR bit. A fixed self-IPI sent with the
+ * ICR's trigger-mode bit clear is edge triggered, and so is the timer
+ * (its LVT has no trigger-mode bit). Nothing here is level triggered, so
+ * all of TMR reads 0 afterwards. A fixed IPI with that bit set is left
+ * out: the SDM has Pentium 4 and later APICs issue it as edge, while
+ * KVM, QEMU and Bochs accept it as level. */
+static const char *tmr_clear_for_edge_interrupts(void)
+{
+	const char *why;
+	uint64_t end;
+
+	apic_on();
+	apic_write(APIC_ICR_LOW, APIC_ICR_SELF | APIC_DM_FIXED | 0x46);
+	if ((why = edge_tmr_clear("self-IPI", 0x46)))
+		return why;
+	apic_on();
+	apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_1);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_ONESHOT | V_TIMER);
+	apic_write(APIC_TIMER_INITIAL, 1000);
+	end = rdtsc() + BUDGET;
+	while (!apic_bit(APIC_IRR, V_TIMER) && rdtsc() < end)
+		;
+	if ((why = edge_tmr_clear("timer", V_TIMER)))
+		return why;
+	for (unsigned i = 0; i < 8; i++)
+		if (apic_read(APIC_TMR + i * 0x10))
+			return vpc_why("TMR bits %u-%u read 0x%x", i * 32, i * 32 + 31, apic_read(APIC_TMR + i * 0x10));
+	return 0;
+}
+
+/* SDM "Local Vector Table" (Figure "Local Vector Table (LVT)"): LVT
+ * LINT1 holds a vector (7:0), a delivery mode (10:8), the input pin
+ * polarity (13), a trigger mode (15) and a mask (16); bits 11 and 31:17
+ * are reserved and read 0. "Local APIC State After It Has Been Software
+ * Disabled": every LVT mask bit is set, and attempts to clear one are
+ * ignored. (The read-only bits 12 and 14 are lint1_lvt_read_only_bits.) */
+static const char *lint1_lvt_mask_and_fields(void)
+{
+	const uint32_t read_only = APIC_DELIVERY_PENDING | APIC_LVT_REMOTE_IRR;
+	uint32_t disabled, cleared, ones, zeros;
+
+	apic_on();
+	apic_write(APIC_SVR, SPURIOUS);
+	disabled = apic_read(APIC_LVT_LINT1);
+	apic_write(APIC_LVT_LINT1, APIC_DM_NMI);
+	cleared = apic_read(APIC_LVT_LINT1);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS);
+	apic_write(APIC_LVT_LINT1, ~read_only);
+	ones = apic_read(APIC_LVT_LINT1);
+	apic_write(APIC_LVT_LINT1, APIC_DM_NMI);
+	zeros = apic_read(APIC_LVT_LINT1);
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED | APIC_DM_NMI);
+	if (ones != (APIC_LVT_MASKED | APIC_TRIGGER_LEVEL | APIC_LVT_POLARITY_LOW | APIC_DELIVERY_MASK |
+		     APIC_VECTOR_MASK) || zeros != APIC_DM_NMI)
+		return vpc_why("LINT1 reads 0x%x after writing 0x%x (want 0x1a7ff), 0x%x after 0x400",
+			       ones, ~read_only, zeros);
+	if (!(disabled & APIC_LVT_MASKED) || cleared != (APIC_LVT_MASKED | APIC_DM_NMI))
+		return vpc_why("software-disabled, LINT1 reads 0x%x, then 0x%x after writing 0x400 (want 0x10400)",
+			       disabled, cleared);
+	return 0;
+}
+
+/* The same figure: delivery status (12) and remote IRR (14) are read
+ * only, idle (0) with nothing on the pin, whatever is written there. */
+static const char *lint1_lvt_read_only_bits(void)
+{
+	uint32_t got;
+
+	apic_on();
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED | APIC_LVT_REMOTE_IRR | APIC_DELIVERY_PENDING | APIC_DM_NMI);
+	got = apic_read(APIC_LVT_LINT1);
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED | APIC_DM_NMI);
+	return got == (APIC_LVT_MASKED | APIC_DM_NMI) ? 0 :
+	       vpc_why("LINT1 reads 0x%x after writing 0x15400 (want 0x10400)", got);
+}
+
 const struct vpc_test vpc_tests[] = {
 	{ "apic_version_and_id", apic_version_and_id },
 	{ "svr_software_enable", svr_software_enable },
@@ -670,6 +776,9 @@ const struct vpc_test vpc_tests[] = {
 	{ "timer_divide", timer_divide },
 	{ "timer_masked", timer_masked },
 	{ "lint0_masking", lint0_masking },
+	{ "lint1_lvt_mask_and_fields", lint1_lvt_mask_and_fields },
+	{ "lint1_lvt_read_only_bits", lint1_lvt_read_only_bits },
+	{ "tmr_clear_for_edge_interrupts", tmr_clear_for_edge_interrupts },
 	{ "icr_destination_ldr_dfr", icr_destination_ldr_dfr },
 	{ "nmi_self_ipi_blocked_until_iret", nmi_self_ipi_blocked_until_iret },
 	{ "hlt_wakes_on_apic_timer", hlt_wakes_on_apic_timer },
