@@ -7,8 +7,11 @@
 #
 # usage: tools/mkiso.sh OUT.iso GRUB.cfg FILE...
 #
-# Each FILE is copied to /boot/ on the ISO and GRUB.cfg becomes
-# /boot/grub/grub.cfg. Only the GRUB modules below go in (no fonts, themes or
+# Each FILE that GRUB.cfg names (/boot/NAME) is copied to /boot/ on the ISO,
+# the others are left out, and GRUB.cfg becomes /boot/grub/grub.cfg. An ISO
+# thus holds only what its boot reads: a change to a file it does not use
+# cannot move where GRUB finds the others, and with that the instruction
+# counts of a Bochs boot (the timer ticks land elsewhere). Only the GRUB modules below go in (no fonts, themes or
 # translations), which keeps the ISO small; a grub.cfg that needs another
 # module must add it to MODULES. A module that one platform lacks (biosdisk
 # under UEFI) is left out of the list for both: grub-mkrescue fails on a
@@ -42,7 +45,9 @@ mkdir -p "$tmp/iso/boot/grub"
 cp "$cfg" "$tmp/iso/boot/grub/grub.cfg" || die "cannot copy $cfg"
 for f in "$@"; do
 	[ -f "$f" ] || die "no such file: $f"
-	[ ! -e "$tmp/iso/boot/$(basename "$f")" ] || die "two files named $(basename "$f")"
+	name=$(basename "$f")
+	[ ! -e "$tmp/iso/boot/$name" ] || die "two files named $name"
+	grep -qE "/boot/$(printf '%s' "$name" | sed 's/[.]/[.]/g')([^A-Za-z0-9._-]|\$)" "$cfg" || continue
 	cp "$f" "$tmp/iso/boot/" || die "cannot copy $f"
 done
 
