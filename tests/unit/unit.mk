@@ -83,7 +83,7 @@ UNIT_DEPS_archive := lib/archive.c lib/fmt.c lib/string.c
 
 # Fuzzing: many generated inputs for each parser of untrusted bytes, with
 # the seeded PRNG of tests/unit/fuzz.c; MICA_FUZZ_CASES cases per test
-# (2000 by default: a few seconds for all four under ASan).
+# (2000 by default: a few seconds for all five under ASan).
 UNIT_TESTS += fuzz_elf
 UNIT_DEPS_fuzz_elf := tests/unit/fuzz.c lib/elf.c lib/fmt.c lib/string.c
 UNIT_TESTS += fuzz_archive
@@ -93,8 +93,10 @@ UNIT_DEPS_fuzz_cmdline := tests/unit/fuzz.c lib/cmdline.c lib/fmt.c lib/string.c
 UNIT_TESTS += fuzz_multiboot
 UNIT_DEPS_fuzz_multiboot := tests/unit/fuzz.c lib/multiboot.c lib/memmap.c lib/frame.c \
 	lib/fmt.c lib/string.c
+UNIT_TESTS += fuzz_mbheader
+UNIT_DEPS_fuzz_mbheader := tests/unit/fuzz.c lib/multiboot.c lib/fmt.c lib/string.c
 # The pattern rule lists only a test's sources; these share headers too.
-$(patsubst %,$(BUILD)/unit/test_%,fuzz_elf fuzz_archive fuzz_cmdline fuzz_multiboot): \
+$(patsubst %,$(BUILD)/unit/test_%,fuzz_elf fuzz_archive fuzz_cmdline fuzz_multiboot fuzz_mbheader): \
 	tests/unit/fuzz.h lib/rand.h
 
 # guest/kernel/uaccess.c (included by the test, for its static page check)
