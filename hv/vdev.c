@@ -114,12 +114,11 @@ int vdev_ack_irq(struct vm *vm)
  * runs behind a mask wakes nothing. */
 static uint64_t next_wake(const struct vm *vm)
 {
-	uint64_t t = VDEV_NO_EVENT, a = vlapic_next_event(&vm->vcpu.lapic);
+	uint64_t t = VDEV_NO_EVENT;
 
 	if (!(vm->pic.master.imr & 1) && vlapic_extint_open(&vm->vcpu.lapic))
 		t = vm->pit.next_irq;
-	if (a != VLAPIC_NO_EVENT && a - vm->vcpu.tsc_offset < t)
-		t = a - vm->vcpu.tsc_offset;
+	t = vdev_apic_next_before(vm, t);
 	if (vm->nmi_next && vm->nmi_next < t)
 		t = vm->nmi_next;
 	return t;

@@ -41,19 +41,24 @@ int vdev_pending_irq(struct vm *vm, uint64_t now);
  * acknowledge cycle): its vector. */
 int vdev_ack_irq(struct vm *vm);
 
+/* The earlier of (t) and the APIC timer's next event, in host TSC: the
+ * APIC counts in the guest's TSC, and host = guest - offset. */
+static inline uint64_t vdev_apic_next_before(const struct vm *vm, uint64_t t)
+{
+	uint64_t a = vlapic_next_event(&vm->vcpu.lapic);
+
+	return a != VLAPIC_NO_EVENT && a - vm->vcpu.tsc_offset < t ? a - vm->vcpu.tsc_offset : t;
+}
+
 /* TSC time of the next device event (a PIT edge, the APIC timer reaching
  * 0), or VDEV_NO_EVENT. Inline: it is asked before every VM entry, and
  * the APIC's deadline is VLAPIC_NO_EVENT unless its timer counts. */
 static inline uint64_t vdev_next_event(const struct vm *vm)
 {
-	uint64_t t = vm->pit.next_irq, a;
+	uint64_t t = vm->pit.next_irq;
 
-	/* The APIC counts in the guest's TSC: host = guest - offset. */
-	if (__builtin_expect(vm->vcpu.lapic.deadline != VLAPIC_NO_EVENT, 0)) {
-		a = vlapic_next_event(&vm->vcpu.lapic);
-		if (a != VLAPIC_NO_EVENT && a - vm->vcpu.tsc_offset < t)
-			t = a - vm->vcpu.tsc_offset;
-	}
+	if (__builtin_expect(vm->vcpu.lapic.deadline != VLAPIC_NO_EVENT, 0))
+		t = vdev_apic_next_before(vm, t);
 	return t;
 }
 

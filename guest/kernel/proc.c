@@ -503,14 +503,16 @@ void proc_console_write(struct proc *p, const char *buf, uint64_t len)
 		char *line = p->line;
 
 		for (; i < len && n < PROC_LINE_MAX; i++) {
-			char ch = buf[i];
+			unsigned char ch = (unsigned char)buf[i];
 
 			if (ch == '\n')
 				break;
-			/* A process must not drive the terminal: no escape sequences. */
-			if ((unsigned char)(ch - ' ') >= 0x7f - ' ' && ch != '\t')
+			/* A process must not drive the terminal: no escape
+			 * sequences, no control characters but tab, no DEL,
+			 * nothing from 0x80 up. */
+			if ((ch < ' ' && ch != '\t') || ch >= 0x7f)
 				ch = '?';
-			line[n++] = ch;
+			line[n++] = (char)ch;
 		}
 		p->line_len = n;
 		if (i < len && buf[i] == '\n') {

@@ -310,7 +310,7 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 	struct vcpu_regs *r = &v->arch.regs;
 	uint32_t msr = (uint32_t)r->rcx;
 	uint64_t val = (r->rdx << 32) | (uint32_t)r->rax;
-	int field = vmcs_msr_field(msr);
+	int field = vmcs_msr_field(msr), own;
 
 	if (field >= 0) {
 		/* What the CPU would refuse with #GP must not reach the VMCS:
@@ -335,13 +335,13 @@ static enum exit_action vmexit_wrmsr(struct vcpu *v)
 			return inject_gp();
 		vmcs_write(VMCS_GUEST_IA32_EFER, (val & ~(uint64_t)EFER_LMA) | (old & EFER_LMA));
 		v->arch.recheck = true;
-	} else if (passthrough(msr)) {
+	} else if ((own = vmx_guest_msr_index(msr)) >= 0) {
 		/* mica loads these into the real registers: a value the CPU
 		 * refuses would fault in mica, not in the guest. */
 		if (((msr == MSR_IA32_FMASK || msr == MSR_IA32_TSC_AUX) && (val >> 32)) ||
 		    (msr != MSR_IA32_STAR && msr != MSR_IA32_FMASK && !canonical(val)))
 			return inject_gp();
-		vmx_vcpu_write_guest_msr(v, (unsigned)vmx_guest_msr_index(msr), val);
+		vmx_vcpu_write_guest_msr(v, (unsigned)own, val);
 	} else if (msr == MSR_IA32_APIC_BASE) {
 		if (vlapic_set_base(&v->lapic, val))
 			return inject_gp();

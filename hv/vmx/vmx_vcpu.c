@@ -241,7 +241,8 @@ static __attribute__((noinline)) void entry_failed(struct vcpu *v, uint32_t reas
  * switches write none.
  */
 const uint32_t vmx_guest_msrs[VMX_GUEST_MSRS] = {
-	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK, MSR_IA32_KERNEL_GS_BASE,
+	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK,
+	[VMX_GUEST_MSR_KERNEL_GS_BASE] = MSR_IA32_KERNEL_GS_BASE,
 	MSR_IA32_TSC_AUX,       /* RDTSCP's ECX: each VM's own, as KVM keeps it */
 };
 
